@@ -1,0 +1,78 @@
+import { cdk8s, javascript } from 'projen';
+
+const CDK8S_VERSION = '2.70.106';
+const CONSTRUCTS_VERSION = '10.8.1';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-istio',
+  description:
+    'Typed, validated Istio service-mesh configuration for cdk8s: resource constructs for every Istio kind, secure-by-default patterns, and synth-time analysis.',
+  author: 'cdk8s-istio maintainers',
+  authorAddress: 'maintainers@cdk8s-istio.dev',
+  repositoryUrl: 'https://github.com/cdk8s-istio/cdk8s-istio.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk8s', 'istio', 'service-mesh', 'kubernetes', 'gateway-api'],
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  jsiiVersion: '~6.0.0',
+  cdk8sVersion: CDK8S_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    'cdk8s-cli@^2.207.60',
+    'cdk8s-plus-28@2.5.6',
+    'ajv@^8.20.0',
+    '@bufbuild/cel@^0.6.1',
+    '@bufbuild/re2@^0.6.1',
+    'kubernetes-models@^4.5.1',
+    'yaml@^2.9.1',
+  ],
+  // GitHub workflows and release automation are not used: CI is `.ci/run`.
+  github: false,
+  release: false,
+  // Python/Java/.NET/Go publishing cannot run on this project's machines; jsii
+  // compatibility is still enforced by the jsii compile.
+  tsconfig: {
+    compilerOptions: {
+      rootDir: '.',
+    },
+    include: ['imports/**/*.ts'],
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['imports/**/*.ts', 'examples/**/*.ts'],
+  },
+  jestOptions: {
+    // Snapshots are reviewed like code: `npx projen test` never rewrites them;
+    // `npx projen test:update` does, and the diff is reviewed before commit.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      // Every object any test synthesizes is validated against the vendored CRD
+      // schemas (CEL rules included) and the Kubernetes core schemas.
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/imports/', '/test/'],
+      coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
+    },
+  },
+  docgen: true,
+  gitignore: ['/examples/bookinfo/dist/', '/.tmp/'],
+});
+
+// The compiled entry point lives under lib/src because jsii compiles the
+// top-level imports/ folder (generated L1 bindings) together with src/.
+project.package.addField('main', 'lib/src/index.js');
+project.package.addField('types', 'lib/src/index.d.ts');
+
+// `npm install`, not `npm ci`: the registry mirror this project builds against
+// lacks some other-platform optional packages, so strict lockfile installs fail.
+project.tasks.tryFind('install:ci')?.reset('npm install');
+
+// Regenerate the L1 bindings in imports/ from the CRDs vendored in imports/crds.
+project.addTask('import', {
+  description: 'Regenerate imports/*.ts from the vendored CRDs (imports/crds) with cdk8s import',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',
+});
+
+project.synth();

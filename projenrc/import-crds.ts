@@ -1,0 +1,75 @@
+/**
+ * Regenerates the L1 bindings in `imports/` from the CRDs vendored in `imports/crds/`.
+ *
+ * Run with `npx projen import`. The output is deterministic: the same vendored CRDs
+ * always produce byte-identical `imports/*.ts` (a test compares a fresh regeneration
+ * with the committed files).
+ *
+ * Version policy: for each CRD we emit exactly one API version, the newest stable one
+ * the API server serves (`v1` wherever it exists). Older served versions (`v1alpha3`,
+ * `v1beta1`) are aliases of the same storage schema in Istio and would only double the
+ * generated code; kinds that have no `v1` (EnvoyFilter, WasmPlugin, ProxyConfig, ...)
+ * keep their only served version. Unserved (deprecated) versions are never emitted.
+ */
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseAllDocuments, stringify } from 'yaml';
+
+const ROOT = join(__dirname, '..');
+const CRD_DIR = join(ROOT, 'imports', 'crds');
+const OUT_DIR = join(ROOT, 'imports');
+
+/** Version preference, most preferred first. */
+const PREFERENCE = ['v1', 'v1beta1', 'v1alpha3', 'v1alpha2', 'v1alpha1'];
+
+interface CrdVersion { name: string; served?: boolean }
+
+export function pickVersion(versions: CrdVersion[]): CrdVersion {
+  const served = versions.filter((v) => v.served !== false);
+  for (const name of PREFERENCE) {
+    const found = served.find((v) => v.name === name);
+    if (found) return found;
+  }
+  throw new Error(`no served version among ${versions.map((v) => v.name).join(', ')}`);
+}
+
+function listYaml(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listYaml(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []))
+    .sort();
+}
+
+function main() {
+  const byGroup = new Map<string, any[]>();
+  for (const file of listYaml(CRD_DIR)) {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      const crd = doc.toJS();
+      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+      crd.spec.versions = [pickVersion(crd.spec.versions)];
+      const group: string = crd.spec.group;
+      byGroup.set(group, [...(byGroup.get(group) ?? []), crd]);
+    }
+  }
+
+  const tmp = mkdtempSync(join(tmpdir(), 'cdk8s-istio-import-'));
+  try {
+    for (const group of [...byGroup.keys()].sort()) {
+      const crds = byGroup.get(group)!.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      const file = join(tmp, `${group}.yaml`);
+      writeFileSync(file, crds.map((c) => stringify(c)).join('---\n'));
+      console.log(`import ${group}: ${crds.map((c) => `${c.spec.names.kind}/${c.spec.versions[0].name}`).join(', ')}`);
+      execFileSync('cdk8s', ['import', '--no-check-upgrade', '--no-save', '--language', 'typescript', '--output', OUT_DIR, file], {
+        cwd: ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main();
+}

@@ -1,0 +1,53 @@
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/**
+ * Options common to every resource construct of this library.
+ */
+export interface IstioResourceProps {
+  /**
+   * Kubernetes metadata of the resource (name, namespace, labels, annotations).
+   *
+   * @default - a unique name derived from the construct path, in the chart's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+}
+
+/**
+ * Base of every resource construct (L2): wraps exactly one generated L1 `ApiObject`,
+ * reachable through `apiObject` as an escape hatch (e.g. `addJsonPatch`).
+ */
+export abstract class IstioResource extends Construct {
+  /**
+   * The underlying L1 API object. Use it to reach fields this construct does not model,
+   * e.g. `resource.apiObject.addJsonPatch(JsonPatch.add('/spec/foo', 1))`.
+   */
+  public abstract readonly apiObject: ApiObject;
+
+  /** Kubernetes metadata of the resource. */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.apiObject.metadata;
+  }
+
+  /** The resource's `metadata.name`. */
+  public get name(): string {
+    return this.apiObject.name;
+  }
+
+  /**
+   * The resource's `metadata.namespace`, if it has one (explicit or from the chart).
+   */
+  public get namespace(): string | undefined {
+    return this.apiObject.metadata.namespace;
+  }
+
+  /** The `apiVersion` of the rendered object. */
+  public get apiVersion(): string {
+    return this.apiObject.apiVersion;
+  }
+
+  /** The `kind` of the rendered object. */
+  public get kind(): string {
+    return this.apiObject.kind;
+  }
+}

@@ -1,0 +1,14 @@
+// Core building blocks shared by every construct.
+export * from './core/resource';
+export * from './core/workload-selector';
+
+// security.istio.io
+export * from './security/peer-authentication';
+
+// Generated L1 bindings (cdk8s import), kept importable as namespaces: the escape hatch.
+export * as networking_istio_io from '../imports/networking.istio.io';
+export * as security_istio_io from '../imports/security.istio.io';
+export * as telemetry_istio_io from '../imports/telemetry.istio.io';
+export * as extensions_istio_io from '../imports/extensions.istio.io';
+export * as gateway_networking_k8s_io from '../imports/gateway.networking.k8s.io';
+export * as monitoring_coreos_com from '../imports/monitoring.coreos.com';
