@@ -19,6 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: CDK8S_VERSION,
   constructsVersion: CONSTRUCTS_VERSION,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Runtime dependencies of the analyzer CLI; jsii libraries must bundle non-jsii deps.
+  bundledDeps: ['yaml@^2.9.1'],
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'cdk8s-plus-28@2.5.6',
@@ -26,7 +28,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@bufbuild/cel@^0.6.1',
     '@bufbuild/re2@^0.6.1',
     'kubernetes-models@^4.5.1',
-    'yaml@^2.9.1',
   ],
   // GitHub workflows and release automation are not used: CI is `.ci/run`.
   github: false,
