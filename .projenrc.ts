@@ -19,6 +19,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: CDK8S_VERSION,
   constructsVersion: CONSTRUCTS_VERSION,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  bin: { 'cdk8s-istio': 'lib/src/analysis/cli.js' },
   // Runtime dependencies of the analyzer CLI; jsii libraries must bundle non-jsii deps.
   bundledDeps: ['yaml@^2.9.1'],
   devDeps: [
