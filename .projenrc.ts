@@ -66,6 +66,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // top-level imports/ folder (generated L1 bindings) together with src/.
 project.package.addField('main', 'lib/src/index.js');
 project.package.addField('types', 'lib/src/index.d.ts');
+// `exports` lets the Bookinfo example import the package by its own name.
+project.package.addField('exports', {
+  '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
 
 // `npm install`, not `npm ci`: the registry mirror this project builds against
 // lacks some other-platform optional packages, so strict lockfile installs fail.
@@ -76,5 +82,12 @@ project.addTask('import', {
   description: 'Regenerate imports/*.ts from the vendored CRDs (imports/crds) with cdk8s import',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',
 });
+
+// README command 1: build the library and synthesize the Bookinfo example with it.
+const synthBookinfo = project.addTask('synth:bookinfo', {
+  description: 'Compile the library and synthesize examples/bookinfo into examples/bookinfo/dist',
+});
+synthBookinfo.spawn(project.compileTask);
+synthBookinfo.exec('cdk8s synth --no-check-upgrade', { cwd: 'examples/bookinfo' });
 
 project.synth();

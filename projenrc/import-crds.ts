@@ -14,12 +14,17 @@
 import { execFileSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, resolve } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
 
 const ROOT = join(__dirname, '..');
 const CRD_DIR = join(ROOT, 'imports', 'crds');
-const OUT_DIR = join(ROOT, 'imports');
+
+/** Where to write the bindings: `imports/`, or the directory given as first argument. */
+const OUT_DIR = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, 'imports');
+
+/** The cdk8s CLI of this repository (not whatever `cdk8s` is first on PATH). */
+const CDK8S_CLI = join(ROOT, 'node_modules', '.bin', 'cdk8s');
 
 /** Version preference, most preferred first. */
 const PREFERENCE = ['v1', 'v1beta1', 'v1alpha3', 'v1alpha2', 'v1alpha1'];
@@ -60,7 +65,7 @@ function main() {
       const file = join(tmp, `${group}.yaml`);
       writeFileSync(file, crds.map((c) => stringify(c)).join('---\n'));
       console.log(`import ${group}: ${crds.map((c) => `${c.spec.names.kind}/${c.spec.versions[0].name}`).join(', ')}`);
-      execFileSync('cdk8s', ['import', '--no-check-upgrade', '--no-save', '--language', 'typescript', '--output', OUT_DIR, file], {
+      execFileSync(CDK8S_CLI, ['import', '--no-check-upgrade', '--no-save', '--language', 'typescript', '--output', OUT_DIR, file], {
         cwd: ROOT,
         stdio: ['ignore', 'inherit', 'inherit'],
       });
