@@ -10,7 +10,12 @@ import { invalid } from './errors';
  * at least 1ms; pass `allowZero` for fields where 0 has a meaning.
  * @internal
  */
-export function renderDuration(scope: IConstruct, field: string, duration: Duration | undefined, opts: { allowZero?: boolean } = {}): string | undefined {
+export function renderDuration(
+  scope: IConstruct,
+  field: string,
+  duration: Duration | undefined,
+  opts: { allowZero?: boolean } = {},
+): string | undefined {
   if (duration === undefined) return undefined;
   const ms = duration.toMilliseconds();
   if (!Number.isFinite(ms) || ms < 0 || (!opts.allowZero && ms < 1) || !Number.isInteger(ms)) {

@@ -1,6 +1,6 @@
 import { Workload } from 'cdk8s-plus-28';
-import { checkNonEmpty } from './checks';
 import { IConstruct } from 'constructs';
+import { checkNonEmpty } from './checks';
 
 /**
  * Selects the workloads (pods) an Istio resource applies to.
