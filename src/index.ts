@@ -1,9 +1,18 @@
 // Core building blocks shared by every construct.
+export * from './core/protocol';
 export * from './core/resource';
 export * from './core/workload-selector';
 
 // security.istio.io
 export * from './security/peer-authentication';
+
+// telemetry.istio.io
+export * from './telemetry/workload-mode';
+export * from './telemetry/access-logging';
+export * from './telemetry/tracing';
+export * from './telemetry/metrics';
+export * from './telemetry/target-ref';
+export * from './telemetry/telemetry';
 
 // Generated L1 bindings (cdk8s import), kept importable as namespaces: the escape hatch.
 export * as networking_istio_io from '../imports/networking.istio.io';

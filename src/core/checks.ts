@@ -85,7 +85,27 @@ const HOST = /^(\*|(\*\.)?[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?(\.[a-zA-Z0-9](
 
 /** @internal */
 export function checkHost(scope: IConstruct, field: string, value: string): void {
-  if (value.length === 0 || value.length > 255 || !HOST.test(value)) {
-    invalid(scope, field, value, 'a host must be a DNS name (e.g. "reviews", "reviews.prod.svc.cluster.local", "*.example.com") or "*"', 'remove schemes, ports and paths: write "api.example.com", not "https://api.example.com:443/v1"');
+  const labelTooLong = value.split('.').some((label) => label.length > 63);
+  if (value.length === 0 || value.length > 255 || labelTooLong || !HOST.test(value)) {
+    invalid(scope, field, value, 'a host must be a DNS name with labels of at most 63 characters (e.g. "reviews", "reviews.prod.svc.cluster.local", "*.example.com") or "*"', 'remove schemes, ports and paths: write "api.example.com", not "https://api.example.com:443/v1"');
+  }
+}
+
+// Kubernetes label key: optional DNS-1123 subdomain prefix and "/", then a name of at most
+// 63 characters; value: empty or at most 63 characters. Istio selectors reject "*" in both.
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** @internal */
+export function checkLabel(scope: IConstruct, field: string, key: string, value: string): void {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  const keyOk = name.length > 0 && name.length <= 63 && LABEL_NAME.test(name)
+    && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
+  if (!keyOk) {
+    invalid(scope, field, key, 'a label key must be an optional DNS subdomain prefix and "/" followed by a name of at most 63 characters (letters, digits, "-", "_", "."); wildcards are not allowed', 'use a key such as "app" or "app.kubernetes.io/name"');
+  }
+  if (value.length > 63 || (value.length > 0 && !LABEL_NAME.test(value))) {
+    invalid(scope, field, value, 'a label value must be at most 63 characters of letters, digits, "-", "_", "." and start and end with a letter or digit; wildcards are not allowed', 'use the exact label value, e.g. "reviews"');
   }
 }

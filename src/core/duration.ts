@@ -17,7 +17,7 @@ export function renderDuration(
   opts: { allowZero?: boolean } = {},
 ): string | undefined {
   if (duration === undefined) return undefined;
-  const ms = duration.toMilliseconds();
+  const ms = duration.toMilliseconds({ integral: false });
   if (!Number.isFinite(ms) || ms < 0 || (!opts.allowZero && ms < 1) || !Number.isInteger(ms)) {
     invalid(scope, field, `${ms}ms`, opts.allowZero ? 'a duration must be a whole number of milliseconds, 0 or more' : 'Istio requires a duration of at least 1ms, in whole milliseconds', 'use e.g. Duration.millis(500) or Duration.seconds(2)');
   }

@@ -1,6 +1,6 @@
 import { Workload } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { checkNonEmpty } from './checks';
+import { checkLabel, checkNonEmpty } from './checks';
 
 /**
  * Selects the workloads (pods) an Istio resource applies to.
@@ -14,7 +14,8 @@ export class WorkloadSelector {
    * Selects pods carrying all of these labels.
    */
   public static fromLabels(labels: { [key: string]: string }): WorkloadSelector {
-    return new WorkloadSelector(() => ({ ...labels }), `labels ${JSON.stringify(labels)}`);
+    const copy = { ...labels };
+    return new WorkloadSelector(() => ({ ...copy }), `labels ${JSON.stringify(copy)}`);
   }
 
   /**
@@ -42,6 +43,9 @@ export class WorkloadSelector {
   public _render(scope: IConstruct, field: string): { [key: string]: string } {
     const labels = this.producer();
     checkNonEmpty(scope, `${field} (${this.description})`, Object.keys(labels), 'select workloads by at least one label, or omit the selector to apply namespace-wide');
+    for (const [key, value] of Object.entries(labels)) {
+      checkLabel(scope, `${field} label ${JSON.stringify(key)}`, key, value);
+    }
     return labels;
   }
 }
