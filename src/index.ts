@@ -3,6 +3,21 @@ export * from './core/protocol';
 export * from './core/resource';
 export * from './core/workload-selector';
 
+// networking.istio.io
+export * from './networking/route-string-match';
+export * from './networking/route-destination';
+export * from './networking/route-headers';
+export * from './networking/route-http-match';
+export * from './networking/route-retry';
+export * from './networking/route-fault';
+export * from './networking/route-redirect';
+export * from './networking/route-rewrite';
+export * from './networking/route-cors';
+export * from './networking/route-http';
+export * from './networking/route-tcp';
+export * from './networking/route-tls';
+export * from './networking/virtual-service';
+
 // security.istio.io
 export * from './security/peer-authentication';
 

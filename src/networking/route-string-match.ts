@@ -1,0 +1,97 @@
+import { IConstruct } from 'constructs';
+import { invalid } from '../core/errors';
+
+/**
+ * How a `StringMatch` compares a value.
+ */
+export enum StringMatchType {
+  /** The value must equal the string. */
+  EXACT = 'exact',
+  /** The value must start with the string. */
+  PREFIX = 'prefix',
+  /** The value must match an RE2 regular expression (whole-string match). */
+  REGEX = 'regex',
+}
+
+/**
+ * A string condition of a route match (URI, header, query parameter, method,
+ * authority, scheme) or of a CORS allowed origin: exact, prefix or RE2 regex.
+ *
+ * @example
+ * StringMatch.exact('/login');
+ * StringMatch.prefix('/api/v1');
+ * StringMatch.regex('^/v[0-9]+/.*');
+ */
+export class StringMatch {
+  /**
+   * Matches a value equal to `value`.
+   */
+  public static exact(value: string): StringMatch {
+    return new StringMatch(StringMatchType.EXACT, value);
+  }
+
+  /**
+   * Matches a value starting with `value`.
+   */
+  public static prefix(value: string): StringMatch {
+    return new StringMatch(StringMatchType.PREFIX, value);
+  }
+
+  /**
+   * Matches a value against an RE2 regular expression (https://github.com/google/re2/wiki/Syntax).
+   * Envoy matches the whole value, so `.*Firefox.*` matches any value containing `Firefox`.
+   */
+  public static regex(pattern: string): StringMatch {
+    return new StringMatch(StringMatchType.REGEX, pattern);
+  }
+
+  /**
+   * @param matchType how the value is compared
+   * @param value the string (or RE2 pattern) compared with
+   */
+  private constructor(
+    /** How the value is compared. */
+    public readonly matchType: StringMatchType,
+    /** The string or RE2 pattern compared with. */
+    public readonly value: string,
+  ) {}
+
+  /**
+   * Checks and renders the match as `{ exact | prefix | regex: value }`.
+   * @internal
+   */
+  public _render(scope: IConstruct, field: string): { [key: string]: string } {
+    if (typeof this.value !== 'string' || this.value.length === 0) {
+      invalid(scope, `${field}.${this.matchType}`, this.value, 'the match string must not be empty', 'give a non-empty value, or leave the condition out to match everything');
+    }
+    if (this.matchType === StringMatchType.REGEX) {
+      checkRe2(scope, `${field}.regex`, this.value);
+    }
+    return { [this.matchType]: this.value };
+  }
+}
+
+/**
+ * Rejects patterns Envoy's RE2 engine will not accept: look-around and back-references
+ * (valid in JavaScript, not in RE2) and patterns that do not parse at all.
+ */
+function checkRe2(scope: IConstruct, field: string, pattern: string): void {
+  if (/\(\?<?[=!]/.test(pattern)) {
+    invalid(scope, field, pattern, 'RE2 (used by Envoy) does not support look-ahead or look-behind groups', 'rewrite the pattern without (?=...), (?!...), (?<=...) or (?<!...)');
+  }
+  if (/(^|[^\\])(\\\\)*\\[1-9]/.test(pattern)) {
+    invalid(scope, field, pattern, 'RE2 (used by Envoy) does not support back-references', 'rewrite the pattern without \\1-style back-references');
+  }
+  // Translate the RE2-only syntax JavaScript does not know before a syntax check:
+  // named groups (?P<name>...) and leading inline flags such as (?i).
+  const js = pattern.replace(/\(\?P</g, '(?<').replace(/^\(\?[imsU]+\)/, '');
+  try {
+    new RegExp(js, 'u');
+  } catch (e) {
+    try {
+      new RegExp(js);
+    } catch {
+      invalid(scope, field, pattern, `the regular expression does not parse (${(e as Error).message})`, 'fix the RE2 pattern, e.g. "^/v[0-9]+/.*"');
+    }
+  }
+}
