@@ -17,6 +17,8 @@ export * from './networking/route-http';
 export * from './networking/route-tcp';
 export * from './networking/route-tls';
 export * from './networking/virtual-service';
+export * from './networking/gateway-server';
+export * from './networking/gateway';
 
 // security.istio.io
 export * from './security/peer-authentication';
@@ -28,6 +30,16 @@ export * from './telemetry/tracing';
 export * from './telemetry/metrics';
 export * from './telemetry/target-ref';
 export * from './telemetry/telemetry';
+
+// gateway.networking.k8s.io (Kubernetes Gateway API)
+export * from './gateway-api/gateway';
+export * from './gateway-api/listener';
+export * from './gateway-api/allowed-routes';
+export * from './gateway-api/address';
+export * from './gateway-api/http-route';
+export * from './gateway-api/parent-ref';
+export * from './gateway-api/http-route-match';
+export * from './gateway-api/http-route-filter';
 
 // Generated L1 bindings (cdk8s import), kept importable as namespaces: the escape hatch.
 export * as networking_istio_io from '../imports/networking.istio.io';
