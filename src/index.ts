@@ -22,6 +22,13 @@ export * from './networking/gateway';
 
 // security.istio.io
 export * from './security/peer-authentication';
+export * from './security/principal';
+export * from './security/authorization-condition';
+export * from './security/authorization-rule';
+export * from './security/authorization-target';
+export * from './security/authorization-policy';
+export * from './security/jwt-rule';
+export * from './security/request-authentication';
 
 // telemetry.istio.io
 export * from './telemetry/workload-mode';

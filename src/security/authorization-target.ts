@@ -1,0 +1,73 @@
+import { IConstruct } from 'constructs';
+import { checkDns1123Subdomain } from '../core/checks';
+import { invalid } from '../core/errors';
+
+const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * A resource a security policy (AuthorizationPolicy, RequestAuthentication) attaches to
+ * through `targetRefs` instead of a workload `selector`: a Gateway API `Gateway` (e.g. a
+ * waypoint or ingress gateway), a `Service`, a `ServiceEntry` or a `GatewayClass`, in
+ * the policy's own namespace.
+ */
+export class SecurityPolicyTarget {
+  /** A Gateway API `Gateway` (`gateway.networking.k8s.io`), e.g. a waypoint. */
+  public static gateway(name: string): SecurityPolicyTarget {
+    return new SecurityPolicyTarget('gateway.networking.k8s.io', 'Gateway', name);
+  }
+
+  /** A Gateway API `GatewayClass` (`gateway.networking.k8s.io`). */
+  public static gatewayClass(name: string): SecurityPolicyTarget {
+    return new SecurityPolicyTarget('gateway.networking.k8s.io', 'GatewayClass', name);
+  }
+
+  /** A Kubernetes `Service` (core group), enforced by its waypoint. */
+  public static service(name: string): SecurityPolicyTarget {
+    return new SecurityPolicyTarget('', 'Service', name);
+  }
+
+  /** An Istio `ServiceEntry` (`networking.istio.io`), enforced by its waypoint. */
+  public static serviceEntry(name: string): SecurityPolicyTarget {
+    return new SecurityPolicyTarget('networking.istio.io', 'ServiceEntry', name);
+  }
+
+  /**
+   * Any resource by API group, kind and name.
+   *
+   * @param group API group, `''` for the core group
+   * @param kind resource kind, e.g. `Gateway`
+   * @param name resource name
+   */
+  public static of(group: string, kind: string, name: string): SecurityPolicyTarget {
+    return new SecurityPolicyTarget(group, kind, name);
+  }
+
+  /** API group of the target (`''` for the core group). */
+  public readonly group: string;
+  /** Kind of the target. */
+  public readonly kind: string;
+  /** Name of the target, in the policy's namespace. */
+  public readonly name: string;
+
+  private constructor(group: string, kind: string, name: string) {
+    this.group = group;
+    this.kind = kind;
+    this.name = name;
+  }
+
+  /**
+   * Validates and renders the reference.
+   * @internal
+   */
+  public _render(scope: IConstruct, field: string): { group: string; kind: string; name: string } {
+    if (typeof this.group !== 'string' || this.group.length > 253 || !GROUP.test(this.group)) {
+      invalid(scope, `${field} group`, this.group, 'an API group must be empty (core) or a DNS subdomain', 'use e.g. "gateway.networking.k8s.io" or "" for Service');
+    }
+    if (typeof this.kind !== 'string' || this.kind.length > 63 || !KIND.test(this.kind)) {
+      invalid(scope, `${field} kind`, this.kind, 'a kind must start with a letter and hold only letters, digits and "-"', 'use e.g. "Gateway" or "Service"');
+    }
+    checkDns1123Subdomain(scope, `${field} name`, this.name ?? '');
+    return { group: this.group, kind: this.kind, name: this.name };
+  }
+}
