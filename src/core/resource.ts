@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /**
@@ -49,5 +49,27 @@ export abstract class IstioResource extends Construct {
   /** The `kind` of the rendered object. */
   public get kind(): string {
     return this.apiObject.kind;
+  }
+
+  private readonly jsonPatches: JsonPatch[] = [];
+
+  /**
+   * Applies RFC 6902 JSON patches to this resource's final manifest, after the typed
+   * rendering: the escape hatch for fields this construct does not model.
+   *
+   * Prefer this to `apiObject.addJsonPatch`: the generated L1 binding re-maps its spec
+   * after patches are applied and so drops fields its CRD version does not know, while
+   * patches added here are applied last and kept as written.
+   *
+   * @example
+   * vs.addJsonPatch(JsonPatch.add('/spec/http/0/mirrorPercentage', { value: 5 }));
+   */
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    if (this.jsonPatches.length === 0) {
+      const obj = this.apiObject;
+      const render = obj.toJson.bind(obj);
+      obj.toJson = () => JsonPatch.apply(render(), ...this.jsonPatches);
+    }
+    this.jsonPatches.push(...ops);
   }
 }

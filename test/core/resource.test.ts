@@ -67,6 +67,24 @@ describe('IstioResource (via PeerAuthentication)', () => {
     expect(obj.spec.mtls).toEqual({ mode: 'STRICT' });
   });
 
+  test('addJsonPatch on the resource keeps fields the L1 binding would drop, and applies after rendering', () => {
+    const chart = Testing.chart();
+    const pa = new PeerAuthentication(chart, 'pa', { mode: MtlsMode.PERMISSIVE });
+    pa.addJsonPatch(JsonPatch.replace('/spec/mtls/mode', 'STRICT'));
+    pa.addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'mesh' }));
+    const [obj] = Testing.synth(chart);
+    expect(obj.spec.mtls).toEqual({ mode: 'STRICT' });
+    expect(obj.metadata.labels).toEqual({ team: 'mesh' });
+    // through the L1 object, an unknown spec field is dropped by the generated mapping ...
+    const dropped = new PeerAuthentication(chart, 'l1');
+    dropped.apiObject.addJsonPatch(JsonPatch.add('/spec/futureField', 1));
+    expect(dropped.apiObject.toJson().spec.futureField).toBeUndefined();
+    // ... while the resource-level patch keeps it
+    const kept = new PeerAuthentication(chart, 'l2');
+    kept.addJsonPatch(JsonPatch.add('/spec/futureField', 1));
+    expect(kept.apiObject.toJson().spec.futureField).toBe(1);
+  });
+
   test('the spec is produced lazily: fluent calls after construction are honoured', () => {
     const chart = Testing.chart();
     const pa = new PeerAuthentication(chart, 'pa', { metadata: { name: 'p' } });
