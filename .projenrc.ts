@@ -94,4 +94,10 @@ const synthBookinfo = project.addTask('synth:bookinfo', {
 synthBookinfo.spawn(project.compileTask);
 synthBookinfo.exec('cdk8s synth --no-check-upgrade', { cwd: 'examples/bookinfo' });
 
+// Benchmarks (measurements, not tests): synthesis of large meshes vs raw cdk8s.
+project.addTask('bench:synth', {
+  description: 'Benchmark synthesis of a large mesh with the library against raw cdk8s ApiObjects',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/synth.bench.ts',
+});
+
 project.synth();
