@@ -19,6 +19,14 @@ export * from './networking/route-tls';
 export * from './networking/virtual-service';
 export * from './networking/gateway-server';
 export * from './networking/gateway';
+export * from './networking/destination-rule';
+export * from './networking/traffic-policy';
+export * from './networking/traffic-policy-load-balancer';
+export * from './networking/traffic-policy-connection-pool';
+export * from './networking/traffic-policy-outlier-detection';
+export * from './networking/traffic-policy-client-tls';
+export * from './networking/service-entry';
+export * from './networking/sidecar';
 
 // security.istio.io
 export * from './security/peer-authentication';
