@@ -47,7 +47,9 @@ function libraryService(chart: Chart, i: number): void {
 function rawService(chart: Chart, i: number): void {
   const host = `svc-${i}`;
   new ApiObject(chart, `${host}-vs`, {
-    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: host },
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: host },
     spec: {
       hosts: [host],
       http: [
@@ -62,11 +64,15 @@ function rawService(chart: Chart, i: number): void {
     },
   } as any);
   new ApiObject(chart, `${host}-pa`, {
-    apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: host },
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name: host },
     spec: { selector: { matchLabels: { app: host } }, mtls: { mode: 'STRICT' } },
   } as any);
   new ApiObject(chart, `${host}-authz`, {
-    apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: host },
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: host },
     spec: {
       selector: { matchLabels: { app: host } },
       rules: [{

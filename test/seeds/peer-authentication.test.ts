@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { MtlsMode, PeerAuthentication } from '../../src/security/peer-authentication';
 import { expectSameAsSeed, loadSeed } from './seed';
+import { MtlsMode, PeerAuthentication } from '../../src/security/peer-authentication';
 
 describe('seed snippets: PeerAuthentication', () => {
   test('seed 001: namespace-wide STRICT mTLS in default', () => {
