@@ -56,6 +56,9 @@ export * from './gateway-api/parent-ref';
 export * from './gateway-api/http-route-match';
 export * from './gateway-api/http-route-filter';
 
+// Mesh analysis (istioctl analyze rules), synth-time hook and cdk8s validation plugin
+export * from './analysis';
+
 // Generated L1 bindings (cdk8s import), kept importable as namespaces: the escape hatch.
 export * as networking_istio_io from '../imports/networking.istio.io';
 export * as security_istio_io from '../imports/security.istio.io';

@@ -1,6 +1,7 @@
 // Istio's resource annotation registry (istio.io/api annotation/annotations.yaml, as pinned by
 // istio 1.30.3), reduced to the fields the annotation analyzers need. Data, not code.
-// Columns: name, feature status (A = Alpha, B = Beta, S = Stable), deprecated, resource kinds.
+// Columns: name, feature status (A = Alpha, the default when unset; B = Beta; S = Stable), deprecated,
+// resource kinds.
 
 /** @internal */
 export const ANNOTATION_TABLE: ReadonlyArray<readonly [string, string, boolean, string]> = [
@@ -17,7 +18,7 @@ export const ANNOTATION_TABLE: ReadonlyArray<readonly [string, string, boolean, 
   ['sidecar.istio.io/proxyCPU', 'A', false, 'Pod'],
   ['sidecar.istio.io/proxyCPULimit', 'A', false, 'Pod'],
   ['sidecar.istio.io/proxyMemory', 'A', false, 'Pod'],
-  ['sidecar.istio.io/proxyMemoryLimit', '?', false, 'Pod'],
+  ['sidecar.istio.io/proxyMemoryLimit', 'A', false, 'Pod'],
   ['sidecar.istio.io/interceptionMode', 'A', false, 'Pod'],
   ['sidecar.istio.io/bootstrapOverride', 'A', false, 'Pod'],
   ['sidecar.istio.io/statsInclusionPrefixes', 'A', true, 'Pod'],
@@ -28,7 +29,7 @@ export const ANNOTATION_TABLE: ReadonlyArray<readonly [string, string, boolean, 
   ['sidecar.istio.io/statsEvictionInterval', 'A', false, 'Pod'],
   ['sidecar.istio.io/statsHistogramBins', 'A', false, 'Pod'],
   ['sidecar.istio.io/userVolume', 'A', false, 'Pod'],
-  ['sidecar.istio.io/userVolumeMount', '?', false, 'Pod'],
+  ['sidecar.istio.io/userVolumeMount', 'A', false, 'Pod'],
   ['status.sidecar.istio.io/port', 'A', false, 'Pod'],
   ['sidecar.istio.io/logLevel', 'A', false, 'Pod'],
   ['sidecar.istio.io/componentLogLevel', 'A', false, 'Pod'],
@@ -41,7 +42,7 @@ export const ANNOTATION_TABLE: ReadonlyArray<readonly [string, string, boolean, 
   ['traffic.istio.io/nodeSelector', 'S', false, 'Service'],
   ['traffic.sidecar.istio.io/includeOutboundIPRanges', 'A', false, 'Pod'],
   ['traffic.sidecar.istio.io/excludeOutboundIPRanges', 'A', false, 'Pod'],
-  ['traffic.sidecar.istio.io/includeInboundPorts', '?', false, 'Pod'],
+  ['traffic.sidecar.istio.io/includeInboundPorts', 'A', false, 'Pod'],
   ['traffic.sidecar.istio.io/excludeInboundPorts', 'A', false, 'Pod'],
   ['traffic.sidecar.istio.io/excludeInterfaces', 'A', false, 'Pod'],
   ['traffic.sidecar.istio.io/includeOutboundPorts', 'A', false, 'Pod'],

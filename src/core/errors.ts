@@ -22,7 +22,16 @@ export function showValue(value: unknown): string {
  * @internal
  */
 export function invalidMessage(scope: IConstruct, field: string, value: unknown, problem: string, fix: string): string {
-  return `[${scope.node.path}] ${field} ${showValue(value)} is invalid: ${problem}. Fix: ${fix}`;
+  return `[${scope.node.path}] ${validationMessage(field, value, problem, fix)}`;
+}
+
+/**
+ * The same message without the construct path, for `node.addValidation()` results:
+ * cdk8s already prefixes each validation error with `[<construct path>]`.
+ * @internal
+ */
+export function validationMessage(field: string, value: unknown, problem: string, fix: string): string {
+  return `${field} ${showValue(value)} is invalid: ${problem}. Fix: ${fix}`;
 }
 
 /**

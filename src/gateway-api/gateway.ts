@@ -65,7 +65,7 @@ export class GatewayApiGateway extends IstioResource {
     for (const a of props.addresses ?? []) this.addAddress(a);
     this.node.addValidation({
       validate: () => (this._listeners.length === 0
-        ? [`[${this.node.path}] listeners [] is invalid: a Gateway needs at least one listener. Fix: add one, e.g. gateway.addListener(GatewayApiListener.http())`]
+        ? [`listeners [] is invalid: a Gateway needs at least one listener. Fix: add one, e.g. gateway.addListener(GatewayApiListener.http())`]
         : []),
     });
   }

@@ -261,10 +261,10 @@ export class GatewayApiHttpRoute extends IstioResource {
       }
     };
     if (this._parents.length === 0) {
-      errors.push(`[${this.node.path}] parentRefs [] is invalid: the route is attached to nothing, so it routes no traffic. Fix: add GatewayApiParentRef.fromGateway(gateway) for ingress, or GatewayApiParentRef.fromServiceName('reviews') for mesh traffic`);
+      errors.push(`parentRefs [] is invalid: the route is attached to nothing, so it routes no traffic. Fix: add GatewayApiParentRef.fromGateway(gateway) for ingress, or GatewayApiParentRef.fromServiceName('reviews') for mesh traffic`);
     }
     if (this._rules.length === 0) {
-      errors.push(`[${this.node.path}] rules [] is invalid: the route has no rules. Fix: add one with route.addRule({ backendRefs: [{ name: 'productpage', port: 9080 }] })`);
+      errors.push(`rules [] is invalid: the route has no rules. Fix: add one with route.addRule({ backendRefs: [{ name: 'productpage', port: 9080 }] })`);
     }
     const ns = this.namespace;
     const byParent = new Map<string, GatewayApiParentRef[]>();
@@ -277,7 +277,7 @@ export class GatewayApiHttpRoute extends IstioResource {
       if (refs.length < 2) continue;
       const sections = refs.map((r) => r.sectionName ?? '');
       if (sections.includes('') || new Set(sections).size !== sections.length) {
-        errors.push(`[${this.node.path}] parentRefs ${JSON.stringify(key)} is invalid: the same parent is referenced ${refs.length} times, so each reference needs its own distinct sectionName. Fix: reference the parent once, or give each reference a different listener \`sectionName\``);
+        errors.push(`parentRefs ${JSON.stringify(key)} is invalid: the same parent is referenced ${refs.length} times, so each reference needs its own distinct sectionName. Fix: reference the parent once, or give each reference a different listener \`sectionName\``);
       }
     }
     return errors;

@@ -61,7 +61,7 @@ export class Gateway extends IstioResource {
     for (const server of props.servers ?? []) this.addServer(server);
     this.node.addValidation({
       validate: () => (this._servers.length === 0
-        ? [`[${this.node.path}] servers [] is invalid: a Gateway without servers exposes nothing. Fix: add one, e.g. gateway.addServer(Server.http({ hosts: ['*'] }))`]
+        ? [`servers [] is invalid: a Gateway without servers exposes nothing. Fix: add one, e.g. gateway.addServer(Server.http({ hosts: ['*'] }))`]
         : []),
     });
   }

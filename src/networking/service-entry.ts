@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { checkExportTo, checkLabels, checkNonEmptyString, checkUint32, compact, isCidr, isFqdn, isIpAddress, renderStrings } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
 import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
-import { invalid } from '../core/errors';
+import { invalid, validationMessage } from '../core/errors';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -367,11 +367,7 @@ export class ServiceEntry extends IstioResource {
   private validateEndpoints(): string[] {
     const errors: string[] = [];
     const err = (field: string, value: unknown, problem: string, fix: string) => {
-      try {
-        invalid(this, field, value, problem, fix);
-      } catch (e) {
-        errors.push((e as Error).message);
-      }
+      errors.push(validationMessage(field, value, problem, fix));
     };
     const portNames = this.portNameSet;
     this.endpoints.forEach((e, i) => {

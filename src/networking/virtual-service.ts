@@ -25,7 +25,7 @@ import {
   checkWeight,
 } from '../core/checks';
 import { renderDuration } from '../core/duration';
-import { invalid, invalidMessage } from '../core/errors';
+import { invalid, validationMessage } from '../core/errors';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 
 /**
@@ -285,7 +285,7 @@ export class VirtualService extends IstioResource {
   private validateAtSynth(): string[] {
     const errors: string[] = [];
     const err = (field: string, value: unknown, problem: string, fix: string) =>
-      errors.push(invalidMessage(this, field, value, problem, fix));
+      errors.push(validationMessage(field, value, problem, fix));
 
     // Hosts: required unless this VirtualService is a delegate of another one.
     if (this._hosts.length === 0) {

@@ -227,15 +227,15 @@ export class AuthorizationPolicy extends IstioResource {
     const errors: string[] = [];
     const n = this.ruleList.length;
     if (n > MAX_RULES) {
-      errors.push(`[${this.node.path}] rules (${n} rules) is invalid: at most ${MAX_RULES} rules are allowed. Fix: split the rules over several policies`);
+      errors.push(`rules (${n} rules) is invalid: at most ${MAX_RULES} rules are allowed. Fix: split the rules over several policies`);
     }
     if (n === 0 && this.preset === undefined) {
       if (this.action === AuthorizationAction.DENY || this.action === AuthorizationAction.AUDIT) {
-        errors.push(`[${this.node.path}] rules [] is invalid: a policy with action ${this.action} and no rules matches no request, so it does nothing (probably a mistake). Fix: to deny every request use AuthorizationPolicy.denyAll(), otherwise add rules with addRule()`);
+        errors.push(`rules [] is invalid: a policy with action ${this.action} and no rules matches no request, so it does nothing (probably a mistake). Fix: to deny every request use AuthorizationPolicy.denyAll(), otherwise add rules with addRule()`);
       } else if (this.action === AuthorizationAction.CUSTOM) {
-        errors.push(`[${this.node.path}] rules [] is invalid: a CUSTOM policy without rules sends no request to provider "${this.provider}". Fix: add rules selecting the requests to check, e.g. addRule({ operations: [{ paths: ['/admin/*'] }] }), or addRule({}) for every request`);
+        errors.push(`rules [] is invalid: a CUSTOM policy without rules sends no request to provider "${this.provider}". Fix: add rules selecting the requests to check, e.g. addRule({ operations: [{ paths: ['/admin/*'] }] }), or addRule({}) for every request`);
       } else {
-        errors.push(`[${this.node.path}] rules [] is invalid: an ALLOW policy without rules allows nothing. Fix: if that is intended use AuthorizationPolicy.allowNothing(), otherwise add rules with addRule()`);
+        errors.push(`rules [] is invalid: an ALLOW policy without rules allows nothing. Fix: if that is intended use AuthorizationPolicy.allowNothing(), otherwise add rules with addRule()`);
       }
     }
     return errors;

@@ -86,7 +86,7 @@ export class PeerAuthentication extends IstioResource {
     });
     this.node.addValidation({
       validate: () => (this.portLevel.size > 0 && !this.selector
-        ? [`[${this.node.path}] portLevelMtls ${JSON.stringify([...this.portLevel.keys()])} is invalid: Istio applies port-level mTLS only to selected workloads. Fix: add a \`selector\` (e.g. WorkloadSelector.fromLabels({ app: 'reviews' })) or remove the port-level settings`]
+        ? [`portLevelMtls ${JSON.stringify([...this.portLevel.keys()])} is invalid: Istio applies port-level mTLS only to selected workloads. Fix: add a \`selector\` (e.g. WorkloadSelector.fromLabels({ app: 'reviews' })) or remove the port-level settings`]
         : []),
     });
   }

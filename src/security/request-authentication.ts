@@ -86,10 +86,10 @@ export class RequestAuthentication extends IstioResource {
     this.node.addValidation({
       validate: () => {
         if (this.rules.length === 0) {
-          return [`[${this.node.path}] jwtRules [] is invalid: a RequestAuthentication without JWT rules validates no token. Fix: add a rule with addJwtRule({ issuer, jwksUri })`];
+          return [`jwtRules [] is invalid: a RequestAuthentication without JWT rules validates no token. Fix: add a rule with addJwtRule({ issuer, jwksUri })`];
         }
         if (this.rules.length > MAX_JWT_RULES) {
-          return [`[${this.node.path}] jwtRules (${this.rules.length} rules) is invalid: at most ${MAX_JWT_RULES} JWT rules are allowed. Fix: split them over several policies`];
+          return [`jwtRules (${this.rules.length} rules) is invalid: at most ${MAX_JWT_RULES} JWT rules are allowed. Fix: split them over several policies`];
         }
         return [];
       },

@@ -94,7 +94,7 @@ export class Telemetry extends IstioResource {
     });
     this.node.addValidation({
       validate: () => (this.tracing.length + this.metrics.length + this.accessLogging.length === 0
-        ? [`[${this.node.path}] tracing/metrics/accessLogging [] is invalid: the Telemetry configures nothing. Fix: add a rule with addTracing(), addMetrics() or addAccessLogging() (e.g. addAccessLogging({ providers: ['envoy'] })), or remove the resource`]
+        ? [`tracing/metrics/accessLogging [] is invalid: the Telemetry configures nothing. Fix: add a rule with addTracing(), addMetrics() or addAccessLogging() (e.g. addAccessLogging({ providers: ['envoy'] })), or remove the resource`]
         : []),
     });
   }

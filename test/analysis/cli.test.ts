@@ -1,0 +1,231 @@
+// The `cdk8s-istio analyze` CLI: exit codes, output formats, options anywhere, directories,
+// multi-document YAML, unreadable input; plus the conformance scorer run through the real CLI.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { main } from '../../src/analysis/cli';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istioctl-analyze');
+const ROOT = path.join(__dirname, '..', '..');
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+const BROKEN_VS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v2}
+`;
+const SERVICE = `apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: shop}
+spec:
+  selector: {app: reviews}
+  ports: [{name: http, port: 9080}]
+`;
+const DR = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: shop}
+spec:
+  host: reviews
+  subsets: [{name: v2, labels: {version: v2}}]
+`;
+const POD = `apiVersion: v1
+kind: Pod
+metadata: {name: reviews-v2, namespace: shop, labels: {app: reviews, version: v2}}
+spec:
+  containers: [{name: reviews, image: reviews}]
+`;
+const UNNAMED_PORT = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 8080}]
+`;
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-cli-'));
+  fs.mkdirSync(path.join(dir, 'mesh', 'nested'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'broken.yaml'), `${BROKEN_VS}---\n${SERVICE}`);
+  fs.writeFileSync(path.join(dir, 'mesh', 'svc.yaml'), `${SERVICE}---\n${POD}`);
+  fs.writeFileSync(path.join(dir, 'mesh', 'nested', 'dr.yml'), `${BROKEN_VS}---\n${DR}`);
+  fs.writeFileSync(path.join(dir, 'mesh', 'notes.txt'), 'not yaml: [');
+  fs.writeFileSync(path.join(dir, 'info.yaml'), UNNAMED_PORT);
+  fs.writeFileSync(path.join(dir, 'bad.yaml'), 'a: [1, 2\nb: }');
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('Error-level messages exit 79 and print istioctl-style text', () => {
+  const r = cli('analyze', path.join(dir, 'broken.yaml'));
+  expect(r.code).toBe(79);
+  expect(r.out).toBe('Error [IST0101] (VirtualService shop/reviews) Referenced host+subset in destinationrule not found: "reviews+v2"\n');
+});
+
+test('no Error-level messages exit 0 (warnings and infos are printed)', () => {
+  const r = cli('analyze', path.join(dir, 'info.yaml'));
+  expect(r.code).toBe(0);
+  expect(r.out).toContain('Info [IST0118] (Service shop/web) Port name  (port: 8080, targetPort: 0)');
+});
+
+test('a clean mesh prints that nothing was found', () => {
+  const r = cli('analyze', path.join(dir, 'mesh'));
+  expect(r).toEqual({ code: 0, out: '\u2714 No validation issues found when analyzing 4 object(s).\n', err: '' });
+});
+
+test('--output json: a list of {code, level, kind, namespace, name, message, origin}', () => {
+  const r = cli('analyze', '--output', 'json', path.join(dir, 'broken.yaml'));
+  expect(r.code).toBe(79);
+  expect(JSON.parse(r.out)).toEqual([{
+    code: 'IST0101',
+    level: 'Error',
+    kind: 'VirtualService',
+    namespace: 'shop',
+    name: 'reviews',
+    message: 'Referenced host+subset in destinationrule not found: "reviews+v2"',
+    origin: 'VirtualService shop/reviews',
+    analyzer: 'virtualservice.DestinationRuleAnalyzer',
+  }]);
+});
+
+test('options may come after the files, and --flag=value works', () => {
+  const r = cli('analyze', path.join(dir, 'broken.yaml'), '-o=json', '--analyzer=service.PortNameAnalyzer');
+  expect(r).toEqual({ code: 0, out: '[]\n', err: '' });
+});
+
+test('--output yaml', () => {
+  const r = cli('analyze', path.join(dir, 'broken.yaml'), '-o', 'yaml');
+  expect(r.out).toMatch(/^- code: "IST0101"\n {2}level: "Error"/);
+});
+
+test('directories are read recursively (*.yaml, *.yml, *.json), multi-document files split', () => {
+  // mesh/svc.yaml + mesh/nested/dr.yml (VirtualService + DestinationRule): the subset now exists
+  const r = cli('analyze', '-o', 'json', path.join(dir, 'mesh'));
+  expect(JSON.parse(r.out)).toEqual([]);
+  const both = cli('analyze', '-o', 'json', path.join(dir, 'mesh'), path.join(dir, 'broken.yaml'));
+  // broken.yaml alone fails; with the directory the DestinationRule (in nested/dr.yml) defines the
+  // subset; notes.txt (not YAML) is not read
+  expect(both.code).toBe(0);
+  expect(JSON.parse(both.out)).toEqual([]);
+});
+
+test('--suppress CODE=RESOURCE silences a message', () => {
+  expect(cli('analyze', path.join(dir, 'broken.yaml'), '--suppress', 'IST0101=VirtualService shop/reviews').code).toBe(0);
+  expect(cli('analyze', path.join(dir, 'broken.yaml'), '--suppress', 'IST0101=VirtualService shop/other').code).toBe(79);
+});
+
+test('--mesh-config is merged over the defaults', () => {
+  fs.writeFileSync(path.join(dir, 'mesh-config.yaml'), 'ingressControllerMode: "OFF"\n');
+  const gw = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ['*']}]
+`;
+  fs.writeFileSync(path.join(dir, 'gw.yaml'), gw);
+  const args = ['analyze', path.join(dir, 'gw.yaml'), '-A', 'gateway.IngressGatewayPortAnalyzer', '-o', 'json'];
+  expect(JSON.parse(cli(...args).out)).toEqual([]);
+  expect(JSON.parse(cli(...args, '--mesh-config', path.join(dir, 'mesh-config.yaml')).out).map((d: any) => d.code)).toEqual(['IST0101']);
+});
+
+test('--help and --list-analyzers', () => {
+  expect(cli('--help').out).toContain('usage: cdk8s-istio analyze');
+  expect(cli('analyze', '--list-analyzers').out).toContain('virtualservice.GatewayAnalyzer\n');
+});
+
+describe('bad input', () => {
+  test('an unreadable file exits 1 with a clear message', () => {
+    const r = cli('analyze', path.join(dir, 'missing.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^cdk8s-istio: cannot read .*missing\.yaml: ENOENT/);
+    expect(r.out).toBe('');
+  });
+  test('a file that is not valid YAML exits 1 naming the file', () => {
+    const r = cli('analyze', path.join(dir, 'bad.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot parse .*bad\.yaml/);
+  });
+  test('an unknown option exits 1 and points at --help', () => {
+    const r = cli('analyze', '--frobnicate', path.join(dir, 'broken.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('cdk8s-istio: unknown option "--frobnicate"\nrun "cdk8s-istio --help" for usage\n');
+  });
+  test('an invalid --output value exits 1', () => {
+    expect(cli('analyze', '-o', 'xml', path.join(dir, 'broken.yaml')).err).toContain('--output "xml" is invalid: use text, json or yaml');
+  });
+  test('an unknown analyzer exits 1', () => {
+    const r = cli('analyze', '--analyzer', 'nope', path.join(dir, 'broken.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('unknown analyzer "nope"');
+  });
+  test('a malformed --suppress exits 1', () => {
+    const r = cli('analyze', '--suppress', 'bogus', path.join(dir, 'broken.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('expected CODE=RESOURCE');
+  });
+  test('an option without its value exits 1', () => {
+    expect(cli('analyze', path.join(dir, 'broken.yaml'), '--mesh-config').err).toContain('option --mesh-config needs a value');
+  });
+  test('no files exits 1; an unknown command exits 1', () => {
+    expect(cli('analyze', '-o', 'json').code).toBe(1);
+    expect(cli('lint', 'x.yaml').err).toContain('unknown command "lint"');
+  });
+});
+
+/** Transpiles src/analysis to plain JS once (fast process start-up, like the compiled lib/ bin). */
+function compileCli(outDir: string): string {
+  const src = path.join(ROOT, 'src', 'analysis');
+  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
+  for (const f of walk(src)) {
+    const js = ts.transpileModule(fs.readFileSync(f, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const out = path.join(outDir, path.relative(src, f)).replace(/\.ts$/, '.js');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, js.outputText);
+  }
+  return path.join(outDir, 'cli.js');
+}
+
+describe('as a process', () => {
+  let compiled: string;
+  beforeAll(() => {
+    compiled = compileCli(path.join(dir, 'lib'));
+  });
+  const env = { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') };
+  const node = (args: string[]) => spawnSync(process.execPath, [compiled, ...args], { encoding: 'utf8', timeout: 60_000, env });
+  test('exit statuses 79, 0 and 1', () => {
+    expect(node(['analyze', path.join(dir, 'broken.yaml')]).status).toBe(79);
+    expect(node(['analyze', path.join(dir, 'mesh')]).status).toBe(0);
+    const bad = node(['analyze', path.join(dir, 'nope.yaml')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('cannot read');
+  });
+
+  const python = spawnSync('python3', ['--version']).status === 0;
+  (python ? test : test.skip)('score.py through the CLI: >= 64/67 cases (all 67 today), precision and recall >= 0.95', () => {
+    const wrapper = path.join(dir, 'cli.sh');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${compiled}" "$@"\n`, { mode: 0o755 });
+    const r = spawnSync('python3', [path.join(FIXTURES, 'score.py'), path.join(FIXTURES, 'cases.json'), path.join(FIXTURES, 'testdata'),
+      '--pass-analyzer', '-j', '4', '--', wrapper, 'analyze', '--output', 'json'], { encoding: 'utf8', timeout: 300_000, env });
+    const passed = Number(/conformance: (\d+)\/67 cases/.exec(r.stdout)?.[1] ?? -1);
+    const precision = Number(/precision: ([\d.]+)/.exec(r.stdout)?.[1] ?? 0);
+    const recall = Number(/recall: ([\d.]+)/.exec(r.stdout)?.[1] ?? 0);
+    expect(passed).toBeGreaterThanOrEqual(64);
+    expect(precision).toBeGreaterThanOrEqual(0.95);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+  }, 300_000);
+});

@@ -1,0 +1,139 @@
+// The synth-time hook (draft): analysis of a construct tree, diagnostics mapped to construct paths,
+// Error-level diagnostics failing synth, suppression per construct and per chart.
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { Deployment, Service } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import * as net from '../../imports/networking.istio.io';
+import { MeshAnalysis } from '../../src/analysis/synth-time';
+
+/** A minimal L2-style wrapper (like IstioResource): the L1 object is its `Resource` child. */
+class ReviewsRoute extends Construct {
+  public readonly apiObject: ApiObject;
+  constructor(scope: Construct, id: string, subset: string) {
+    super(scope, id);
+    this.apiObject = new net.VirtualService(this, 'Resource', {
+      metadata: { name: 'reviews', namespace: 'bookinfo' },
+      spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset } }] }] },
+    });
+  }
+}
+
+/** reviews v1..v3 Deployments, the reviews Service and a DestinationRule with v1..v3 subsets. */
+function bookinfoReviews(chart: Chart): void {
+  for (const v of ['v1', 'v2', 'v3']) {
+    new Deployment(chart, `reviews-${v}`, {
+      metadata: { name: `reviews-${v}`, namespace: 'bookinfo' },
+      podMetadata: { labels: { app: 'reviews', version: v } },
+      select: false,
+      containers: [{ image: `docker.io/istio/examples-bookinfo-reviews-${v}:1.20.3`, portNumber: 9080, securityContext: { ensureNonRoot: false } }],
+    }).select(cdk8sPlusLabel('app', 'reviews'), cdk8sPlusLabel('version', v));
+  }
+  new Service(chart, 'reviews-svc', {
+    metadata: { name: 'reviews', namespace: 'bookinfo' },
+    selector: undefined,
+    ports: [{ name: 'http', port: 9080 }],
+  }).selectLabel('app', 'reviews');
+  new net.DestinationRule(chart, 'reviews-dr', {
+    metadata: { name: 'reviews', namespace: 'bookinfo' },
+    spec: { host: 'reviews', subsets: ['v1', 'v2', 'v3'].map((v) => ({ name: v, labels: { version: v } })) },
+  });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const plus = require('cdk8s-plus-28');
+function cdk8sPlusLabel(key: string, value: string) {
+  return plus.LabelSelector.of({ labels: { [key]: value } });
+}
+
+test('a route to an undefined subset fails synth with IST0101 and the construct path', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop');
+  bookinfoReviews(chart);
+  new ReviewsRoute(chart, 'reviews-route', 'v9');
+  MeshAnalysis.validateOnSynth(chart, { printWarnings: false });
+  expect(() => app.synthYaml()).toThrow(
+    /\[shop\/reviews-route\] Error \[IST0101\] \(VirtualService bookinfo\/reviews\) Referenced host\+subset in destinationrule not found: "reviews\+v9"/,
+  );
+});
+
+test('the same chart routing to a defined subset synthesizes with zero Error-level diagnostics', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop');
+  bookinfoReviews(chart);
+  new ReviewsRoute(chart, 'reviews-route', 'v2');
+  MeshAnalysis.validateOnSynth(chart, { printWarnings: false });
+  expect(() => app.synthYaml()).not.toThrow();
+  const errors = MeshAnalysis.analyze(chart).filter((d) => d.diagnostic.level === 'Error');
+  expect(errors).toEqual([]);
+});
+
+test('pod templates of Deployments count as pods at synth time (subsets select them)', () => {
+  const chart = Testing.chart();
+  bookinfoReviews(chart);
+  new net.DestinationRule(chart, 'extra', {
+    metadata: { name: 'reviews-extra', namespace: 'bookinfo' },
+    spec: { host: 'reviews', subsets: [{ name: 'v4', labels: { version: 'v4' } }] },
+  });
+  const found = MeshAnalysis.analyze(chart).map((d) => `${d.diagnostic.code} ${d.path}`);
+  expect(found).toEqual(['IST0173 test/extra']);
+  expect(MeshAnalysis.analyze(chart, { workloadPods: false }).map((d) => d.diagnostic.code)).toContain('IST0173');
+});
+
+test('diagnostics map to the ApiObject path when there is no L2 wrapper, and only objects of the scope are reported', () => {
+  const app = Testing.app();
+  const a = new Chart(app, 'a');
+  const b = new Chart(app, 'b');
+  new net.VirtualService(a, 'vs', { metadata: { name: 'x', namespace: 'n' }, spec: { hosts: ['x'], http: [{ route: [{ destination: { host: 'x', subset: 's' } }] }] } });
+  new net.DestinationRule(b, 'dr', { metadata: { name: 'x', namespace: 'n' }, spec: { host: 'x', subsets: [{ name: 't' }] } });
+  const inA = MeshAnalysis.analyze(a, { analyzers: ['virtualservice.DestinationRuleAnalyzer'] });
+  expect(inA.map((d) => d.path)).toEqual(['a/vs']);
+  expect(MeshAnalysis.analyze(b, { analyzers: ['virtualservice.DestinationRuleAnalyzer'] })).toEqual([]);
+  expect(MeshAnalysis.format(inA[0])).toBe('[a/vs] Error [IST0101] (VirtualService n/x) Referenced host+subset in destinationrule not found: "x+s"');
+});
+
+test('suppression per construct and per chart', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop');
+  bookinfoReviews(chart);
+  const route = new ReviewsRoute(chart, 'reviews-route', 'v9');
+  MeshAnalysis.suppress(route, 'IST0101');
+  MeshAnalysis.validateOnSynth(chart, { printWarnings: false });
+  expect(() => app.synthYaml()).not.toThrow();
+
+  const chart2 = new Chart(Testing.app(), 'other');
+  new ReviewsRoute(chart2, 'r', 'v9');
+  expect(MeshAnalysis.analyze(chart2).map((d) => d.diagnostic.code)).toContain('IST0101');
+  MeshAnalysis.suppress(chart2, '*');
+  expect(MeshAnalysis.analyze(chart2)).toEqual([]);
+});
+
+test('warnings are printed (with the construct path), not fatal', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop');
+  new net.DestinationRule(chart, 'db', {
+    metadata: { name: 'db', namespace: 'shop' },
+    spec: { host: 'db.example.com', trafficPolicy: { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.SIMPLE } } },
+  });
+  MeshAnalysis.validateOnSynth(chart);
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    expect(() => app.synthYaml()).not.toThrow();
+    const printed = spy.mock.calls.map((c) => String(c[0])).join('');
+    expect(printed).toContain('[shop/db] Warning [IST0128] (DestinationRule shop/db) DestinationRule shop/db in namespace shop has TLS mode set to SIMPLE');
+    expect(printed).toContain('[shop/db] Warning [IST0174] (DestinationRule shop/db)');
+  } finally {
+    spy.mockRestore();
+  }
+});
+
+describe('bad input', () => {
+  test('suppressing an invalid code names the construct, the value and the fix', () => {
+    const chart = Testing.chart();
+    expect(() => MeshAnalysis.suppress(chart, 'ist-101')).toThrow(
+      '[test] analyzer suppression code "ist-101" is invalid: expected an Istio message code like "IST0101". Fix: pass the code printed by the analyzer, or "*".',
+    );
+  });
+  test('an unknown analyzer name in the options fails loudly', () => {
+    expect(() => MeshAnalysis.analyze(Testing.chart(), { analyzers: ['bogus'] })).toThrow(/unknown analyzer "bogus"/);
+  });
+});
