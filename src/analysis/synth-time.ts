@@ -1,11 +1,29 @@
 // Synth-time mesh analysis (draft hook, not wired into charts yet): collects the ApiObjects of a
 // construct tree, renders them, runs the analyzer and maps each diagnostic back to the construct
 // path that produced the object.
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from './mesh-analyzer';
 
 const SUPPRESS_METADATA = 'cdk8s-istio:analyze-suppress';
+
+/**
+ * Context key (set on the App or any scope with `node.setContext`) choosing what automatic
+ * synth-time analysis does: `error` (default: Error-level diagnostics fail the synth,
+ * warnings are printed), `warn` (print everything, never fail) or `off`.
+ * The environment variable `CDK8S_ISTIO_ANALYSIS` overrides it.
+ */
+const MODE_CONTEXT = 'cdk8s-istio/analysis';
+
+/** Charts that already carry the automatic analysis validation. */
+const AUTO_CHARTS = new WeakSet<IConstruct>();
+
+/**
+ * One analysis of an app's objects, shared by the validations of all its charts during a
+ * single synthesis (cleared when the synchronous synthesis is over), so that analysis
+ * stays linear in the number of objects however many charts the app has.
+ */
+const RUN_CACHE = new WeakMap<IConstruct, AppRun>();
 
 /**
  * A mesh analyzer diagnostic located in the construct tree.
@@ -79,21 +97,42 @@ export class MeshAnalysis {
    * @param options analysis options
    */
   public static analyze(scope: IConstruct, options: AnalysisOptions = {}): MeshConstructDiagnostic[] {
-    const all = scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    const mine = new Set(scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
-    const objects = all.map((o) => o.toJson());
-    // manifests hold Deployments, not Pods: let pod templates stand for the pods they will run
-    const run = MeshAnalyzer._run(objects, { ...options, workloadPods: options.workloadPods ?? true });
-    const out: MeshConstructDiagnostic[] = [];
-    for (const d of run.diagnostics) {
-      if (d.inputIndex === undefined) continue;
-      const obj = all[d.inputIndex];
-      if (!mine.has(obj)) continue;
-      const codes = suppressedCodes(obj);
-      if (codes.has('*') || codes.has(d.code)) continue;
-      out.push({ diagnostic: d, path: ownerPath(obj) });
-    }
-    return out;
+    const { all, run } = analyzeApp(scope.node.root, options, false);
+    return located(scope, all, run);
+  }
+
+  /**
+   * Turns on automatic analysis for the chart of `scope`. Every construct of this library
+   * calls it, so charts that use the library are analyzed when synthesized; it is idempotent.
+   *
+   * Error-level diagnostics about the chart's objects fail the synth (each names the
+   * construct path, the code and the message) and warnings are printed, unless the context
+   * key `cdk8s-istio/analysis` (e.g. `app.node.setContext('cdk8s-istio/analysis', 'warn')`)
+   * or the environment variable `CDK8S_ISTIO_ANALYSIS` says `warn` (print only) or `off`.
+   * One analysis of the whole app is shared by all its charts within a synthesis.
+   *
+   * @param scope any construct inside the chart to analyze
+   */
+  public static enableFor(scope: IConstruct): void {
+    const chart = [...scope.node.scopes].reverse().find((c) => Chart.isChart(c));
+    if (!chart || AUTO_CHARTS.has(chart)) return;
+    AUTO_CHARTS.add(chart);
+    chart.node.addValidation({
+      validate: () => {
+        const mode = analysisMode(chart);
+        if (mode === 'off') return [];
+        const { all, run } = analyzeApp(chart.node.root, {}, true);
+        const errors: string[] = [];
+        for (const d of located(chart, all, run)) {
+          if (d.diagnostic.level === AnalysisLevel.ERROR && mode === 'error') {
+            errors.push(`${MeshAnalysis.format(d)} (to accept this deliberately: MeshAnalysis.suppress(construct, '${d.diagnostic.code}'))`);
+          } else if (d.diagnostic.level !== AnalysisLevel.INFO) {
+            process.stderr.write(`${MeshAnalysis.format(d)}\n`);
+          }
+        }
+        return errors;
+      },
+    });
   }
 
   /**
@@ -121,4 +160,47 @@ export class MeshAnalysis {
     };
     scope.node.addValidation(validation);
   }
+}
+
+function analysisMode(scope: IConstruct): 'error' | 'warn' | 'off' {
+  const raw = process.env.CDK8S_ISTIO_ANALYSIS ?? scope.node.tryGetContext(MODE_CONTEXT) ?? 'error';
+  const mode = String(raw).toLowerCase();
+  if (mode === 'error' || mode === 'warn' || mode === 'off') return mode;
+  throw new Error(`[${scope.node.path}] analysis mode ${JSON.stringify(raw)} is invalid: the ${MODE_CONTEXT} context key (or CDK8S_ISTIO_ANALYSIS) must be "error", "warn" or "off". Fix: e.g. app.node.setContext('${MODE_CONTEXT}', 'warn')`);
+}
+
+type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
+
+function analyzeApp(root: IConstruct, options: AnalysisOptions, shared: boolean): AppRun {
+  const cached = shared ? RUN_CACHE.get(root) : undefined;
+  if (cached) return cached;
+  const all = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const objects = all.map((o) => o.toJson());
+  // An app that deploys objects into a namespace implies that namespace exists (kubectl
+  // apply would fail otherwise), even when the app does not define the Namespace object.
+  const declared = new Set(objects.filter((o) => o?.apiVersion === 'v1' && o?.kind === 'Namespace').map((o) => o.metadata?.name));
+  const implied = new Set(objects.map((o) => o?.metadata?.namespace).filter((ns): ns is string => typeof ns === 'string' && !declared.has(ns)));
+  const implicitNamespaces = [...implied].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  // manifests hold Deployments, not Pods: let pod templates stand for the pods they will run
+  const run = MeshAnalyzer._run([...objects, ...implicitNamespaces], { ...options, workloadPods: options.workloadPods ?? true });
+  const result = { all, run };
+  if (shared) {
+    RUN_CACHE.set(root, result);
+    queueMicrotask(() => RUN_CACHE.delete(root));
+  }
+  return result;
+}
+
+function located(scope: IConstruct, all: ApiObject[], run: AppRun['run']): MeshConstructDiagnostic[] {
+  const mine = new Set(scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
+  const out: MeshConstructDiagnostic[] = [];
+  for (const d of run.diagnostics) {
+    if (d.inputIndex === undefined) continue;
+    const obj = all[d.inputIndex];
+    if (obj === undefined || !mine.has(obj)) continue; // implicit objects are not reported
+    const codes = suppressedCodes(obj);
+    if (codes.has('*') || codes.has(d.code)) continue;
+    out.push({ diagnostic: d, path: ownerPath(obj) });
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { MeshAnalysis } from '../analysis/synth-time';
 
 /**
  * Options common to every resource construct of this library.
@@ -18,6 +19,12 @@ export interface IstioResourceProps {
  * reachable through `apiObject` as an escape hatch (e.g. `addJsonPatch`).
  */
 export abstract class IstioResource extends Construct {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // Charts that use the library are analyzed (istioctl analyze rules) when synthesized.
+    MeshAnalysis.enableFor(this);
+  }
+
   /**
    * The underlying L1 API object. Use it to reach fields this construct does not model,
    * e.g. `resource.apiObject.addJsonPatch(JsonPatch.add('/spec/foo', 1))`.

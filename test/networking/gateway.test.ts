@@ -4,16 +4,17 @@ import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
 import { Gateway } from '../../src/networking/gateway';
 import { Server, ServerTlsMode, ServerTlsProtocolVersion } from '../../src/networking/gateway-server';
+import { fragmentChart } from '../support/fragment';
 
 function synthGateway(build: (chart: ReturnType<typeof Testing.chart>) => void): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   build(chart);
   return Testing.synth(chart).find((o) => o.kind === 'Gateway');
 }
 
 describe('Gateway', () => {
   test('HTTP + HTTPS with redirect and credentialName (the Bookinfo TLS ingress)', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Gateway(chart, 'gw', {
       metadata: { name: 'bookinfo-gateway' },
       servers: [
@@ -34,7 +35,7 @@ describe('Gateway', () => {
   });
 
   test('servers added later with addServer are rendered (fluent)', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const gw = new Gateway(chart, 'gw');
     expect(gw.addServer(Server.http({ hosts: ['*'] })).addServer(Server.tlsPassthrough({ hosts: ['nginx.example.com'] }))).toBe(gw);
     const [obj] = Testing.synth(chart);
@@ -52,7 +53,7 @@ describe('Gateway', () => {
     }));
     expect(byLabels.spec.selector).toEqual({ istio: 'ingress' });
 
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const deployment = new Deployment(chart, 'egress', { containers: [{ image: 'istio/proxyv2' }] });
     new Gateway(chart, 'gw', { selector: WorkloadSelector.fromWorkload(deployment), servers: [Server.tcp({ hosts: ['*'], port: 31400 })] });
     const gw = Testing.synth(chart).find((o) => o.kind === 'Gateway');
@@ -122,7 +123,7 @@ describe('Gateway', () => {
   });
 
   test('gatewayRef and refFrom for VirtualService binding', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const inNs = new Gateway(chart, 'gw', { metadata: { name: 'public', namespace: 'istio-system' }, servers: [Server.http({ hosts: ['*'] })] });
     expect(inNs.gatewayRef).toBe('istio-system/public');
     expect(inNs.refFrom('istio-system')).toBe('public');
@@ -136,147 +137,147 @@ describe('Gateway', () => {
 
   describe('bad input', () => {
     test('SIMPLE TLS without a certificate', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.https({ hosts: ['a.example.com'] })] }))
         .toThrow(/\[test\/gw\] servers\[0\]\.tls\.credentialName undefined is invalid: SIMPLE TLS .*needs a server certificate.*Fix: pass `credentialName`/);
     });
 
     test('MUTUAL with files but no CA', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', {
         servers: [Server.https({ hosts: ['a.example.com'], mode: ServerTlsMode.MUTUAL, serverCertificate: '/c', privateKey: '/k' })],
       })).toThrow(/servers\[0\]\.tls\.caCertificates undefined is invalid: MUTUAL must verify client certificates/);
     });
 
     test('certificate file without its key', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.https({ hosts: ['a.example.com'], serverCertificate: '/c' })] }))
         .toThrow(/servers\[0\]\.tls\.privateKey undefined is invalid: file-based certificates need both/);
     });
 
     test('credentialName and certificate files together', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.https({ hosts: ['a.example.com'], credentialName: 'x', serverCertificate: '/c', privateKey: '/k' })] }))
         .toThrow(/credentialName "x" is invalid: a certificate comes either from a Secret or from files/);
     });
 
     test('HTTPS server without TLS settings', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [new Server({ hosts: ['*'], port: 443, protocol: Protocol.HTTPS })] }))
         .toThrow(/servers\[0\]\.tls undefined is invalid: a HTTPS server needs TLS settings.*Server\.https/);
     });
 
     test('TLS settings on a plain HTTP server', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', {
         servers: [new Server({ hosts: ['*'], port: 80, protocol: Protocol.HTTP, tls: { mode: ServerTlsMode.SIMPLE, credentialName: 'c' } })],
       })).toThrow(/servers\[0\]\.tls\.mode "SIMPLE" is invalid: a plain HTTP server cannot carry TLS settings/);
     });
 
     test('httpsRedirect on a TCP server', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [new Server({ hosts: ['*'], port: 9000, protocol: Protocol.TCP, httpsRedirect: true })] }))
         .toThrow(/servers\[0\]\.tls\.httpsRedirect true is invalid: httpsRedirect redirects plain-text HTTP/);
     });
 
     test('certificate on a passthrough server', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', {
         servers: [new Server({ hosts: ['*'], port: 443, protocol: Protocol.TLS, tls: { mode: ServerTlsMode.PASSTHROUGH, credentialName: 'c' } })],
       })).toThrow(/tls\.credentialName "c" is invalid: PASSTHROUGH does not use a certificate of yours/);
     });
 
     test('credentialName with ISTIO_MUTUAL', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.https({ hosts: ['*'], mode: ServerTlsMode.ISTIO_MUTUAL, credentialName: 'c' })] }))
         .toThrow(/ISTIO_MUTUAL does not use a certificate of yours \(Istio uses its own workload certificates\)/);
     });
 
     test('AUTO_PASSTHROUGH on an HTTPS port', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [new Server({ hosts: ['*.local'], port: 15443, protocol: Protocol.HTTPS, tls: { mode: ServerTlsMode.AUTO_PASSTHROUGH } })] }))
         .toThrow(/servers\[0\]\.port\.protocol "HTTPS" is invalid: AUTO_PASSTHROUGH routes by SNI/);
     });
 
     test('same port with conflicting protocols', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const gw = new Gateway(chart, 'gw', { servers: [Server.http({ hosts: ['*'], port: 8080 })] });
       expect(() => gw.addServer(Server.tcp({ hosts: ['*'], port: 8080 })))
         .toThrow(/\[test\/gw\] servers\[1\]\.port\.protocol "TCP" is invalid: port 8080 is already served as HTTP/);
     });
 
     test('two TLS servers on one port for the same host', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const gw = new Gateway(chart, 'gw', { servers: [Server.https({ hosts: ['a.example.com', 'b.example.com'], credentialName: 'ab' })] });
       expect(() => gw.addServer(Server.tlsPassthrough({ hosts: ['b.example.com'] })))
         .toThrow(/servers\[1\]\.hosts "b\.example\.com" is invalid: another TLS server on port 443 already serves this host/);
     });
 
     test('duplicate server names', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const gw = new Gateway(chart, 'gw', { servers: [Server.http({ hosts: ['a.example.com'], name: 'web' })] });
       expect(() => gw.addServer(Server.https({ hosts: ['a.example.com'], credentialName: 'a', name: 'web' })))
         .toThrow(/servers\[1\]\.name "web" is invalid: another server of this Gateway has the same name/);
     });
 
     test('duplicate port names (two default HTTP servers on port 80)', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const gw = new Gateway(chart, 'gw', { servers: [Server.http({ hosts: ['a.example.com'] })] });
       expect(() => gw.addServer(Server.http({ hosts: ['b.example.com'] })))
         .toThrow(/servers\[1\]\.port\.name "http" is invalid: server port names must be unique.*Fix: pass a distinct `portName`/);
     });
 
     test('empty hosts', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.http({ hosts: [] })] }))
         .toThrow(/servers\[0\]\.hosts \[\] is invalid: the list must not be empty/);
     });
 
     test('host with a scheme and port', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.http({ hosts: ['https://a.example.com:443'] })] }))
         .toThrow(/servers\[0\]\.hosts "https:\/\/a\.example\.com:443" is invalid/);
     });
 
     test('bad namespace part of a host', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.http({ hosts: ['Prod_NS/a.example.com'] })] }))
         .toThrow(/hosts "Prod_NS\/a\.example\.com" is invalid: the namespace part "Prod_NS"/);
     });
 
     test('port out of range', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.http({ hosts: ['*'], port: 0 })] }))
         .toThrow(/servers\[0\]\.port\.number 0 is invalid: a port number must be an integer from 1 to 65535/);
     });
 
     test('bind that is not an IP or socket', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.http({ hosts: ['*'], bind: 'localhost' })] }))
         .toThrow(/servers\[0\]\.bind "localhost" is invalid: bind must be an IP address/);
     });
 
     test('min TLS version above max', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', {
         servers: [Server.https({ hosts: ['*'], credentialName: 'c', minProtocolVersion: ServerTlsProtocolVersion.TLSV1_3, maxProtocolVersion: ServerTlsProtocolVersion.TLSV1_2 })],
       })).toThrow(/minProtocolVersion "TLSV1_3" is invalid: it is above maxProtocolVersion TLSV1_2/);
     });
 
     test('credentialName that is not a Secret name', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Gateway(chart, 'gw', { servers: [Server.https({ hosts: ['*'], credentialName: 'Bookinfo Cert' })] }))
         .toThrow(/credentialName "Bookinfo Cert" is invalid: it must be the name of a Kubernetes Secret/);
     });
 
     test('gateway without servers fails synth', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       new Gateway(chart, 'gw');
       expect(() => Testing.synth(chart)).toThrow(/\[test\/gw\] servers \[\] is invalid: a Gateway without servers exposes nothing/);
     });
 
     test('selector with no labels', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       new Gateway(chart, 'gw', { selector: WorkloadSelector.fromLabels({}), servers: [Server.http({ hosts: ['*'] })] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/gw\] selector .*must not be empty/);
     });

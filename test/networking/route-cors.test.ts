@@ -2,9 +2,10 @@ import { Duration, Testing } from 'cdk8s';
 import { CorsPolicy, CorsUnmatchedPreflights } from '../../src/networking/route-cors';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderCors(corsPolicy: CorsPolicy): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['ratings'], http: [{ route: [{ host: 'ratings' }], corsPolicy }] });
   return Testing.synth(chart)[0].spec.http[0].corsPolicy;
 }

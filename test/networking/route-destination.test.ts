@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
 import { HttpRouteDestination } from '../../src/networking/route-destination';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderRoute(...route: HttpRouteDestination[]): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['reviews'], http: [{ route }] });
   return Testing.synth(chart)[0].spec.http[0].route;
 }

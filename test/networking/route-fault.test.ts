@@ -1,9 +1,10 @@
 import { Duration, Testing } from 'cdk8s';
 import { HttpFault } from '../../src/networking/route-fault';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderFault(fault: HttpFault): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['ratings'], http: [{ route: [{ host: 'ratings' }], fault }] });
   return Testing.synth(chart)[0].spec.http[0].fault;
 }

@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
 import { HeaderOperations } from '../../src/networking/route-headers';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderHeaders(requestHeaders?: HeaderOperations, responseHeaders?: HeaderOperations): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }], requestHeaders, responseHeaders }] });
   return Testing.synth(chart)[0].spec.http[0].headers;
 }

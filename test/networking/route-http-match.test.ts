@@ -2,9 +2,10 @@ import { Testing } from 'cdk8s';
 import { HttpMatch } from '../../src/networking/route-http-match';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderMatch(...match: HttpMatch[]): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['reviews'], http: [{ match, route: [{ host: 'reviews' }] }] });
   return Testing.synth(chart)[0].spec.http[0].match;
 }

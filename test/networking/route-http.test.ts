@@ -2,9 +2,10 @@ import { Duration, Testing } from 'cdk8s';
 import { HttpRoute } from '../../src/networking/route-http';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderRule(rule: HttpRoute): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['reviews'], http: [rule] });
   return Testing.synth(chart)[0].spec.http[0];
 }
@@ -36,7 +37,7 @@ describe('HttpRoute', () => {
   });
 
   test('routes keep their order', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const vs = new VirtualService(chart, 'vs', { hosts: ['reviews'] });
     vs.addHttpRoute({ name: 'first', match: [{ uri: StringMatch.prefix('/a') }], route: [{ host: 'reviews' }] });
     vs.addHttpRoute({ name: 'second', route: [{ host: 'reviews' }] });
@@ -71,7 +72,7 @@ describe('HttpRoute', () => {
     });
 
     test('a root that is itself a delegate cannot delegate', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const leaf = new VirtualService(chart, 'leaf', { http: [{ route: [{ host: 'reviews' }] }] });
       const middle = new VirtualService(chart, 'middle', { http: [{ delegateTo: leaf }] });
       new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: ['gw'], http: [{ delegateTo: middle }] });

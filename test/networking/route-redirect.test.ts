@@ -2,9 +2,10 @@ import { Testing } from 'cdk8s';
 import { HttpDirectResponse, HttpRedirect, HttpRedirectDerivePort } from '../../src/networking/route-redirect';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderRule(rule: { redirect?: HttpRedirect; directResponse?: HttpDirectResponse }): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['bookinfo.example.com'], gateways: ['gw'], http: [{ match: [{ uri: StringMatch.prefix('/old') }], ...rule }] });
   return Testing.synth(chart)[0].spec.http[0];
 }
@@ -28,7 +29,7 @@ describe('HttpRedirect / HttpDirectResponse', () => {
 
   describe('bad input', () => {
     test('redirect and route in one rule', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['a'], http: [{ route: [{ host: 'a' }], redirect: { uri: '/b' } }] }))
         .toThrow(/\[test\/vs\] http\[0\].route and http\[0\].redirect .* is invalid: these fields are mutually exclusive. Fix: an HTTP route either forwards/);
     });

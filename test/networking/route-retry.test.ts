@@ -1,9 +1,10 @@
 import { Duration, Testing } from 'cdk8s';
 import { HttpRetry, HttpRetryOn } from '../../src/networking/route-retry';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderRetries(retries: HttpRetry): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }], retries }] });
   return Testing.synth(chart)[0].spec.http[0].retries;
 }

@@ -2,9 +2,10 @@ import { Testing } from 'cdk8s';
 import { HttpRoute } from '../../src/networking/route-http';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderRule(rule: Partial<HttpRoute>): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['api'], http: [{ match: [{ uri: StringMatch.prefix('/service/api/') }], route: [{ host: 'api' }], ...rule }] });
   return Testing.synth(chart)[0].spec.http[0];
 }

@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
 import { StringMatch, StringMatchType } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function uriMatch(uri: StringMatch): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['productpage'], http: [{ match: [{ uri }], route: [{ host: 'productpage' }] }] });
   return Testing.synth(chart)[0].spec.http[0].match[0].uri;
 }

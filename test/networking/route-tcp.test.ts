@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
 import { TcpRoute } from '../../src/networking/route-tcp';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderTcp(...tcp: TcpRoute[]): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts: ['mongo.backend.svc.cluster.local'], tcp });
   return Testing.synth(chart)[0].spec.tcp;
 }

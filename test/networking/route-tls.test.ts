@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
 import { TlsRoute } from '../../src/networking/route-tls';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 function renderTls(hosts: string[], ...tls: TlsRoute[]): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new VirtualService(chart, 'vs', { hosts, gateways: ['edge'], tls });
   return Testing.synth(chart)[0].spec.tls;
 }

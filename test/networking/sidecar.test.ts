@@ -2,14 +2,15 @@ import { Duration, Testing } from 'cdk8s';
 import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
 import { OutboundTrafficPolicyMode, Sidecar, SidecarCaptureMode, SidecarProps } from '../../src/networking/sidecar';
+import { fragmentChart } from '../support/fragment';
 
 function build(props: SidecarProps): () => Sidecar {
-  return () => new Sidecar(Testing.chart(), 'sc', props);
+  return () => new Sidecar(fragmentChart(), 'sc', props);
 }
 
 describe('Sidecar', () => {
   test('namespace default: own namespace + istio-system, REGISTRY_ONLY (snapshot)', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Sidecar(chart, 'default', {
       metadata: { name: 'default', namespace: 'bookinfo' },
       egress: [{ hosts: ['./*', 'istio-system/*'] }],
@@ -21,13 +22,13 @@ describe('Sidecar', () => {
   });
 
   test('an empty Sidecar renders an empty spec', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Sidecar(chart, 'sc');
     expect(Testing.synth(chart)[0].spec).toEqual({});
   });
 
   test('workload-specific ingress and egress listeners; the catch-all egress goes last', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Sidecar(chart, 'ratings', {
       workloadSelector: WorkloadSelector.fromLabels({ app: 'ratings' }),
       ingress: [{
@@ -54,7 +55,7 @@ describe('Sidecar', () => {
   });
 
   test('ALLOW_ANY through an egress proxy', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Sidecar(chart, 'sc', {
       outboundTrafficPolicy: OutboundTrafficPolicyMode.ALLOW_ANY,
       egressProxy: { host: 'egress-proxy.istio-system.svc.cluster.local', port: 3128, subset: 'v1' },
@@ -66,7 +67,7 @@ describe('Sidecar', () => {
   });
 
   test('egress listener bound to a Unix socket', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Sidecar(chart, 'sc', { egress: [{ hosts: ['*/api.example.com'], port: { number: 0, protocol: Protocol.HTTP }, bind: 'unix:///var/run/egress.sock' }] });
     expect(Testing.synth(chart)[0].spec.egress).toEqual([{ hosts: ['*/api.example.com'], port: { number: 0, protocol: 'HTTP' }, bind: 'unix:///var/run/egress.sock' }]);
   });

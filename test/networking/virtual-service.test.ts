@@ -6,6 +6,7 @@ import { HttpRetryOn } from '../../src/networking/route-retry';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
 import { PeerAuthentication } from '../../src/security/peer-authentication';
+import { fragmentChart } from '../support/fragment';
 
 /** A minimal Istio Gateway construct, standing in for the Gateway L2 construct. */
 class TestGateway extends IstioResource {
@@ -14,7 +15,7 @@ class TestGateway extends IstioResource {
     super(scope, id);
     this.apiObject = new l1.Gateway(this, 'Resource', {
       metadata: { name: id, namespace },
-      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [`${id}.example.com`] }] },
     });
   }
 }
@@ -25,7 +26,7 @@ function synthVs(chart: Construct, name?: string): any {
 
 describe('VirtualService', () => {
   test('canary with header match, retries and timeout (snapshot)', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {
       metadata: { name: 'reviews', namespace: 'bookinfo' },
       hosts: ['reviews'],
@@ -60,7 +61,7 @@ describe('VirtualService', () => {
   });
 
   test('fluent calls after construction are honoured, in order', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const vs = new VirtualService(chart, 'vs', { hosts: ['reviews'] });
     vs.addHttpRoute({ route: [{ host: 'reviews', subset: 'v1' }] })
       .addHost('reviews.bookinfo.svc.cluster.local')
@@ -74,7 +75,7 @@ describe('VirtualService', () => {
   });
 
   test('gateways: names, namespace/name, mesh and Gateway constructs', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const gwNs = new TestGateway(chart, 'public-gw', 'istio-system');
     const gwLocal = new TestGateway(chart, 'local-gw');
     const vs = new VirtualService(chart, 'vs', {
@@ -88,13 +89,13 @@ describe('VirtualService', () => {
   });
 
   test('the wildcard host is allowed on ingress gateways', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'vs', { hosts: ['*'], gateways: ['bookinfo-gateway'], http: [{ route: [{ host: 'productpage' }] }] });
     expect(synthVs(chart).spec.hosts).toEqual(['*']);
   });
 
   test('TCP and TLS routes side by side', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'vs', {
       hosts: ['*.example.com'],
       gateways: ['edge'],
@@ -107,7 +108,7 @@ describe('VirtualService', () => {
   });
 
   test('destinations() lists every referenced (host, subset, port) once', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const vs = new VirtualService(chart, 'vs', {
       hosts: ['reviews'],
       http: [
@@ -130,7 +131,7 @@ describe('VirtualService', () => {
   });
 
   test('delegation: root VirtualService hands /productpage to a host-less delegate', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const delegate = new VirtualService(chart, 'pp', {
       metadata: { name: 'productpage', namespace: 'bookinfo' },
       http: [{ route: [{ host: 'productpage.bookinfo.svc.cluster.local' }] }],
@@ -148,14 +149,14 @@ describe('VirtualService', () => {
   });
 
   test('exportTo accepts ".", namespaces, or "*" alone', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const vs = new VirtualService(chart, 'vs', { hosts: ['reviews'], exportTo: ['.', 'istio-system'], http: [{ route: [{ host: 'reviews' }] }] });
     expect(vs.exportTo).toEqual(['.', 'istio-system']);
     expect(synthVs(chart).spec.exportTo).toEqual(['.', 'istio-system']);
   });
 
   test('rendering stays linear: 5000 rules with 1000 hosts synthesize quickly', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const hosts = Array.from({ length: 1000 }, (_, i) => `svc-${i}.example.com`);
     const vs = new VirtualService(chart, 'big', { hosts, gateways: ['gw'] });
     for (let i = 0; i < 5000; i++) {
@@ -169,104 +170,104 @@ describe('VirtualService', () => {
 
   describe('bad input', () => {
     test('empty hosts list', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: [] })).toThrow(/\[test\/vs\] hosts \[\] is invalid: the list must not be empty/);
     });
 
     test('host with a scheme and port', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['https://api.example.com:443'] }))
         .toThrow(/\[test\/vs\] hosts\[0\] "https:\/\/api.example.com:443" is invalid/);
     });
 
     test('host listed twice', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews', 'reviews'] })).toThrow(/hosts\[1\] "reviews" is invalid: the host is listed twice/);
     });
 
     test('namespace-qualified host', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['bookinfo/reviews'] })).toThrow(/hosts\[0\] "bookinfo\/reviews" is invalid: .*cannot name a namespace.*exportTo/);
     });
 
     test('no hosts and nobody delegates to it fails synth', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       new VirtualService(chart, 'vs', { http: [{ route: [{ host: 'reviews' }] }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/vs\] hosts \[\] is invalid: .*only valid as a delegate.*Fix: add hosts/);
     });
 
     test('delegate target with hosts fails synth', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const target = new VirtualService(chart, 'target', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });
       new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: ['gw'], http: [{ delegateTo: target }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/target\] hosts \["reviews"\] is invalid: the VirtualService is the delegate of test\/root.*remove the hosts/);
     });
 
     test('delegate with gateways fails synth', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const target = new VirtualService(chart, 'target', { gateways: ['gw'], http: [{ route: [{ host: 'reviews' }] }] });
       new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: ['gw'], http: [{ delegateTo: target }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/target\] gateways \["gw"\] is invalid: a delegate VirtualService .*cannot name gateways/);
     });
 
     test('delegating to itself', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const vs = new VirtualService(chart, 'vs', { hosts: ['reviews'] });
       expect(() => vs.addHttpRoute({ delegateTo: vs })).toThrow(/http\[0\].delegateTo "test\/vs" is invalid: a VirtualService cannot delegate to itself/);
     });
 
     test('wildcard host on the mesh fails synth', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       new VirtualService(chart, 'vs', { hosts: ['*'], http: [{ route: [{ host: 'reviews' }] }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/vs\] hosts "\*" is invalid: the wildcard host "\*" is not allowed for a VirtualService bound to the mesh/);
     });
 
     test('malformed gateway reference', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: ['a/b/c'] }))
         .toThrow(/\[test\/vs\] gateways\[0\] "a\/b\/c" is invalid: a gateway reference is "name", "namespace\/name" or "mesh"/);
     });
 
     test('gateway with an invalid namespace', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: ['Istio_System/gw'] }))
         .toThrow(/gateways\[0\] namespace "Istio_System" is invalid: it must be a DNS-1123 label/);
     });
 
     test('a construct that is not a Gateway passed as gateway', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const pa = new PeerAuthentication(chart, 'pa');
       expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: [pa] }))
         .toThrow(/\[test\/vs\] gateways\[0\] "security.istio.io\/v1 PeerAuthentication test\/pa" is invalid: .*only be bound to an Istio Gateway/);
     });
 
     test('gateway listed twice', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const vs = new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: ['mesh'] });
       expect(() => vs.addGateway('mesh')).toThrow(/gateways\[1\] "mesh" is invalid: the gateway is listed twice/);
     });
 
     test('exportTo mixing "*" with namespaces', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], exportTo: ['*', 'bookinfo'] }))
         .toThrow(/exportTo \["\*","bookinfo"\] is invalid: "\*" \(all namespaces\) cannot be combined/);
     });
 
     test('exportTo with an invalid namespace', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], exportTo: ['Book Info'] }))
         .toThrow(/exportTo\[0\] "Book Info" is invalid: it must be a DNS-1123 label/);
     });
 
     test('weights not adding up to 100 fail synth, also for routes added later', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const vs = new VirtualService(chart, 'vs', { hosts: ['reviews'] });
       vs.addHttpRoute({ route: [{ host: 'reviews', subset: 'v1', weight: 80 }, { host: 'reviews', subset: 'v2', weight: 10 }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/vs\] http\[0\].route\[\*\].weight \[80,10\] is invalid: the weights add up to 90, not 100/);
     });
 
     test('TCP weights not adding up to 100 fail synth', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       new VirtualService(chart, 'vs', { hosts: ['mongo'], tcp: [{ route: [{ host: 'mongo', subset: 'a', weight: 60 }, { host: 'mongo', subset: 'b', weight: 60 }] }] });
       expect(() => Testing.synth(chart)).toThrow(/tcp\[0\].route\[\*\].weight \[60,60\] is invalid: the weights add up to 120/);
     });

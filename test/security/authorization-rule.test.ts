@@ -2,19 +2,20 @@ import { Testing } from 'cdk8s';
 import { AuthorizationPolicy } from '../../src/security/authorization-policy';
 import { AuthorizationRule, RuleOperation, RuleSource } from '../../src/security/authorization-rule';
 import { Principal } from '../../src/security/principal';
+import { fragmentChart } from '../support/fragment';
 
 function render(rule: AuthorizationRule): any {
-  const chart = Testing.chart();
+  const chart = fragmentChart();
   new AuthorizationPolicy(chart, 'p', { rules: [rule] });
   return Testing.synth(chart)[0].spec.rules[0];
 }
 
 function addSource(source: RuleSource): () => void {
-  return () => new AuthorizationPolicy(Testing.chart(), 'p', { rules: [{ sources: [source] }] });
+  return () => new AuthorizationPolicy(fragmentChart(), 'p', { rules: [{ sources: [source] }] });
 }
 
 function addOperation(operation: RuleOperation): () => void {
-  return () => new AuthorizationPolicy(Testing.chart(), 'p', { rules: [{ operations: [operation] }] });
+  return () => new AuthorizationPolicy(fragmentChart(), 'p', { rules: [{ operations: [operation] }] });
 }
 
 describe('AuthorizationRule parts', () => {
@@ -49,16 +50,16 @@ describe('AuthorizationRule parts', () => {
 
   describe('bad input', () => {
     test('empty from list', () => {
-      expect(() => new AuthorizationPolicy(Testing.chart(), 'p', { rules: [{ sources: [] }] }))
+      expect(() => new AuthorizationPolicy(fragmentChart(), 'p', { rules: [{ sources: [] }] }))
         .toThrow(/\[test\/p\] rules\[0\]\.sources \[\] is invalid: the list must not be empty\. Fix: .*leave `sources` out/);
     });
 
     test('empty to list', () => {
-      expect(() => new AuthorizationPolicy(Testing.chart(), 'p', { rules: [{ operations: [] }] })).toThrow(/rules\[0\]\.operations \[\] is invalid: the list must not be empty/);
+      expect(() => new AuthorizationPolicy(fragmentChart(), 'p', { rules: [{ operations: [] }] })).toThrow(/rules\[0\]\.operations \[\] is invalid: the list must not be empty/);
     });
 
     test('empty when list', () => {
-      expect(() => new AuthorizationPolicy(Testing.chart(), 'p', { rules: [{ when: [] }] })).toThrow(/rules\[0\]\.when \[\] is invalid: the list must not be empty/);
+      expect(() => new AuthorizationPolicy(fragmentChart(), 'p', { rules: [{ when: [] }] })).toThrow(/rules\[0\]\.when \[\] is invalid: the list must not be empty/);
     });
 
     test('source without any field', () => {

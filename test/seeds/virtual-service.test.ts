@@ -6,6 +6,7 @@ import { IstioResource } from '../../src/core/resource';
 import { HttpRetryOn } from '../../src/networking/route-retry';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { fragmentChart } from '../support/fragment';
 
 // Seed VirtualService snippets NOT rebuilt here, because they are invalid as written:
 // - seed 000 lines 1243-1260 (productpage abort for "test-user"): the first rule has a match and
@@ -45,7 +46,7 @@ const PRODUCTPAGE_URIS = [
 describe('seed snippets: VirtualService', () => {
   test('seed 000: reviews default 50/50 rule and alice canary with retries, timeout, rewrite', () => {
     const [seed] = loadSeed('000-vs-reviews-default-and-canary.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {
       metadata: { name: 'reviews' },
       hosts: ['reviews'],
@@ -74,7 +75,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 000: canary 95% v1 / 5% v2', () => {
     const [seed] = loadSeed('000-vs-reviews-canary-95-5.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', { metadata: { name: 'reviews' }, hosts: ['reviews'] })
       .addHttpRoute({ route: [{ host: 'reviews', subset: 'v1', weight: 95 }, { host: 'reviews', subset: 'v2', weight: 5 }] });
     expectSameAsSeed(synthVs(chart), seed);
@@ -82,14 +83,14 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 000: all traffic to v3', () => {
     const [seed] = loadSeed('000-vs-reviews-all-v3.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', { metadata: { name: 'reviews' }, hosts: ['reviews'], http: [{ route: [{ host: 'reviews', subset: 'v3', weight: 100 }] }] });
     expectSameAsSeed(synthVs(chart), seed);
   });
 
   test('seed 000: 5s delay on 100% of requests', () => {
     const [seed] = loadSeed('000-vs-reviews-fault-delay.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {
       metadata: { name: 'reviews' },
       hosts: ['reviews'],
@@ -100,7 +101,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 000: mirror 50% of v1 traffic to v3', () => {
     const [seed] = loadSeed('000-vs-reviews-mirror-50.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {
       metadata: { name: 'reviews' },
       hosts: ['reviews'],
@@ -111,7 +112,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 001: end-user jason to v2, everyone else to v1', () => {
     const [seed] = loadSeed('001-vs-reviews-header-jason.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', { metadata: { name: 'reviews' }, hosts: ['reviews'] })
       .addHttpRoute({ match: [{ headers: { 'end-user': StringMatch.exact('jason') } }], route: [{ host: 'reviews', subset: 'v2' }] })
       .addHttpRoute({ route: [{ host: 'reviews', subset: 'v1' }] });
@@ -120,7 +121,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 001: Firefox user agents (regex) to v2', () => {
     const [seed] = loadSeed('001-vs-user-agent-regex.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'user-service', {
       metadata: { name: 'user-service' },
       hosts: ['user-service'],
@@ -134,7 +135,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 001: weighted 90/10', () => {
     const [seed] = loadSeed('001-vs-weights-90-10.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'user-service', {
       metadata: { name: 'user-service' },
       hosts: ['user-service'],
@@ -145,7 +146,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 001: 5s timeout', () => {
     const [seed] = loadSeed('001-vs-timeout.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'user-service', {
       metadata: { name: 'user-service' },
       hosts: ['user-service'],
@@ -156,7 +157,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 001: 3 retries of 2s on gRPC-style failures (retryOn parsed from the string)', () => {
     const [seed] = loadSeed('001-vs-retries.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'user-service', {
       metadata: { name: 'user-service' },
       hosts: ['user-service'],
@@ -170,7 +171,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 001: mirror 50% to v2', () => {
     const [seed] = loadSeed('001-vs-mirror-50.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'user-service', {
       metadata: { name: 'user-service' },
       hosts: ['user-service'],
@@ -181,7 +182,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 002: Online Boutique frontend ingress on frontend-gateway', () => {
     const [seed] = loadSeed('002-vs-frontend-ingress.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const gateway = new SeedGateway(chart, 'frontend-gateway');
     new VirtualService(chart, 'frontend-ingress', {
       metadata: { name: 'frontend-ingress' },
@@ -194,7 +195,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 002: productcatalogservice 75/25', () => {
     const [seed] = loadSeed('002-vs-productcatalogservice-75-25.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'pcs', {
       metadata: { name: 'productcatalogservice' },
       hosts: ['productcatalogservice'],
@@ -205,14 +206,14 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 004: details, plain route', () => {
     const [seed] = loadSeed('004-vs-details.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'details', { metadata: { name: 'details-vs', namespace: 'default' }, hosts: ['details'], http: [{ route: [{ host: 'details' }] }] });
     expectSameAsSeed(synthVs(chart), seed);
   });
 
   test('seed 004: productpage URIs through bookinfo-gateway', () => {
     const [seed] = loadSeed('004-vs-bookinfo-gateway-uri-matches.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'bookinfo', {
       metadata: { name: 'bookinfo' },
       hosts: ['productpage'],
@@ -224,7 +225,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 004: productpage URIs for any host ("*") on bookinfo-gateway', () => {
     const [seed] = loadSeed('004-vs-bookinfo-wildcard-host.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'bookinfo', {
       metadata: { name: 'bookinfo' },
       hosts: ['*'],
@@ -236,14 +237,14 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 004: reviews v1 only', () => {
     const [seed] = loadSeed('004-vs-reviews-v1.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', { metadata: { name: 'reviews' }, hosts: ['reviews'], http: [{ route: [{ host: 'reviews', subset: 'v1' }] }] });
     expectSameAsSeed(synthVs(chart), seed);
   });
 
   test('seed 004: reviews 15/25/60', () => {
     const [seed] = loadSeed('004-vs-reviews-weights-15-25-60.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {
       metadata: { name: 'reviews' },
       hosts: ['reviews'],
@@ -254,7 +255,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 004: A/B test, quentin to v3', () => {
     const [seed] = loadSeed('004-vs-reviews-ab-quentin.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {
       metadata: { name: 'reviews' },
       hosts: ['reviews'],
@@ -268,7 +269,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 004: mobile user agents (regex) to v3', () => {
     const [seed] = loadSeed('004-vs-reviews-user-agent-mobile.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {
       metadata: { name: 'reviews' },
       hosts: ['reviews'],
@@ -282,7 +283,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 004: dark launch, v2 mirrored to v3', () => {
     const [seed] = loadSeed('004-vs-reviews-mirror.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {
       metadata: { name: 'reviews' },
       hosts: ['reviews'],
@@ -293,7 +294,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 004: abort 30% of testing-user requests to ratings with 403', () => {
     const [seed] = loadSeed('004-vs-ratings-abort-testing-user.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'ratings', {
       metadata: { name: 'ratings', namespace: 'default' },
       hosts: ['ratings'],
@@ -316,7 +317,7 @@ describe('seed snippets: VirtualService', () => {
     const delay = seed.spec.http[0].fault.delay;
     expect(delay).toEqual({ fixedDelay: '7.000s', percent: 50 });
     seed.spec.http[0].fault.delay = { fixedDelay: '7s', percentage: { value: delay.percent } };
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'details', {
       metadata: { name: 'details', namespace: 'default' },
       hosts: ['details'],
@@ -327,7 +328,7 @@ describe('seed snippets: VirtualService', () => {
 
   test('seed 004: TCP route for iperf on port 5201', () => {
     const [seed] = loadSeed('004-vs-tcp-iperf.yaml');
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new VirtualService(chart, 'tcp-iperf', {
       metadata: { name: 'tcp-iperf' },
       hosts: ['*'],

@@ -6,10 +6,11 @@ import { TelemetryTargetRef } from '../../src/telemetry/target-ref';
 import { Telemetry } from '../../src/telemetry/telemetry';
 import { TracingCustomTag } from '../../src/telemetry/tracing';
 import { TelemetryWorkloadMode } from '../../src/telemetry/workload-mode';
+import { fragmentChart } from '../support/fragment';
 
 describe('Telemetry', () => {
   test('mesh-wide tracing, metrics and access logging', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const telemetry = new Telemetry(chart, 'mesh-default', {
       metadata: { name: 'mesh-default', namespace: 'istio-system' },
       tracing: [{ providers: ['zipkin'], randomSamplingPercentage: 10 }],
@@ -29,7 +30,7 @@ describe('Telemetry', () => {
   });
 
   test('tracing with custom tags, match mode and switches', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Telemetry(chart, 'tracing', {
       selector: WorkloadSelector.fromLabels({ app: 'reviews' }),
       tracing: [{
@@ -73,7 +74,7 @@ describe('Telemetry', () => {
   });
 
   test('tracing disabled for one namespace, sampling 0 and 100 are accepted', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Telemetry(chart, 't', {
       tracing: [
         { disableSpanReporting: true },
@@ -90,7 +91,7 @@ describe('Telemetry', () => {
   });
 
   test('metrics overrides: disable, tag upsert/remove, custom metric, mode, reporting interval', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Telemetry(chart, 'metrics', {
       metadata: { name: 'metrics', namespace: 'bookinfo' },
       metrics: [{
@@ -136,7 +137,7 @@ describe('Telemetry', () => {
   });
 
   test('access logging with filter, mode and disabled', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Telemetry(chart, 'logs', {
       accessLogging: [
         { providers: ['envoy'], filter: 'response.code >= 400', mode: TelemetryWorkloadMode.CLIENT },
@@ -151,7 +152,7 @@ describe('Telemetry', () => {
   });
 
   test('fluent add* calls after construction are rendered, in order', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const t = new Telemetry(chart, 't');
     expect(t.addTracing({ providers: ['zipkin'] })).toBe(t);
     t.addMetrics({ providers: ['prometheus'] })
@@ -169,7 +170,7 @@ describe('Telemetry', () => {
   });
 
   test('targetRefs: Gateway, GatewayClass, Service and ServiceEntry', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Telemetry(chart, 't', {
       targetRefs: [
         TelemetryTargetRef.gateway('bookinfo-gateway'),
@@ -192,7 +193,7 @@ describe('Telemetry', () => {
   });
 
   test('selects a cdk8s-plus workload by its selector labels', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const deployment = new Deployment(chart, 'ratings', { containers: [{ image: 'ratings:1' }] });
     new Telemetry(chart, 't', {
       selector: WorkloadSelector.fromWorkload(deployment),
@@ -203,7 +204,7 @@ describe('Telemetry', () => {
   });
 
   test('input objects are not mutated and later changes to them are not picked up', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const providers = ['envoy'];
     new Telemetry(chart, 't', { accessLogging: [{ providers }] });
     providers.push('otel');
@@ -212,7 +213,7 @@ describe('Telemetry', () => {
   });
 
   test('rendering is linear: 2000 rules synthesize quickly', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const t = new Telemetry(chart, 't');
     for (let i = 0; i < 2000; i++) t.addAccessLogging({ providers: [`p${i}`], filter: `response.code >= ${i}` });
     const start = Date.now();
@@ -223,38 +224,38 @@ describe('Telemetry', () => {
 
   describe('bad input', () => {
     test('sampling percentage above 100', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { tracing: [{ randomSamplingPercentage: 150 }] }))
         .toThrow(/\[test\/t\] tracing\[0\]\.randomSamplingPercentage 150 is invalid: .*0 to 100.*Fix: /);
     });
 
     test('negative sampling percentage in a later rule names its index', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const t = new Telemetry(chart, 't', { tracing: [{ providers: ['zipkin'] }] });
       expect(() => t.addTracing({ randomSamplingPercentage: -1 }))
         .toThrow(/\[test\/t\] tracing\[1\]\.randomSamplingPercentage -1 is invalid/);
     });
 
     test('empty provider name', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { accessLogging: [{ providers: ['envoy', ''] }] }))
         .toThrow(/\[test\/t\] accessLogging\[0\]\.providers\[1\] "" is invalid: the provider name is empty\. Fix: .*"envoy"/);
     });
 
     test('empty providers list', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { metrics: [{ providers: [] }] }))
         .toThrow(/\[test\/t\] metrics\[0\]\.providers \[\] is invalid: the list must not be empty\. Fix: .*omit `providers`/);
     });
 
     test('duplicate providers', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { metrics: [{ providers: ['prometheus', 'prometheus'] }] }))
         .toThrow(/\[test\/t\] metrics\[0\]\.providers "prometheus" is invalid: the value appears more than once\. Fix: list each provider once/);
     });
 
     test('tag override UPSERT without a value', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', {
         metrics: [{
           overrides: [{ metric: TelemetryMetric.REQUEST_COUNT, tagOverrides: { request_host: { operation: TelemetryTagOperation.UPSERT } } }],
@@ -263,59 +264,59 @@ describe('Telemetry', () => {
     });
 
     test('tag override with default operation and an empty value', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', {
         metrics: [{ overrides: [{ tagOverrides: { env: { value: '' } } }] }],
       })).toThrow(/tagOverrides\.env\.value "" is invalid: an UPSERT tag override needs a value/);
     });
 
     test('tag override REMOVE with a value', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', {
         metrics: [{ overrides: [{ tagOverrides: { request_protocol: { operation: TelemetryTagOperation.REMOVE, value: 'x' } } }] }],
       })).toThrow(/\[test\/t\] metrics\[0\]\.overrides\[0\]\.tagOverrides\.request_protocol\.value "x" is invalid: a REMOVE tag override takes no value.*Fix: drop `value`/);
     });
 
     test('empty tag name in tagOverrides', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', {
         metrics: [{ overrides: [{ tagOverrides: { '': { value: 'request.host' } } }] }],
       })).toThrow(/\[test\/t\] metrics\[0\]\.overrides\[0\]\.tagOverrides "" is invalid: the tag name is empty/);
     });
 
     test('metric and customMetric together', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', {
         metrics: [{ overrides: [{ metric: TelemetryMetric.REQUEST_COUNT, customMetric: 'my_metric', disabled: true }] }],
       })).toThrow(/\[test\/t\] metrics\[0\]\.overrides\[0\]\.metric and metrics\[0\]\.overrides\[0\]\.customMetric .*mutually exclusive.*Fix: select either/);
     });
 
     test('empty customMetric name', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { metrics: [{ overrides: [{ customMetric: '', disabled: true }] }] }))
         .toThrow(/\[test\/t\] metrics\[0\]\.overrides\[0\]\.customMetric "" is invalid: the metric name is empty/);
     });
 
     test('reporting interval below 1ms', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { metrics: [{ reportingInterval: Duration.millis(0) }] }))
         .toThrow(/\[test\/t\] metrics\[0\]\.reportingInterval "0ms" is invalid: .*at least 1ms/);
     });
 
     test('empty access-log filter expression', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { accessLogging: [{ providers: ['envoy'], filter: '  ' }] }))
         .toThrow(/\[test\/t\] accessLogging\[0\]\.filter "  " is invalid: the filter expression is empty\. Fix: .*omit `filter`/);
     });
 
     test('empty literal custom tag value', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { tracing: [{ customTags: { cluster: TracingCustomTag.literal('') } }] }))
         .toThrow(/\[test\/t\] tracing\[0\]\.customTags\.cluster\.literal\.value "" is invalid: a literal tag needs a non-empty value/);
     });
 
     test('empty header / environment / formatter custom tags', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 'h', { tracing: [{ customTags: { u: TracingCustomTag.header('') } }] }))
         .toThrow(/\[test\/h\] tracing\[0\]\.customTags\.u\.header\.name "" is invalid: .*request header.*Fix: pass a header name/);
       expect(() => new Telemetry(chart, 'e', { tracing: [{ customTags: { p: TracingCustomTag.environment('') } }] }))
@@ -325,13 +326,13 @@ describe('Telemetry', () => {
     });
 
     test('empty custom tag name', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', { tracing: [{ customTags: { '': TracingCustomTag.literal('x') } }] }))
         .toThrow(/\[test\/t\] tracing\[0\]\.customTags "" is invalid: the tag name is empty/);
     });
 
     test('selector and targetRefs together', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 't', {
         selector: WorkloadSelector.fromLabels({ app: 'reviews' }),
         targetRefs: [TelemetryTargetRef.gateway('gw')],
@@ -340,7 +341,7 @@ describe('Telemetry', () => {
     });
 
     test('empty, duplicate, too many and badly named targetRefs', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       expect(() => new Telemetry(chart, 'a', { targetRefs: [] })).toThrow(/\[test\/a\] targetRefs \[\] is invalid: the list must not be empty/);
       expect(() => new Telemetry(chart, 'b', { targetRefs: [TelemetryTargetRef.gateway('gw'), TelemetryTargetRef.gateway('gw')] }))
         .toThrow(/\[test\/b\] targetRefs "gateway.networking.k8s.io\/Gateway\/gw" is invalid: the value appears more than once/);
@@ -353,13 +354,13 @@ describe('Telemetry', () => {
     });
 
     test('a Telemetry that configures nothing fails synth', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       new Telemetry(chart, 't', { selector: WorkloadSelector.fromLabels({ app: 'x' }) });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/t\] .*the Telemetry configures nothing\. Fix: add a rule with addTracing\(\)/);
     });
 
     test('selector with no labels fails synth', () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       new Telemetry(chart, 't', { selector: WorkloadSelector.fromLabels({}), accessLogging: [{ providers: ['envoy'] }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/t\] selector .*must not be empty/);
     });
