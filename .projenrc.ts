@@ -59,7 +59,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   docgen: true,
-  gitignore: ['/examples/bookinfo/dist/', '/.tmp/'],
+  gitignore: ['/examples/bookinfo/dist/', '/.tmp/', '/.ci-conformance.txt'],
 });
 
 // The compiled entry point lives under lib/src because jsii compiles the

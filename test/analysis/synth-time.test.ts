@@ -4,7 +4,9 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Deployment, Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as net from '../../imports/networking.istio.io';
+import { MeshAnalyzer } from '../../src/analysis/mesh-analyzer';
 import { MeshAnalysis } from '../../src/analysis/synth-time';
+import { VirtualService } from '../../src/networking/virtual-service';
 
 /** A minimal L2-style wrapper (like IstioResource): the L1 object is its `Resource` child. */
 class ReviewsRoute extends Construct {
@@ -135,5 +137,85 @@ describe('bad input', () => {
   });
   test('an unknown analyzer name in the options fails loudly', () => {
     expect(() => MeshAnalysis.analyze(Testing.chart(), { analyzers: ['bogus'] })).toThrow(/unknown analyzer "bogus"/);
+  });
+});
+
+describe('automatic analysis of charts that use the library', () => {
+  // Library constructs (L2) enable it for their chart; no explicit validateOnSynth call.
+  function brokenLibraryChart(mode?: string): { app: any; chart: Chart } {
+    const app = Testing.app();
+    if (mode) app.node.setContext('cdk8s-istio/analysis', mode); // before any chart is added
+    const chart = new Chart(app, 'shop');
+    bookinfoReviews(chart);
+    new VirtualService(chart, 'reviews-vs', {
+      metadata: { name: 'reviews', namespace: 'bookinfo' },
+      hosts: ['reviews'],
+      http: [{ route: [{ host: 'reviews', subset: 'v9' }] }],
+    });
+    return { app, chart };
+  }
+
+  test('a route to an undefined subset fails synth with IST0101, the construct path and the fix', () => {
+    const { app } = brokenLibraryChart();
+    expect(() => app.synthYaml()).toThrow(
+      /\[shop\] \[shop\/reviews-vs\] Error \[IST0101\] \(VirtualService bookinfo\/reviews\) Referenced host\+subset in destinationrule not found: "reviews\+v9" \(to accept this deliberately: MeshAnalysis\.suppress\(construct, 'IST0101'\)\)/,
+    );
+  });
+
+  test('the same route to a defined subset synthesizes', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop');
+    bookinfoReviews(chart);
+    new VirtualService(chart, 'reviews-vs', { metadata: { name: 'reviews', namespace: 'bookinfo' }, hosts: ['reviews'], http: [{ route: [{ host: 'reviews', subset: 'v3' }] }] });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('a chart with no library construct is not analyzed automatically', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'plain');
+    new ReviewsRoute(chart, 'reviews-route', 'v9');
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('context key cdk8s-istio/analysis = warn prints instead of failing; off skips analysis', () => {
+    const warn = brokenLibraryChart('warn');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => warn.app.synthYaml()).not.toThrow();
+      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain('[shop/reviews-vs] Error [IST0101]');
+    } finally {
+      stderr.mockRestore();
+    }
+    const off = brokenLibraryChart('off');
+    expect(() => off.app.synthYaml()).not.toThrow();
+  });
+
+  test('a per-chart suppression accepts the error deliberately', () => {
+    const { app, chart } = brokenLibraryChart();
+    MeshAnalysis.suppress(chart, 'IST0101');
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('one analysis of the app is shared by all its charts during a synth', () => {
+    const app = Testing.app();
+    for (const name of ['a', 'b', 'c']) {
+      const chart = new Chart(app, name, { namespace: name });
+      new VirtualService(chart, 'vs', { hosts: [`${name}.example.com`], http: [{ route: [{ host: `${name}.example.com` }] }] });
+      MeshAnalysis.suppress(chart, 'IST0101');
+    }
+    const run = jest.spyOn(MeshAnalyzer, '_run');
+    try {
+      app.synthYaml();
+      expect(run).toHaveBeenCalledTimes(1);
+    } finally {
+      run.mockRestore();
+    }
+  });
+
+  describe('bad input', () => {
+    test('an unknown analysis mode names the key, the value and the fix', () => {
+      const { app } = brokenLibraryChart('loud');
+      expect(() => app.synthYaml()).toThrow('analysis mode "loud" is invalid: the cdk8s-istio/analysis context key (or CDK8S_ISTIO_ANALYSIS) must be "error", "warn" or "off". Fix: e.g. app.node.setContext(\'cdk8s-istio/analysis\', \'warn\')');
+    });
   });
 });
