@@ -56,6 +56,21 @@ export * from './gateway-api/parent-ref';
 export * from './gateway-api/http-route-match';
 export * from './gateway-api/http-route-filter';
 
+// Patterns (L3): one intention of a platform team, as a complete and consistent set of objects
+export * from './patterns/mesh-service';
+export * from './patterns/mtls-namespace';
+export * from './patterns/jwt-protected-app';
+export * from './patterns/canary-service';
+export * from './patterns/resilience';
+export * from './patterns/fault-injection';
+export * from './patterns/egress-lockdown';
+export * from './patterns/ingress-route';
+export * from './patterns/ingress';
+export * from './patterns/observability';
+export * from './patterns/mesh-telemetry';
+export * from './patterns/service-alerts';
+export * from './patterns/grafana-dashboard';
+
 // Mesh analysis (istioctl analyze rules), synth-time hook and cdk8s validation plugin
 export * from './analysis';
 

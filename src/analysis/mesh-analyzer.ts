@@ -106,25 +106,49 @@ export interface AnalysisOptions {
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
 /** A Pod standing for the pods a workload controller will run. */
-function templatePod(o: Obj): Obj | undefined {
+/**
+ * The pod a workload's template will run, as admitted into the mesh: Istio's injector adds
+ * the `istio-proxy` sidecar when the namespace has `istio-injection=enabled` (or an
+ * `istio.io/rev` label) or the pod has `sidecar.istio.io/inject: "true"` — unless the pod
+ * opts out — and in an ambient namespace (`istio.io/dataplane-mode=ambient`) the CNI marks
+ * the pod as redirected. Manifests never contain these admission-time changes, so without
+ * them every analyzer would see the workloads as outside the mesh.
+ */
+function templatePod(o: Obj, namespaceLabels: Map<string, { [key: string]: string }>): Obj | undefined {
   if (!WORKLOAD_KINDS.has(o.kind) || !isObj(o.spec)) return undefined;
   const template = o.kind === 'CronJob' ? o.spec.jobTemplate?.spec?.template : o.spec.template;
   if (!isObj(template)) return undefined;
   const md = isObj(template.metadata) ? template.metadata : {};
   const owner = isObj(o.metadata) ? o.metadata : {};
+  const spec: Obj = isObj(template.spec) ? template.spec : {};
+  const podLabels: { [key: string]: string } = isObj(md.labels) ? md.labels : {};
+  const nsLabels = namespaceLabels.get(typeof owner.namespace === 'string' ? owner.namespace : '') ?? {};
+  const optIn = podLabels['sidecar.istio.io/inject'];
+  const nsInjects = nsLabels['istio-injection'] === 'enabled' || typeof nsLabels['istio.io/rev'] === 'string';
+  const containers: any[] = Array.isArray(spec.containers) ? spec.containers : [];
+  const injected = optIn !== 'false' && (optIn === 'true' || nsInjects) && !containers.some((c) => c?.name === 'istio-proxy');
+  const ambient = !injected && nsLabels['istio.io/dataplane-mode'] === 'ambient' && podLabels['istio.io/dataplane-mode'] !== 'none';
+  const annotations: { [key: string]: string } = isObj(md.annotations) ? { ...md.annotations } : {};
+  if (ambient) annotations['ambient.istio.io/redirection'] = 'enabled';
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       ...md,
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       name: `${owner.name ?? 'workload'}-pod-template`,
       ...(owner.namespace !== undefined ? { namespace: owner.namespace } : {}),
     },
-    spec: isObj(template.spec) ? template.spec : {},
+    spec: injected
+      ? { ...spec, containers: [...containers, { name: 'istio-proxy', image: `docker.io/istio/proxyv2:${ISTIO_VERSION}` }] }
+      : spec,
   };
 }
 
 const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+/** The Istio release whose analyzers these are (its proxy image stands for injected sidecars). */
+const ISTIO_VERSION = '1.30.3';
 
 function defaultMesh(): Obj {
   return {
@@ -293,13 +317,21 @@ export class MeshAnalyzer {
     const mesh = deepMerge(defaultMesh(), options.meshConfig ?? {});
     const resources: Resource[] = [];
     const inputIndex = new Map<Resource, number>();
+    const namespaceLabels = new Map<string, { [key: string]: string }>();
+    if (options.workloadPods) {
+      for (const o of objects) {
+        if (isObj(o) && o.kind === 'Namespace' && isObj(o.metadata) && typeof o.metadata.name === 'string') {
+          namespaceLabels.set(o.metadata.name, isObj(o.metadata.labels) ? o.metadata.labels : {});
+        }
+      }
+    }
     objects.forEach((o, i) => {
       if (!isObj(o) || typeof o.kind !== 'string') return;
       const r = new Resource(o, resources.length);
       if (DROPPED_NAMESPACES.has(r.namespace)) return;
       inputIndex.set(r, i);
       resources.push(r);
-      const p = options.workloadPods ? templatePod(o) : undefined;
+      const p = options.workloadPods ? templatePod(o, namespaceLabels) : undefined;
       if (p) {
         const pr = new Resource(p, resources.length);
         inputIndex.set(pr, i);

@@ -439,3 +439,10 @@ export function canonicalJson(v: unknown): string {
   };
   return JSON.stringify(norm(v));
 }
+
+/** Appends to a list kept in a map (linear, unlike re-spreading the list on every append). */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -23,7 +23,7 @@ const AUTO_CHARTS = new WeakSet<IConstruct>();
  * single synthesis (cleared when the synchronous synthesis is over), so that analysis
  * stays linear in the number of objects however many charts the app has.
  */
-const RUN_CACHE = new WeakMap<IConstruct, AppRun>();
+const RUN_CACHE = new WeakMap<IConstruct, AppRun & { consumers: Set<IConstruct> }>();
 
 /**
  * A mesh analyzer diagnostic located in the construct tree.
@@ -97,7 +97,7 @@ export class MeshAnalysis {
    * @param options analysis options
    */
   public static analyze(scope: IConstruct, options: AnalysisOptions = {}): MeshConstructDiagnostic[] {
-    const { all, run } = analyzeApp(scope.node.root, options, false);
+    const { all, run } = analyzeApp(scope.node.root, options);
     return located(scope, all, run);
   }
 
@@ -121,13 +121,13 @@ export class MeshAnalysis {
       validate: () => {
         const mode = analysisMode(chart);
         if (mode === 'off') return [];
-        const { all, run } = analyzeApp(chart.node.root, {}, true);
+        const { all, run } = analyzeApp(chart.node.root, {}, chart);
         const errors: string[] = [];
         for (const d of located(chart, all, run)) {
           if (d.diagnostic.level === AnalysisLevel.ERROR && mode === 'error') {
             errors.push(`${MeshAnalysis.format(d)} (to accept this deliberately: MeshAnalysis.suppress(construct, '${d.diagnostic.code}'))`);
           } else if (d.diagnostic.level !== AnalysisLevel.INFO) {
-            process.stderr.write(`${MeshAnalysis.format(d)}\n`);
+            printOnce(chart.node.root, MeshAnalysis.format(d));
           }
         }
         return errors;
@@ -162,6 +162,17 @@ export class MeshAnalysis {
   }
 }
 
+/** Warnings already printed for an app: cdk8s validates an app several times per synth. */
+const PRINTED = new WeakMap<IConstruct, Set<string>>();
+
+function printOnce(root: IConstruct, line: string): void {
+  let printed = PRINTED.get(root);
+  if (!printed) PRINTED.set(root, printed = new Set());
+  if (printed.has(line)) return;
+  printed.add(line);
+  process.stderr.write(`${line}\n`);
+}
+
 function analysisMode(scope: IConstruct): 'error' | 'warn' | 'off' {
   const raw = process.env.CDK8S_ISTIO_ANALYSIS ?? scope.node.tryGetContext(MODE_CONTEXT) ?? 'error';
   const mode = String(raw).toLowerCase();
@@ -171,9 +182,17 @@ function analysisMode(scope: IConstruct): 'error' | 'warn' | 'off' {
 
 type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
 
-function analyzeApp(root: IConstruct, options: AnalysisOptions, shared: boolean): AppRun {
-  const cached = shared ? RUN_CACHE.get(root) : undefined;
-  if (cached) return cached;
+/**
+ * Analyzes every object of the app. With a `consumer` (a chart's synth validation), the run
+ * is shared: each chart of the app consumes it once per synthesis, and a chart asking again
+ * means a new synthesis has started (the app may have changed), so it is computed afresh.
+ */
+function analyzeApp(root: IConstruct, options: AnalysisOptions, consumer?: IConstruct): AppRun {
+  const cached = consumer ? RUN_CACHE.get(root) : undefined;
+  if (cached && consumer && !cached.consumers.has(consumer)) {
+    cached.consumers.add(consumer);
+    return cached;
+  }
   const all = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const objects = all.map((o) => o.toJson());
   // An app that deploys objects into a namespace implies that namespace exists (kubectl
@@ -184,9 +203,12 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions, shared: boolean)
   // manifests hold Deployments, not Pods: let pod templates stand for the pods they will run
   const run = MeshAnalyzer._run([...objects, ...implicitNamespaces], { ...options, workloadPods: options.workloadPods ?? true });
   const result = { all, run };
-  if (shared) {
-    RUN_CACHE.set(root, result);
-    queueMicrotask(() => RUN_CACHE.delete(root));
+  if (consumer) {
+    const entry = { ...result, consumers: new Set([consumer]) };
+    RUN_CACHE.set(root, entry);
+    queueMicrotask(() => {
+      if (RUN_CACHE.get(root) === entry) RUN_CACHE.delete(root);
+    });
   }
   return result;
 }

@@ -19,17 +19,20 @@ export interface IstioResourceProps {
  * reachable through `apiObject` as an escape hatch (e.g. `addJsonPatch`).
  */
 export abstract class IstioResource extends Construct {
-  public constructor(scope: Construct, id: string) {
-    super(scope, id);
-    // Charts that use the library are analyzed (istioctl analyze rules) when synthesized.
-    MeshAnalysis.enableFor(this);
-  }
 
   /**
    * The underlying L1 API object. Use it to reach fields this construct does not model,
    * e.g. `resource.apiObject.addJsonPatch(JsonPatch.add('/spec/foo', 1))`.
    */
   public abstract readonly apiObject: ApiObject;
+
+  private readonly jsonPatches: JsonPatch[] = [];
+
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // Charts that use the library are analyzed (istioctl analyze rules) when synthesized.
+    MeshAnalysis.enableFor(this);
+  }
 
   /** Kubernetes metadata of the resource. */
   public get metadata(): ApiObjectMetadataDefinition {
@@ -57,8 +60,6 @@ export abstract class IstioResource extends Construct {
   public get kind(): string {
     return this.apiObject.kind;
   }
-
-  private readonly jsonPatches: JsonPatch[] = [];
 
   /**
    * Applies RFC 6902 JSON patches to this resource's final manifest, after the typed

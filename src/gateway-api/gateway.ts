@@ -5,6 +5,7 @@ import { checkLength, checkMaxItems } from './internal';
 import { GatewayApiListener } from './listener';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 
 /**
@@ -58,14 +59,14 @@ export class GatewayApiGateway extends IstioResource {
     this.gatewayClassName = props.gatewayClassName ?? 'istio';
     checkLength(this, 'gatewayClassName', this.gatewayClassName, 1, 253);
     this.apiObject = new l1.Gateway(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     for (const l of props.listeners ?? []) this.addListener(l);
     for (const a of props.addresses ?? []) this.addAddress(a);
     this.node.addValidation({
       validate: () => (this._listeners.length === 0
-        ? [`listeners [] is invalid: a Gateway needs at least one listener. Fix: add one, e.g. gateway.addListener(GatewayApiListener.http())`]
+        ? ['listeners [] is invalid: a Gateway needs at least one listener. Fix: add one, e.g. gateway.addListener(GatewayApiListener.http())']
         : []),
     });
   }

@@ -7,6 +7,7 @@ import { GatewayApiParentRef } from './parent-ref';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
 import { checkDns1123Label, checkDns1123Subdomain, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 
 /**
@@ -132,7 +133,7 @@ export class GatewayApiHttpRoute extends IstioResource {
   public constructor(scope: Construct, id: string, props: GatewayApiHttpRouteProps = {}) {
     super(scope, id);
     this.apiObject = new l1.HttpRoute(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     for (const p of props.parentRefs ?? []) this.addParent(p);
@@ -261,10 +262,10 @@ export class GatewayApiHttpRoute extends IstioResource {
       }
     };
     if (this._parents.length === 0) {
-      errors.push(`parentRefs [] is invalid: the route is attached to nothing, so it routes no traffic. Fix: add GatewayApiParentRef.fromGateway(gateway) for ingress, or GatewayApiParentRef.fromServiceName('reviews') for mesh traffic`);
+      errors.push('parentRefs [] is invalid: the route is attached to nothing, so it routes no traffic. Fix: add GatewayApiParentRef.fromGateway(gateway) for ingress, or GatewayApiParentRef.fromServiceName(\'reviews\') for mesh traffic');
     }
     if (this._rules.length === 0) {
-      errors.push(`rules [] is invalid: the route has no rules. Fix: add one with route.addRule({ backendRefs: [{ name: 'productpage', port: 9080 }] })`);
+      errors.push('rules [] is invalid: the route has no rules. Fix: add one with route.addRule({ backendRefs: [{ name: \'productpage\', port: 9080 }] })');
     }
     const ns = this.namespace;
     const byParent = new Map<string, GatewayApiParentRef[]>();

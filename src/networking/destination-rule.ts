@@ -5,6 +5,7 @@ import { checkExportTo, checkLabels } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
 import { checkDns1123Label, checkHost } from '../core/checks';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -114,7 +115,7 @@ export class DestinationRule extends IstioResource {
       this.addSubset(s.name, s.labels, s.trafficPolicy);
     }
     this.apiObject = new l1.DestinationRule(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
   }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Server } from './gateway-server';
 import * as l1 from '../../imports/networking.istio.io';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -55,13 +56,13 @@ export class Gateway extends IstioResource {
     super(scope, id);
     this.selector = props.selector ?? WorkloadSelector.fromLabels({ istio: 'ingressgateway' });
     this.apiObject = new l1.Gateway(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     for (const server of props.servers ?? []) this.addServer(server);
     this.node.addValidation({
       validate: () => (this._servers.length === 0
-        ? [`servers [] is invalid: a Gateway without servers exposes nothing. Fix: add one, e.g. gateway.addServer(Server.http({ hosts: ['*'] }))`]
+        ? ['servers [] is invalid: a Gateway without servers exposes nothing. Fix: add one, e.g. gateway.addServer(Server.http({ hosts: [\'*\'] }))']
         : []),
     });
   }

@@ -4,6 +4,7 @@ import { checkExportTo, checkLabels, checkNonEmptyString, checkUint32, compact, 
 import * as l1 from '../../imports/networking.istio.io';
 import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -278,7 +279,7 @@ export class ServiceEntry extends IstioResource {
     for (const e of props.endpoints ?? []) this.addEndpoint(e);
 
     this.apiObject = new l1.ServiceEntry(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({ validate: () => this.validateEndpoints() });

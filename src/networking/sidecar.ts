@@ -5,6 +5,7 @@ import { compact, isFqdn, isIpAddress } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
 import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -247,7 +248,7 @@ export class Sidecar extends IstioResource {
     for (const e of props.egress ?? []) this.addEgress(e);
     for (const i of props.ingress ?? []) this.addIngress(i);
     this.apiObject = new l1.Sidecar(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
   }

@@ -26,6 +26,7 @@ import {
 } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid, validationMessage } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 
 /**
@@ -124,7 +125,7 @@ export class VirtualService extends IstioResource {
     for (const r of props.tls ?? []) this.addTlsRoute(r);
 
     this.apiObject = new l1.VirtualService(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({ validate: () => this.validateAtSynth() });
@@ -137,7 +138,8 @@ export class VirtualService extends IstioResource {
 
   /** The gateways as rendered into `spec.gateways` (empty means `mesh`). */
   public get gateways(): string[] {
-    return this._gateways.map((g, i) => renderGateway(this, `gateways[${i}]`, g));
+    const own = this.apiObject?.metadata.namespace;
+    return this._gateways.map((g, i) => renderGateway(this, `gateways[${i}]`, g, own));
   }
 
   /** The namespaces this VirtualService is exported to (empty means Istio's default). */
@@ -350,12 +352,16 @@ const GRPC_STATUSES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLI
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const IP_OR_CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?)$/;
 
-function renderGateway(scope: IConstruct, field: string, gateway: string | IstioResource): string {
+/**
+ * `name`, `namespace/name` or `mesh`. A Gateway construct in the VirtualService's own
+ * namespace renders as its bare name, as Istio users write it.
+ */
+function renderGateway(scope: IConstruct, field: string, gateway: string | IstioResource, ownNamespace?: string): string {
   if (gateway instanceof IstioResource) {
     if (gateway.kind !== 'Gateway' || !gateway.apiVersion.startsWith('networking.istio.io/')) {
       invalid(scope, field, `${gateway.apiVersion} ${gateway.kind} ${gateway.node.path}`, 'a VirtualService can only be bound to an Istio Gateway (networking.istio.io)', 'pass an Istio Gateway construct or a gateway name such as "bookinfo-gateway"');
     }
-    return gateway.namespace ? `${gateway.namespace}/${gateway.name}` : gateway.name;
+    return gateway.namespace && gateway.namespace !== ownNamespace ? `${gateway.namespace}/${gateway.name}` : gateway.name;
   }
   if (typeof gateway !== 'string') {
     return invalid(scope, field, gateway, 'a gateway must be a name or a Gateway construct', 'pass e.g. "bookinfo-gateway"');
@@ -373,7 +379,8 @@ function renderGateway(scope: IConstruct, field: string, gateway: string | Istio
 function renderGateways(scope: IConstruct, field: string, gateways: ReadonlyArray<string | IstioResource> | undefined): string[] | undefined {
   if (gateways === undefined) return undefined;
   checkNonEmpty(scope, field, gateways, 'list at least one gateway, or leave `gateways` out to use the VirtualService\'s');
-  return gateways.map((g, i) => renderGateway(scope, `${field}[${i}]`, g));
+  const own = scope instanceof VirtualService ? scope.apiObject?.metadata.namespace : undefined;
+  return gateways.map((g, i) => renderGateway(scope, `${field}[${i}]`, g, own));
 }
 
 function checkDestinationHost(scope: IConstruct, field: string, host: string): void {

@@ -8,6 +8,7 @@ import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
 import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -189,7 +190,7 @@ export class AuthorizationPolicy extends IstioResource {
     }
 
     this.apiObject = new l1.AuthorizationPolicy(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({ validate: () => this.validatePolicy() });
@@ -235,7 +236,7 @@ export class AuthorizationPolicy extends IstioResource {
       } else if (this.action === AuthorizationAction.CUSTOM) {
         errors.push(`rules [] is invalid: a CUSTOM policy without rules sends no request to provider "${this.provider}". Fix: add rules selecting the requests to check, e.g. addRule({ operations: [{ paths: ['/admin/*'] }] }), or addRule({}) for every request`);
       } else {
-        errors.push(`rules [] is invalid: an ALLOW policy without rules allows nothing. Fix: if that is intended use AuthorizationPolicy.allowNothing(), otherwise add rules with addRule()`);
+        errors.push('rules [] is invalid: an ALLOW policy without rules allows nothing. Fix: if that is intended use AuthorizationPolicy.allowNothing(), otherwise add rules with addRule()');
       }
     }
     return errors;

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as l1 from '../../imports/security.istio.io';
 import { checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -81,7 +82,7 @@ export class PeerAuthentication extends IstioResource {
       this.addPortMtls(p.port, p.mode);
     }
     this.apiObject = new l1.PeerAuthentication(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({

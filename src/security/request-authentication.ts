@@ -7,6 +7,7 @@ import * as l1 from '../../imports/security.istio.io';
 import { checkExclusive, checkNonEmpty } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -80,13 +81,13 @@ export class RequestAuthentication extends IstioResource {
     }
 
     this.apiObject = new RequestAuthenticationObject(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({
       validate: () => {
         if (this.rules.length === 0) {
-          return [`jwtRules [] is invalid: a RequestAuthentication without JWT rules validates no token. Fix: add a rule with addJwtRule({ issuer, jwksUri })`];
+          return ['jwtRules [] is invalid: a RequestAuthentication without JWT rules validates no token. Fix: add a rule with addJwtRule({ issuer, jwksUri })'];
         }
         if (this.rules.length > MAX_JWT_RULES) {
           return [`jwtRules (${this.rules.length} rules) is invalid: at most ${MAX_JWT_RULES} JWT rules are allowed. Fix: split them over several policies`];

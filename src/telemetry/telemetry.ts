@@ -8,6 +8,7 @@ import * as l1 from '../../imports/telemetry.istio.io';
 import { checkExclusive, checkNonEmpty, checkPercentage, checkUnique } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
+import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -89,12 +90,12 @@ export class Telemetry extends IstioResource {
     for (const a of props.accessLogging ?? []) this.addAccessLogging(a);
 
     this.apiObject = new l1.Telemetry(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({
       validate: () => (this.tracing.length + this.metrics.length + this.accessLogging.length === 0
-        ? [`tracing/metrics/accessLogging [] is invalid: the Telemetry configures nothing. Fix: add a rule with addTracing(), addMetrics() or addAccessLogging() (e.g. addAccessLogging({ providers: ['envoy'] })), or remove the resource`]
+        ? ['tracing/metrics/accessLogging [] is invalid: the Telemetry configures nothing. Fix: add a rule with addTracing(), addMetrics() or addAccessLogging() (e.g. addAccessLogging({ providers: [\'envoy\'] })), or remove the resource']
         : []),
     });
   }

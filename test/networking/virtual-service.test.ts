@@ -25,6 +25,14 @@ function synthVs(chart: Construct, name?: string): any {
 }
 
 describe('VirtualService', () => {
+  test('a Gateway construct in the VirtualService\'s own namespace renders as its bare name', () => {
+    const chart = fragmentChart();
+    const same = new TestGateway(chart, 'same-gw', 'istio-system');
+    const other = new TestGateway(chart, 'other-gw', 'edge');
+    new VirtualService(chart, 'vs', { metadata: { name: 'vs', namespace: 'istio-system' }, hosts: ['same-gw.example.com'], gateways: [same, other], http: [{ route: [{ host: 'reviews' }] }] });
+    expect(synthVs(chart).spec.gateways).toEqual(['same-gw', 'edge/other-gw']);
+  });
+
   test('canary with header match, retries and timeout (snapshot)', () => {
     const chart = fragmentChart();
     new VirtualService(chart, 'reviews', {

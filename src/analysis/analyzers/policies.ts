@@ -2,7 +2,7 @@
 // Gateway API, deprecation and mesh networks configuration.
 import {
   AnalysisContext, AnalyzerDef, LabelIndex, Obj, Resource, arr, inMesh, isObj, obj, podInAmbientMode, namespaceInAmbientMode,
-  selectorMatches, selectorString, str, strMap,
+  selectorMatches, selectorString, str, strMap, pushTo,
 } from '../model';
 import { ServiceRegistry } from './service-registry';
 
@@ -45,7 +45,9 @@ export const authorizationPoliciesAnalyzer: AnalyzerDef = {
       if (inMesh(p.annotations, p.labels, p.namespace, containers, findNs)) n++;
       if (podInAmbientMode(p)) n++;
       for (let i = 0; i < n; i++) {
-        meshPods.set(p.namespace, [...(meshPods.get(p.namespace) ?? []), p]);
+        const list = meshPods.get(p.namespace);
+        if (list) list.push(p);
+        else meshPods.set(p.namespace, [p]);
         allMesh.push(p);
       }
     }
@@ -206,11 +208,11 @@ export const sidecarSelectorAnalyzer: AnalyzerDef = {
     for (const s of ctx.all('Sidecar')) {
       const labels = strMap(obj(s.spec.workloadSelector).labels);
       if (Object.keys(labels).length === 0) {
-        nsToSidecars.set(s.namespace, [...(nsToSidecars.get(s.namespace) ?? []), s]);
+        pushTo(nsToSidecars, s.namespace, s);
         continue;
       }
       const matched = byNs.get(s.namespace)?.matching(labels) ?? [];
-      for (const p of matched) podToSidecars.set(p, [...(podToSidecars.get(p) ?? []), s]);
+      for (const p of matched) pushTo(podToSidecars, p, s);
       if (matched.length === 0) ctx.report(s, 'ReferencedResourceNotFound', 'selector', selectorString(labels));
     }
     const reported = new Set<Resource>();
@@ -257,7 +259,7 @@ export const telemetryDefaultSelectorAnalyzer: AnalyzerDef = {
     const byNs = new Map<string, Resource[]>();
     for (const t of ctx.all('Telemetry')) {
       if (t.spec.selector !== undefined && t.spec.selector !== null) continue;
-      byNs.set(t.namespace, [...(byNs.get(t.namespace) ?? []), t]);
+      pushTo(byNs, t.namespace, t);
     }
     for (const [ns, list] of byNs) {
       if (list.length <= 1) continue;
@@ -279,7 +281,7 @@ export const telemetrySelectorAnalyzer: AnalyzerDef = {
       const sel = strMap(obj(t.spec.selector).matchLabels);
       if (Object.keys(sel).length === 0) continue;
       const matched = byNs.get(t.namespace)?.matching(sel) ?? [];
-      for (const p of matched) podTo.set(p, [...(podTo.get(p) ?? []), t]);
+      for (const p of matched) pushTo(podTo, p, t);
       if (matched.length === 0) ctx.report(t, 'ReferencedResourceNotFound', 'selector', selectorString(sel));
     }
     for (const [pod, list] of podTo) {
@@ -335,7 +337,7 @@ export const k8sGatewaySelectorAnalyzer: AnalyzerDef = {
     const gwPods = new Map<string, Resource[]>();
     for (const p of ctx.all('Pod')) {
       if (!('gateway.networking.k8s.io/gateway-name' in p.labels)) continue;
-      gwPods.set(p.namespace, [...(gwPods.get(p.namespace) ?? []), p]);
+      pushTo(gwPods, p.namespace, p);
     }
     for (const kind of ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin']) {
       for (const r of ctx.all(kind)) {

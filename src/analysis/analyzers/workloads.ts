@@ -3,7 +3,7 @@
 import { ANNOTATION_TABLE } from '../annotation-table';
 import {
   AnalysisContext, AnalyzerDef, Obj, Resource, arr, inMesh, isObj, labelSelectorMatches, num, obj, podSpecOf, selectorMatches,
-  str, strMap, templateMeta,
+  str, strMap, templateMeta, pushTo,
 } from '../model';
 
 // ---------------------------------------------------------------- annotations
@@ -167,7 +167,7 @@ export const serviceAssociationAnalyzer: AnalyzerDef = {
           const port = num(p?.port);
           const proto = str(p?.protocol) || 'TCP';
           const pm = portMap.get(port) ?? new Map<string, string[]>();
-          pm.set(proto, [...(pm.get(proto) ?? []), s.fullName]);
+          pushTo(pm, proto, s.fullName);
           portMap.set(port, pm);
           let tp = p?.targetPort === undefined || p?.targetPort === null ? '' : String(p.targetPort);
           if (tp === '0' || tp === '') tp = String(port);
@@ -345,7 +345,7 @@ function imageTypeResolver(ctx: AnalysisContext): ImageTypeResolver {
     const t = str(obj(pc.spec.image).imageType);
     if (pc.namespace === rootNs) root = t;
     else if (!pc.spec.selector) namespace.set(pc.namespace, t);
-    else workload.set(pc.namespace, [...(workload.get(pc.namespace) ?? []), { selector: strMap(pc.spec.selector.matchLabels), type: t }]);
+    else pushTo(workload, pc.namespace, { selector: strMap(pc.spec.selector.matchLabels), type: t });
   }
   return { mesh: str(obj(obj(mesh?.defaultConfig).image).imageType), root, namespace, workload };
 }
@@ -396,7 +396,7 @@ export const imageAnalyzer: AnalyzerDef = {
         if (want === undefined) break;
         const img = str(c.image);
         if (img !== want && img !== `${want}-${variant}`) {
-          mismatched.set(p.namespace, [...(mismatched.get(p.namespace) ?? []), p.name]);
+          pushTo(mismatched, p.namespace, p.name);
         }
       }
     }

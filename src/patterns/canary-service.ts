@@ -1,0 +1,347 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { RequestMatch } from './fault-injection';
+import { MeshService, MeshServiceVersion } from './mesh-service';
+import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, isHttpProtocol, resilienceRoutes } from './resilience';
+import { checkNonEmpty, checkPercentage } from '../core/checks';
+import { invalid, invalidMessage } from '../core/errors';
+import { Protocol } from '../core/protocol';
+import { DestinationRule } from '../networking/destination-rule';
+import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
+import { VirtualService } from '../networking/virtual-service';
+
+/**
+ * Where a `CanaryService` is in its rollout.
+ */
+export enum CanaryPhase {
+  /** Traffic is split by weight between stable and canary (plus overrides and mirroring). */
+  SPLIT = 'SPLIT',
+  /** `promote()` was called: every request goes to the canary. */
+  PROMOTED = 'PROMOTED',
+  /** `rollback()` was called: every request goes to the stable version. */
+  ROLLED_BACK = 'ROLLED_BACK',
+}
+
+/**
+ * Properties of a `CanaryService`.
+ */
+export interface CanaryServiceProps extends ResilienceOptions {
+  /**
+   * The service name: Service name, `app` label, and the name of the DestinationRule and
+   * VirtualService.
+   *
+   * @default - the construct id
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The namespace of every object.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /** The port the Service listens on, e.g. 9080. */
+  readonly port: number;
+
+  /**
+   * The port the containers listen on.
+   *
+   * @default - the same as `port`
+   */
+  readonly containerPort?: number;
+
+  /**
+   * The application protocol of the port: HTTP, HTTP2 or GRPC, since weighted routing,
+   * overrides, mirroring, retries and faults act on requests.
+   *
+   * @default Protocol.HTTP
+   */
+  readonly protocol?: Protocol;
+
+  /**
+   * The ServiceAccount name (the mesh identity of both versions).
+   *
+   * @default - the service name
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Resource requests and limits of each container.
+   *
+   * @default - MeshService's defaults (requests cpu 100m / memory 128Mi, limits cpu 500m / memory 512Mi)
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * The container security context.
+   *
+   * @default - MeshService's defaults (non-root, no privilege escalation, read-only root filesystem)
+   */
+  readonly securityContext?: kplus.ContainerSecurityContextProps;
+
+  /**
+   * The readiness probe of each container.
+   *
+   * @default - a TCP check of the container port
+   */
+  readonly readiness?: kplus.Probe;
+
+  /** The version serving production traffic today, e.g. `{ version: 'v1', image: 'reviews:1.0' }`. */
+  readonly stable: MeshServiceVersion;
+
+  /** The new version being rolled out; its `version` label must differ from the stable one. */
+  readonly canary: MeshServiceVersion;
+
+  /**
+   * Percentage of requests (integer, 0-100) sent to the canary; the stable version gets
+   * the rest. Change it later with `updateCanaryWeight()`.
+   *
+   * @default 0 - the canary is deployed but gets no traffic except overrides and mirroring
+   */
+  readonly canaryWeight?: number;
+
+  /**
+   * A/B override: requests matching any of these conditions always go to the canary,
+   * whatever the weight (e.g. `RequestMatch.user('jason')` for a test user,
+   * `RequestMatch.cookie('beta', 'yes')` for opted-in users).
+   *
+   * @default - no override
+   */
+  readonly canaryFor?: RequestMatch[];
+
+  /**
+   * Dark launch: additionally copy this percentage (0-100, fractions allowed) of the
+   * requests of the weighted route to the canary; its responses are discarded. Usually
+   * combined with `canaryWeight: 0`: with a weight, the canary's share of live requests
+   * is mirrored to it as well. Mirroring stops on `promote()` and `rollback()`.
+   *
+   * @default - no mirroring
+   */
+  readonly mirrorPercentage?: number;
+}
+
+/**
+ * A canary release of one service: stable and canary versions (Deployments of a
+ * `MeshService`, available as `service`), a DestinationRule with one subset per version
+ * (plus the traffic policy: client mTLS by default, optional circuit breaker and load
+ * balancing), and a VirtualService that splits the traffic by weight, with optional A/B
+ * overrides (`canaryFor`), mirroring (dark launch), retries, timeout and fault injection.
+ *
+ * Route/subset/label consistency holds by construction (subset = version label = the
+ * `version` label of the version's pods) and is checked again at synthesis, so escape
+ * hatch changes cannot leave a route pointing at a subset without pods.
+ *
+ * Promotion is one line: `updateCanaryWeight(50)`, then `promote()` (every request to the
+ * canary) - or `rollback()`.
+ *
+ * @example
+ * const reviews = new CanaryService(chart, 'reviews', {
+ *   port: 9080,
+ *   stable: { version: 'v1', image: 'docker.io/istio/examples-bookinfo-reviews-v1:1.20.3' },
+ *   canary: { version: 'v2', image: 'docker.io/istio/examples-bookinfo-reviews-v2:1.20.3' },
+ *   canaryWeight: 5,
+ *   canaryFor: [RequestMatch.user('jason')],
+ *   retries: RetryPolicy.standard(),
+ *   timeout: Duration.seconds(10),
+ * });
+ * reviews.service.allowFrom(productpage, { methods: ['GET'] });
+ * reviews.updateCanaryWeight(50); // later: reviews.promote();
+ */
+export class CanaryService extends Construct {
+  /** The mesh service: ServiceAccount, Service and one Deployment per version. */
+  public readonly service: MeshService;
+
+  /** The DestinationRule: one subset per version, and the traffic policy. */
+  public readonly destinationRule: DestinationRule;
+
+  /** The VirtualService routing between the versions. */
+  public readonly virtualService: VirtualService;
+
+  /** The version label of the stable version (also its subset name). */
+  public readonly stableVersion: string;
+
+  /** The version label of the canary version (also its subset name). */
+  public readonly canaryVersion: string;
+
+  private weight: number;
+  private currentPhase = CanaryPhase.SPLIT;
+  private readonly mirrorShare?: number;
+
+  public constructor(scope: Construct, id: string, props: CanaryServiceProps) {
+    super(scope, id);
+    for (const [name, v] of [['stable', props.stable], ['canary', props.canary]] as const) {
+      if (v === undefined || v === null || typeof v !== 'object') {
+        invalid(this, name, v, `a canary release needs a ${name} version`, `give ${name}: { version: '${name === 'stable' ? 'v1' : 'v2'}', image: 'my-image:${name === 'stable' ? '1.0' : '1.1'}' }`);
+      }
+    }
+    if (props.canary.version === props.stable.version) {
+      invalid(this, 'canary.version', props.canary.version, 'the canary has the same version label as the stable version, so their pods and subsets could not be told apart', `give the canary its own version label, e.g. '${nextVersion(props.stable.version)}'`);
+    }
+    this.weight = this.checkCanaryWeight('canaryWeight', props.canaryWeight ?? 0);
+    if (props.mirrorPercentage !== undefined) {
+      checkPercentage(this, 'mirrorPercentage', props.mirrorPercentage);
+    }
+    this.mirrorShare = props.mirrorPercentage;
+    const protocol = props.protocol ?? Protocol.HTTP;
+    if (!isHttpProtocol(protocol)) {
+      invalid(this, 'protocol', protocol, 'a canary release splits, matches and mirrors requests, which Istio does for HTTP, HTTP2 and GRPC ports only', 'use Protocol.HTTP, Protocol.HTTP2 or Protocol.GRPC (for TCP services, weight routes with a VirtualService tcp rule)');
+    }
+    checkNonEmpty(this, 'canaryFor', props.canaryFor, 'list at least one condition, e.g. [RequestMatch.user(\'jason\')], or leave canaryFor out');
+    checkResilienceOptions(this, props, protocol);
+    const overrides = (props.canaryFor ?? []).map((m, i) => m._render(this, `canaryFor[${i}]`));
+
+    this.stableVersion = props.stable.version;
+    this.canaryVersion = props.canary.version;
+    const serviceName = props.serviceName ?? id;
+    this.service = new MeshService(this, 'MeshService', {
+      serviceName,
+      namespace: props.namespace,
+      port: props.port,
+      containerPort: props.containerPort,
+      protocol,
+      serviceAccountName: props.serviceAccountName,
+      resources: props.resources,
+      securityContext: props.securityContext,
+      readiness: props.readiness,
+      versions: [props.stable, props.canary],
+    });
+
+    const host = this.service.host;
+    const metadata = { name: serviceName, namespace: props.namespace };
+    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
+      metadata,
+      host,
+      trafficPolicy: destinationTrafficPolicy(props),
+      subsets: [this.stableVersion, this.canaryVersion].map((v) => ({ name: v, labels: { version: v } })),
+    });
+
+    const to = (subset: string, weight?: number): HttpRouteDestination => ({ host, subset, weight });
+    this.virtualService = new VirtualService(this, 'VirtualService', {
+      metadata,
+      hosts: [host],
+      http: resilienceRoutes(this, {
+        options: props,
+        overrides,
+        defaultRoute: () => {
+          switch (this.currentPhase) {
+            case CanaryPhase.PROMOTED: return [to(this.canaryVersion)];
+            case CanaryPhase.ROLLED_BACK: return [to(this.stableVersion)];
+            default: return [to(this.stableVersion, 100 - this.weight), to(this.canaryVersion, this.weight)];
+          }
+        },
+        overrideRoute: () => [to(this.currentPhase === CanaryPhase.ROLLED_BACK ? this.stableVersion : this.canaryVersion)],
+        mirror: (): HttpMirror | undefined => this.mirroring ? { host, subset: this.canaryVersion } : undefined,
+        mirrorPercentage: () => this.mirroring ? this.mirrorShare : undefined,
+      }),
+    });
+
+    this.node.addValidation({ validate: () => this.checkConsistency() });
+  }
+
+  /** The service's in-mesh host name, routed by the VirtualService. */
+  public get host(): string {
+    return this.service.host;
+  }
+
+  /** Where the rollout is: split by weight, promoted or rolled back. */
+  public get phase(): CanaryPhase {
+    return this.currentPhase;
+  }
+
+  /** Percentage of requests (outside overrides) the canary receives now. */
+  public get canaryWeight(): number {
+    switch (this.currentPhase) {
+      case CanaryPhase.PROMOTED: return 100;
+      case CanaryPhase.ROLLED_BACK: return 0;
+      default: return this.weight;
+    }
+  }
+
+  /** Percentage of requests (outside overrides) the stable version receives now. */
+  public get stableWeight(): number {
+    return 100 - this.canaryWeight;
+  }
+
+  /**
+   * Sends `weight` percent of the requests to the canary and the rest to the stable
+   * version (an integer, 0-100). Also resumes the split after `promote()` or `rollback()`.
+   * (Not `setCanaryWeight`: jsii reserves `set...` names for Java property setters.)
+   */
+  public updateCanaryWeight(weight: number): CanaryService {
+    this.weight = this.checkCanaryWeight('updateCanaryWeight weight', weight);
+    this.currentPhase = CanaryPhase.SPLIT;
+    return this;
+  }
+
+  /**
+   * Promotes the canary: it becomes the only destination of every request, overrides
+   * included, and mirroring stops. The stable Deployment and subset stay (for a quick
+   * rollback) until you remove them from your code.
+   */
+  public promote(): CanaryService {
+    this.currentPhase = CanaryPhase.PROMOTED;
+    return this;
+  }
+
+  /**
+   * Rolls the canary back: every request, overrides included, goes to the stable
+   * version, and mirroring stops. The canary Deployment keeps running.
+   */
+  public rollback(): CanaryService {
+    this.currentPhase = CanaryPhase.ROLLED_BACK;
+    return this;
+  }
+
+  private get mirroring(): boolean {
+    return this.currentPhase === CanaryPhase.SPLIT && this.mirrorShare !== undefined;
+  }
+
+  private checkCanaryWeight(field: string, weight: number): number {
+    if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
+      invalid(this, field, weight, 'the canary weight is the percentage of requests sent to the canary: an integer from 0 to 100', 'give e.g. 5 to send 5% to the canary and 95% to the stable version; call promote() to send everything');
+    }
+    return weight;
+  }
+
+  /**
+   * Every subset a route or mirror of the VirtualService names for this host must exist
+   * in the DestinationRule and select pods: a version of the service whose Deployment's
+   * pods carry that `version` label, with at least one replica when it gets traffic.
+   */
+  private checkConsistency(): string[] {
+    const errors: string[] = [];
+    const host = this.host;
+    const check = (field: string, subset: string | undefined, receives: boolean) => {
+      if (subset === undefined) return;
+      if (!this.destinationRule.hasSubset(subset)) {
+        errors.push(invalidMessage(this, `virtualService ${field}.subset`, subset, `the DestinationRule has no such subset (it has ${this.destinationRule.subsetNames.join(', ')}), so Istio would answer 503`, 'route to the stable or canary version, or add the subset with destinationRule.addSubset() and a matching version with service.addVersion()'));
+        return;
+      }
+      if (!this.service.versions.includes(subset)) {
+        errors.push(invalidMessage(this, `virtualService ${field}.subset`, subset, `no Deployment of the service carries version=${subset} (versions: ${this.service.versions.join(', ')}), so the subset selects no pods`, `add the version with service.addVersion({ version: '${subset}', image: ... })`));
+        return;
+      }
+      const deployment = this.service.deployment(subset);
+      const label = deployment.podMetadata.getLabel('version');
+      if (label !== subset) {
+        errors.push(invalidMessage(this, `deployment ${deployment.name} pod label version`, label, `the subset "${subset}" selects version=${subset}, so these pods are not part of it`, `keep the pod label version=${subset}`));
+      } else if (receives && (deployment.replicas ?? 1) < 1) {
+        errors.push(invalidMessage(this, `versions[${subset}].replicas`, deployment.replicas, `the subset "${subset}" receives traffic (${field}) but its Deployment has no pods, so those requests would fail with 503`, 'give the version at least one replica, or set its weight to 0 / roll back first'));
+      }
+    };
+    this.virtualService.httpRoutes.forEach((rule, i) => {
+      (rule.route ?? []).forEach((d, j) => {
+        if (d.host === host) check(`http[${i}].route[${j}]`, d.subset, d.weight === undefined || d.weight > 0);
+      });
+      if (rule.mirror && rule.mirror.host === host) check(`http[${i}].mirror`, rule.mirror.subset, true);
+    });
+    return errors;
+  }
+}
+
+/** A suggestion for a distinct version label: `v1` becomes `v2`, anything else gets `-canary`. */
+function nextVersion(version: string): string {
+  const m = /^(.*?)(\d+)$/.exec(version);
+  return m ? `${m[1]}${Number(m[2]) + 1}` : `${version}-canary`;
+}

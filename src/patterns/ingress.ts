@@ -1,0 +1,601 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IngressBackend, IngressPath, IngressPathType, IngressRoute } from './ingress-route';
+import * as gwapi from '../../imports/gateway.networking.k8s.io';
+import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty } from '../core/checks';
+import { invalid } from '../core/errors';
+import { WorkloadSelector } from '../core/workload-selector';
+import { GatewayApiAllowedRoutes } from '../gateway-api/allowed-routes';
+import { GatewayApiGateway } from '../gateway-api/gateway';
+import { GatewayApiHttpRoute, GatewayApiHttpRouteRule } from '../gateway-api/http-route';
+import { GatewayApiHttpRouteFilter, GatewayApiPathModifier, GatewayApiRedirectScheme } from '../gateway-api/http-route-filter';
+import { GatewayApiHttpRouteMatch, GatewayApiPathMatch } from '../gateway-api/http-route-match';
+import { checkGatewayApiHostname } from '../gateway-api/internal';
+import { GatewayApiListener } from '../gateway-api/listener';
+import { GatewayApiParentRef } from '../gateway-api/parent-ref';
+import { Gateway } from '../networking/gateway';
+import { Server } from '../networking/gateway-server';
+import { HeaderOperations } from '../networking/route-headers';
+import { HttpMatch } from '../networking/route-http-match';
+import { StringMatch } from '../networking/route-string-match';
+import { VirtualService } from '../networking/virtual-service';
+import { Principal } from '../security/principal';
+
+/**
+ * Which API an ingress is written in.
+ */
+export enum IngressApi {
+  /**
+   * Istio's own API: a `networking.istio.io` Gateway bound to an existing ingress gateway
+   * deployment (by default Istio's `istio-ingressgateway` in `istio-system`) and a
+   * VirtualService. Needs sidecar-mode or ambient-mode Istio with an ingress gateway installed.
+   */
+  ISTIO = 'Istio',
+
+  /**
+   * The Kubernetes Gateway API: a `gateway.networking.k8s.io` Gateway (Istio deploys a
+   * gateway for it, named `<gateway>-<gatewayClassName>`) and an HTTPRoute. The API Istio
+   * recommends for ambient mode.
+   */
+  GATEWAY_API = 'GatewayApi',
+}
+
+/**
+ * Properties of a `MeshIngress`.
+ */
+export interface MeshIngressProps {
+  /**
+   * The host names clients use (`bookinfo.example.com`, `*.example.com`). Requests are only
+   * routed when their Host header matches one of them, so list the public names, not the
+   * in-mesh service name. `"*"` (any host) is accepted for development.
+   */
+  readonly hosts: string[];
+
+  /**
+   * The routes, evaluated in order (more with `addRoute()`). At least one before synthesis.
+   *
+   * @default - none
+   */
+  readonly routes?: IngressRoute[];
+
+  /**
+   * The API the ingress is written in.
+   *
+   * @default IngressApi.ISTIO
+   */
+  readonly api?: IngressApi;
+
+  /**
+   * Name of the `kubernetes.io/tls` Secret holding the certificate and key for `hosts`. With
+   * it the ingress serves HTTPS on port 443 and (see `httpsRedirect`) redirects plain HTTP on
+   * port 80 to HTTPS. With the Istio API the Secret lives in the namespace of the gateway
+   * deployment (`istio-system` for the default ingress gateway); with the Gateway API in the
+   * namespace of the ingress.
+   *
+   * @default - none; then `plainHttp: true` must be given explicitly
+   */
+  readonly credentialName?: string;
+
+  /**
+   * With `credentialName`: also listen on port 80 and answer every plain-HTTP request with a
+   * 301 redirect to HTTPS. `false` leaves port 80 closed.
+   *
+   * @default true
+   */
+  readonly httpsRedirect?: boolean;
+
+  /**
+   * Serve unencrypted HTTP on port 80 instead of HTTPS. An explicit opt-out of TLS, e.g. for
+   * development or when TLS is terminated in front of the gateway. Mutually exclusive with
+   * `credentialName`.
+   *
+   * @default false
+   */
+  readonly plainHttp?: boolean;
+
+  /**
+   * The name of the objects (Gateway, VirtualService or HTTPRoute), a DNS-1123 label.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the Gateway and of its routes.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Istio API only: the labels of the gateway deployment that serves the ingress.
+   * A custom gateway has a custom identity, so `gatewayPrincipal` must be given with it.
+   *
+   * @default - Istio's default ingress gateway, `{ istio: 'ingressgateway' }`
+   */
+  readonly gatewaySelector?: WorkloadSelector;
+
+  /**
+   * Istio API only: the mesh identity of the gateway deployment, allowed to call the exposed
+   * MeshServices. For the Helm `istio/gateway` chart installed as `istio-ingress` in namespace
+   * `istio-ingress`: `Principal.serviceAccount('istio-ingress', 'istio-ingress')`.
+   *
+   * @default - the default ingress gateway, `cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account`
+   */
+  readonly gatewayPrincipal?: Principal;
+
+  /**
+   * Gateway API only: the GatewayClass. Istio names the gateway deployment and its
+   * ServiceAccount `<name>-<gatewayClassName>`, which is the identity allowed to call the
+   * exposed MeshServices.
+   *
+   * @default "istio"
+   */
+  readonly gatewayClassName?: string;
+}
+
+/** Istio's default ingress gateway identity, as used by `MeshService.allowFromIngressGateway()`. */
+const DEFAULT_GATEWAY_PRINCIPAL = ['istio-system', 'istio-ingressgateway-service-account'] as const;
+
+/** Where each literal path was first used, for duplicate and shadowing checks (linear time). */
+interface PathIndex {
+  readonly exact: Map<string, number>;
+  readonly prefix: Map<string, number>;
+  readonly regex: Map<string, number>;
+}
+
+/**
+ * Exposes mesh services through the ingress gateway: a Gateway (HTTPS with the certificate
+ * `credentialName`, plain HTTP redirected to HTTPS) and the routes that send request paths,
+ * in order, to one or several backends, with optional path and host rewrites.
+ *
+ * The same route description is rendered with Istio's API (Gateway + VirtualService bound to
+ * it) or, with `api: IngressApi.GATEWAY_API`, with the Kubernetes Gateway API (Gateway +
+ * HTTPRoute, plus an HTTPRoute for the HTTPS redirect and ReferenceGrants for backends in other
+ * namespaces) — the choice for ambient mode.
+ *
+ * Secure by default:
+ * - HTTPS is required: without `credentialName` the construct fails, unless `plainHttp: true`
+ *   opts out of TLS explicitly; port 80 only redirects to HTTPS.
+ * - The gateway only admits routes of its own namespace (Istio: server hosts `./<host>`;
+ *   Gateway API: `allowedRoutes: Same`), so another namespace cannot bind its routes to it.
+ * - Each exposed `MeshService` gets an ALLOW rule for the gateway's real identity only, on the
+ *   routed port, so it keeps working in a default-deny namespace. With the Istio API the rule is
+ *   limited to the paths the service actually receives (after rewrites; a route with a regex
+ *   path and no rewrite allows every path). With the Gateway API the rule names identity and
+ *   port only: in ambient mode ztunnel enforces the policy and cannot evaluate paths (it would
+ *   turn such an ALLOW policy into a DENY); the HTTPRoute already forwards only the listed paths.
+ *   Note that, as with every `allowFrom...`, the MeshService then only accepts callers it allows.
+ *
+ * Route order: routes are evaluated in the order they were added (Istio) or by specificity
+ * (Gateway API: exact before the longest prefix). A path that an earlier route already covers
+ * (the same path, or a longer path under an earlier prefix, e.g. `/service/api` after prefix
+ * `/service/`) is rejected, since Istio would never reach it; this also makes both renderings
+ * agree for exact and prefix paths. Regex paths are not checked for overlaps.
+ *
+ * @example
+ * const ingress = new MeshIngress(chart, 'bookinfo', {
+ *   hosts: ['bookinfo.example.com'],
+ *   credentialName: 'bookinfo-cert',
+ *   routes: [{
+ *     paths: [IngressPath.exact('/productpage'), IngressPath.prefix('/static'), IngressPath.exact('/login'),
+ *       IngressPath.exact('/logout'), IngressPath.prefix('/api/v1/products')],
+ *     backend: IngressBackend.fromMeshService(productpage),
+ *   }],
+ * });
+ * ingress.addRoute({ paths: [IngressPath.prefix('/reviews/')], rewritePath: '/', backend: IngressBackend.fromMeshService(reviews) });
+ */
+export class MeshIngress extends Construct {
+  /** The API the ingress is written in. */
+  public readonly api: IngressApi;
+
+  /** The name of the Gateway and of its routes. */
+  public readonly name: string;
+
+  /** The Istio Gateway (Istio API only). */
+  public readonly gateway?: Gateway;
+
+  /** The VirtualService bound to the Istio Gateway (Istio API only). */
+  public readonly virtualService?: VirtualService;
+
+  /** The Gateway API Gateway (Gateway API only). */
+  public readonly gatewayApiGateway?: GatewayApiGateway;
+
+  /** The HTTPRoute carrying the routes (Gateway API only). */
+  public readonly httpRoute?: GatewayApiHttpRoute;
+
+  /** The HTTPRoute redirecting plain HTTP to HTTPS (Gateway API with `credentialName` and `httpsRedirect` only). */
+  public readonly httpsRedirectRoute?: GatewayApiHttpRoute;
+
+  private readonly _hosts: string[];
+  private readonly _routes: IngressRoute[] = [];
+  private readonly explicitNamespace?: string;
+  private readonly gatewayClassName: string;
+  private readonly customPrincipal?: Principal;
+  private readonly paths: PathIndex = { exact: new Map(), prefix: new Map(), regex: new Map() };
+  private readonly routeNames = new Set<string>();
+  private readonly allowed = new Set<string>();
+  private readonly grants = new Map<string, Set<string>>();
+
+  public constructor(scope: Construct, id: string, props: MeshIngressProps) {
+    super(scope, id);
+    this.api = props.api ?? IngressApi.ISTIO;
+    this.name = props.name ?? id;
+    this.explicitNamespace = props.namespace;
+    this.gatewayClassName = props.gatewayClassName ?? 'istio';
+    this.customPrincipal = props.gatewayPrincipal;
+
+    if (!Object.values(IngressApi).includes(this.api)) {
+      invalid(this, 'api', this.api, 'it is not an ingress API', 'use IngressApi.ISTIO or IngressApi.GATEWAY_API');
+    }
+    checkDns1123Label(this, 'name', this.name);
+    checkDns1123Label(this, 'namespace', props.namespace);
+    this._hosts = this.checkHosts(props.hosts);
+    const tls = this.checkTls(props);
+    this.checkApiSpecificProps(props);
+
+    const metadata = { name: this.name, namespace: props.namespace };
+    if (this.api === IngressApi.ISTIO) {
+      // "./host": only VirtualServices in the Gateway's own namespace can bind to these hosts.
+      const serverHosts = this._hosts.map((h) => `./${h}`);
+      const servers = tls.credentialName !== undefined
+        ? [
+          ...(tls.redirect ? [Server.http({ hosts: serverHosts, httpsRedirect: true })] : []),
+          Server.https({ hosts: serverHosts, credentialName: tls.credentialName }),
+        ]
+        : [Server.http({ hosts: serverHosts })];
+      this.gateway = new Gateway(this, 'Gateway', { metadata, selector: props.gatewaySelector, servers });
+      this.virtualService = new VirtualService(this, 'VirtualService', { metadata, hosts: this._hosts, gateways: [this.gateway] });
+    } else {
+      const same = GatewayApiAllowedRoutes.same();
+      const listeners = tls.credentialName !== undefined
+        ? [
+          GatewayApiListener.https({ certificateRefs: [{ name: tls.credentialName }], allowedRoutes: same }),
+          ...(tls.redirect ? [GatewayApiListener.http({ allowedRoutes: same })] : []),
+        ]
+        : [GatewayApiListener.http({ allowedRoutes: same })];
+      const gw = new GatewayApiGateway(this, 'Gateway', { metadata, gatewayClassName: this.gatewayClassName, listeners });
+      this.gatewayApiGateway = gw;
+      // "*" is not a Gateway API hostname: leaving hostnames out serves every host.
+      const hostnames = this._hosts.includes('*') ? undefined : this._hosts;
+      this.httpRoute = new GatewayApiHttpRoute(this, 'HttpRoute', {
+        metadata,
+        hostnames,
+        parentRefs: [GatewayApiParentRef.fromGateway(gw, { sectionName: tls.credentialName !== undefined ? 'https' : 'http' })],
+      });
+      if (tls.credentialName !== undefined && tls.redirect) {
+        this.httpsRedirectRoute = new GatewayApiHttpRoute(this, 'HttpsRedirect', {
+          metadata: { name: `${this.name}-https-redirect`, namespace: props.namespace },
+          hostnames,
+          parentRefs: [GatewayApiParentRef.fromGateway(gw, { sectionName: 'http' })],
+          rules: [{ filters: [GatewayApiHttpRouteFilter.requestRedirect({ scheme: GatewayApiRedirectScheme.HTTPS, statusCode: 301 })] }],
+        });
+      }
+    }
+
+    for (const route of props.routes ?? []) this.addRoute(route);
+    this.node.addValidation({
+      validate: () => (this._routes.length === 0
+        ? [`[${this.node.path}] routes [] is invalid: an ingress without routes answers every request with 404. Fix: add one, e.g. ingress.addRoute({ paths: [IngressPath.prefix('/')], backend: IngressBackend.fromMeshService(productpage) })`]
+        : []),
+    });
+  }
+
+  /** The namespace of the Gateway and its routes, if known (its own or its chart's). */
+  public get namespace(): string | undefined {
+    return this.explicitNamespace ?? Chart.of(this).namespace;
+  }
+
+  /** The host names the ingress serves. */
+  public get hosts(): string[] {
+    return [...this._hosts];
+  }
+
+  /** The routes, in evaluation order. */
+  public get routes(): IngressRoute[] {
+    return [...this._routes];
+  }
+
+  /**
+   * The mesh identity of the gateway deployment that forwards the requests, the one the
+   * exposed MeshServices allow: Istio's default ingress gateway (or `gatewayPrincipal`), or for
+   * the Gateway API the ServiceAccount Istio creates for the Gateway,
+   * `cluster.local/ns/<namespace>/sa/<name>-<gatewayClassName>`.
+   */
+  public get gatewayPrincipal(): Principal {
+    if (this.api === IngressApi.ISTIO) {
+      return this.customPrincipal ?? Principal.serviceAccount(...DEFAULT_GATEWAY_PRINCIPAL);
+    }
+    const ns = this.namespace;
+    if (ns === undefined) {
+      invalid(this, 'namespace', undefined, `Istio runs the Gateway API gateway as ServiceAccount "${this.name}-${this.gatewayClassName}" in the Gateway's namespace, and this ingress has none, so the identity the backends must allow is unknown`, 'give the MeshIngress a `namespace`, or create it in a Chart with a namespace');
+    }
+    return Principal.serviceAccount(ns, `${this.name}-${this.gatewayClassName}`);
+  }
+
+  /**
+   * Adds a route, evaluated after the routes already added. Checks it at once: its paths
+   * must not repeat or be shadowed by an earlier route's, and a rewrite needs paths.
+   * An exposed MeshService is allowed to receive the route's requests from the gateway.
+   */
+  public addRoute(route: IngressRoute): MeshIngress {
+    const field = `routes[${this._routes.length}]`;
+    this.checkRoute(field, route);
+    this.checkPaths(field, route.paths);
+    if (this.api === IngressApi.ISTIO) {
+      this.renderIstio(route);
+    } else {
+      this.renderGatewayApi(route);
+    }
+    this.allowGateway(route);
+    this.registerPaths(this._routes.length, route.paths);
+    this._routes.push({ ...route, paths: route.paths ? [...route.paths] : undefined });
+    if (route.name !== undefined) this.routeNames.add(route.name);
+    return this;
+  }
+
+  private checkHosts(hosts: string[] | undefined): string[] {
+    if (hosts === undefined || !Array.isArray(hosts)) {
+      invalid(this, 'hosts', hosts, 'an ingress routes requests by their Host header and needs the host names clients use', 'pass e.g. hosts: ["bookinfo.example.com"] ("*" for any host in development)');
+    }
+    checkNonEmpty(this, 'hosts', hosts, 'list the host names clients use, e.g. ["bookinfo.example.com"] ("*" for any host in development)');
+    const seen = new Set<string>();
+    hosts.forEach((h, i) => {
+      if (h !== '*') checkGatewayApiHostname(this, `hosts[${i}]`, h);
+      if (seen.has(h)) invalid(this, `hosts[${i}]`, h, 'the host is listed twice', 'list each host once');
+      seen.add(h);
+    });
+    if (seen.has('*') && hosts.length > 1) {
+      invalid(this, 'hosts', hosts, '"*" already covers every host', 'use ["*"] alone, or list the host names');
+    }
+    return [...hosts];
+  }
+
+  private checkTls(props: MeshIngressProps): { credentialName?: string; redirect: boolean } {
+    if (props.plainHttp === true && props.credentialName !== undefined) {
+      invalid(this, 'plainHttp and credentialName', { plainHttp: true, credentialName: props.credentialName }, 'plain HTTP turns TLS off, while credentialName turns it on', 'keep credentialName for HTTPS (recommended), or drop it and keep plainHttp: true');
+    }
+    if (props.plainHttp !== true) {
+      if (props.credentialName === undefined) {
+        invalid(this, 'credentialName', undefined, 'the ingress serves HTTPS by default and needs the certificate to terminate TLS with', 'pass credentialName: "<kubernetes.io/tls Secret>", or set plainHttp: true to serve unencrypted HTTP explicitly');
+      }
+      checkDns1123Subdomain(this, 'credentialName', props.credentialName);
+      return { credentialName: props.credentialName, redirect: props.httpsRedirect ?? true };
+    }
+    if (props.httpsRedirect !== undefined) {
+      invalid(this, 'httpsRedirect', props.httpsRedirect, 'a plain-HTTP ingress has no HTTPS to redirect to', 'drop httpsRedirect, or serve HTTPS with credentialName instead of plainHttp');
+    }
+    return { redirect: false };
+  }
+
+  private checkApiSpecificProps(props: MeshIngressProps): void {
+    if (this.api === IngressApi.ISTIO) {
+      if (props.gatewayClassName !== undefined) {
+        invalid(this, 'gatewayClassName', props.gatewayClassName, 'a GatewayClass only applies to the Gateway API', 'drop gatewayClassName, or set api: IngressApi.GATEWAY_API');
+      }
+      if (props.gatewaySelector !== undefined && props.gatewayPrincipal === undefined) {
+        invalid(this, 'gatewayPrincipal', undefined, 'a custom gateway (gatewaySelector) runs under its own ServiceAccount, which cannot be derived from its labels, so the exposed services would not allow it', "pass its identity too, e.g. gatewayPrincipal: Principal.serviceAccount('istio-ingress', 'istio-ingress')");
+      }
+      return;
+    }
+    const istioOnly = { gatewaySelector: props.gatewaySelector, gatewayPrincipal: props.gatewayPrincipal };
+    for (const [key, value] of Object.entries(istioOnly)) {
+      if (value !== undefined) {
+        invalid(this, key, key === 'gatewaySelector' ? (value as WorkloadSelector) : '(Principal)', `with the Gateway API, Istio deploys the gateway itself and names its identity "<name>-${this.gatewayClassName}"`, `drop ${key}, or use api: IngressApi.ISTIO to bind to an existing gateway deployment`);
+      }
+    }
+    checkDns1123Label(this, 'gatewayClassName', this.gatewayClassName);
+    const deployment = `${this.name}-${this.gatewayClassName}`;
+    if (deployment.length > 63) {
+      invalid(this, 'name', this.name, `Istio names the gateway deployment and its ServiceAccount "${deployment}", which is longer than 63 characters`, 'use a shorter name');
+    }
+  }
+
+  private checkRoute(field: string, route: IngressRoute): void {
+    if (route === null || typeof route !== 'object') {
+      invalid(this, field, route, 'a route must be an object with a backend', 'pass e.g. { paths: [IngressPath.prefix("/")], backend: IngressBackend.fromMeshService(productpage) }');
+    }
+    if (!(route.backend instanceof IngressBackend)) {
+      invalid(this, `${field}.backend`, route.backend, 'a route needs a backend', 'pass backend: IngressBackend.fromMeshService(service) or IngressBackend.fromServiceName("productpage", 9080)');
+    }
+    route.backend._validate(this, `${field}.backend`, this.namespace);
+    if (route.name !== undefined) {
+      checkDns1123Label(this, `${field}.name`, route.name);
+      if (this.routeNames.has(route.name)) {
+        invalid(this, `${field}.name`, route.name, 'another route of this ingress has the same name', 'give each route a unique name, or leave it out');
+      }
+    }
+    if (route.paths !== undefined) {
+      checkNonEmpty(this, `${field}.paths`, route.paths, 'list at least one path, or leave `paths` out to match every path');
+      route.paths.forEach((p, i) => {
+        if (!(p instanceof IngressPath)) {
+          invalid(this, `${field}.paths[${i}]`, p, 'a path must be built with IngressPath', 'use IngressPath.exact("/login"), IngressPath.prefix("/static") or IngressPath.regex("/v[0-9]+/.*")');
+        }
+        p._validate(this, `${field}.paths[${i}]`);
+      });
+    }
+    if (route.rewritePath !== undefined) {
+      if (route.paths === undefined) {
+        invalid(this, `${field}.rewritePath`, route.rewritePath, 'a path rewrite replaces the matched path or prefix, and the route has no paths to match', 'add the paths the rewrite applies to, e.g. paths: [IngressPath.prefix("/service/")], or drop rewritePath');
+      }
+      IngressPath._checkLiteral(this, `${field}.rewritePath`, route.rewritePath, 'the new path or prefix');
+    }
+    if (route.rewriteHost !== undefined) {
+      checkGatewayApiHostname(this, `${field}.rewriteHost`, route.rewriteHost, false);
+    }
+    if (this.api === IngressApi.GATEWAY_API) {
+      this.checkLiteralHeaders(`${field}.requestHeaders`, route.requestHeaders);
+      const ns = route.backend.namespace;
+      if (ns !== undefined && ns !== this.namespace && this.namespace === undefined) {
+        invalid(this, `${field}.backend.namespace`, ns, 'a route to another namespace needs a ReferenceGrant there naming the route\'s namespace, and this ingress has no namespace', 'give the MeshIngress a `namespace`, or create it in a Chart with a namespace');
+      }
+    }
+  }
+
+  private checkLiteralHeaders(field: string, ops: HeaderOperations | undefined): void {
+    for (const [kind, map] of [['set', ops?.set], ['add', ops?.add]] as const) {
+      for (const [name, value] of Object.entries(map ?? {})) {
+        if (typeof value === 'string' && value.includes('%')) {
+          invalid(this, `${field}.${kind}.${name}`, value, 'Gateway API header values are literal; Envoy substitutions such as %REQ(:PATH)% are an Istio API feature', 'use a literal value, or api: IngressApi.ISTIO');
+        }
+      }
+    }
+  }
+
+  /**
+   * Rejects a path equal to one of an earlier route (or of the same route), and a path lying
+   * under an earlier route's prefix: Istio evaluates routes in order, so such a path could
+   * never match (regex paths are only checked against an earlier catch-all). Linear in the
+   * length of the path.
+   */
+  private checkPaths(field: string, paths: IngressPath[] | undefined): void {
+    const local = new Set<string>();
+    (paths ?? [IngressPath.prefix('/')]).forEach((p, i) => {
+      const f = paths ? `${field}.paths[${i}]` : `${field}.paths`;
+      const shown = paths ? p.value : '(every path)';
+      const earlier = this.mapOf(p.matchType).get(p.value);
+      if (earlier !== undefined || local.has(p._key)) {
+        invalid(this, f, shown, `the same ${p.matchType.toLowerCase()} path is already matched by routes[${earlier ?? this._routes.length}]`, 'match each path once: remove it here, or merge the two routes');
+      }
+      local.add(p._key);
+      const candidates = p.matchType === IngressPathType.REGEX ? ['/'] : [...Array(p.value.length).keys()].map((n) => p.value.slice(0, n + 1));
+      for (const prefix of candidates) {
+        const covering = this.paths.prefix.get(prefix);
+        if (covering === undefined) continue;
+        const by = this._routes[covering].paths ? `prefix "${prefix}"` : 'its catch-all (no paths)';
+        invalid(this, f, shown, `routes[${covering}] comes first and already matches it with ${by}, so this path would never be reached`, 'add the more specific route first (routes are evaluated in order), or narrow the earlier prefix');
+      }
+    });
+  }
+
+  private registerPaths(index: number, paths: IngressPath[] | undefined): void {
+    for (const p of paths ?? [IngressPath.prefix('/')]) {
+      const map = this.mapOf(p.matchType);
+      if (!map.has(p.value)) map.set(p.value, index);
+    }
+  }
+
+  private mapOf(type: IngressPathType): Map<string, number> {
+    return type === IngressPathType.EXACT ? this.paths.exact : type === IngressPathType.PREFIX ? this.paths.prefix : this.paths.regex;
+  }
+
+  private renderIstio(route: IngressRoute): void {
+    const match: HttpMatch[] | undefined = route.paths?.map((p) => ({
+      uri: p.matchType === IngressPathType.EXACT ? StringMatch.exact(p.value)
+        : p.matchType === IngressPathType.PREFIX ? StringMatch.prefix(p.value)
+          : StringMatch.regex(p.value),
+    }));
+    const rewrite = route.rewritePath !== undefined || route.rewriteHost !== undefined
+      ? { uri: route.rewritePath, authority: route.rewriteHost }
+      : undefined;
+    this.virtualService!.addHttpRoute({
+      name: route.name,
+      match,
+      route: [{ host: route.backend._host(), port: route.backend.port }],
+      rewrite,
+      requestHeaders: route.requestHeaders,
+      timeout: route.timeout,
+    });
+  }
+
+  private renderGatewayApi(route: IngressRoute): void {
+    const backend = route.backend;
+    const ns = this.namespace;
+    const backendNs = backend.namespace;
+    const foreign = backendNs !== undefined && backendNs !== ns;
+    if (foreign) this.grant(backendNs, backend.serviceName);
+    const backendRefs = [{ name: backend.serviceName, port: backend.port, namespace: foreign ? backendNs : undefined }];
+    const headers = route.requestHeaders;
+    const headerCount = Object.keys(headers?.set ?? {}).length + Object.keys(headers?.add ?? {}).length + (headers?.remove ?? []).length;
+    const rule = (name: string | undefined, paths: IngressPath[] | undefined): GatewayApiHttpRouteRule => {
+      const filters: GatewayApiHttpRouteFilter[] = [];
+      if (headerCount > 0) {
+        filters.push(GatewayApiHttpRouteFilter.requestHeaderModifier({ set: headers!.set, add: headers!.add, remove: headers!.remove }));
+      }
+      if (route.rewritePath !== undefined || route.rewriteHost !== undefined) {
+        // A rule with a path rewrite has a single path (see below), so the modifier fits its match.
+        const path = route.rewritePath === undefined ? undefined
+          : paths![0].matchType === IngressPathType.PREFIX ? GatewayApiPathModifier.replacePrefixMatch(route.rewritePath)
+            : GatewayApiPathModifier.replaceFullPath(route.rewritePath);
+        filters.push(GatewayApiHttpRouteFilter.urlRewrite({ hostname: route.rewriteHost, path }));
+      }
+      const matches: GatewayApiHttpRouteMatch[] | undefined = paths?.map((p) => ({
+        path: p.matchType === IngressPathType.EXACT ? GatewayApiPathMatch.exact(p.value)
+          : p.matchType === IngressPathType.PREFIX ? GatewayApiPathMatch.prefix(p.value)
+            : GatewayApiPathMatch.regularExpression(p.value),
+      }));
+      return { name, matches, filters: filters.length ? filters : undefined, backendRefs, timeout: route.timeout };
+    };
+    if (route.rewritePath !== undefined && route.paths!.length > 1) {
+      // The Gateway API rewrites the matched prefix only for a rule with one prefix match:
+      // one rule per path keeps each path's own rewrite, as Istio applies it.
+      route.paths!.forEach((p, i) => this.httpRoute!.addRule(rule(route.name !== undefined ? `${route.name}-${i}` : undefined, [p])));
+    } else {
+      this.httpRoute!.addRule(rule(route.name, route.paths));
+    }
+  }
+
+  private grant(namespace: string, serviceName: string): void {
+    let names = this.grants.get(namespace);
+    if (!names) {
+      names = new Set<string>();
+      this.grants.set(namespace, names);
+      const granted = names;
+      new gwapi.ReferenceGrant(this, `ReferenceGrant-${namespace}`, {
+        metadata: { name: `${this.name}-from-${this.namespace}`, namespace },
+        spec: Lazy.any({
+          produce: () => ({
+            from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: this.namespace }],
+            to: [...granted].map((name) => ({ group: '', kind: 'Service', name })),
+          }),
+        }),
+      });
+    }
+    names.add(serviceName);
+  }
+
+  /**
+   * The paths a backend receives through a route, for its authorization rule: each path after
+   * the rewrite (`<prefix>*` for prefixes), or undefined (any path) for a catch-all or a regex
+   * path forwarded unchanged.
+   */
+  private allowedPaths(route: IngressRoute): string[] | undefined {
+    if (route.paths === undefined) return undefined;
+    const out: string[] = [];
+    for (const p of route.paths) {
+      const target = route.rewritePath ?? p.value;
+      if (p.matchType === IngressPathType.PREFIX) {
+        if (target === '/') return undefined;
+        out.push(`${target}*`);
+      } else if (p.matchType === IngressPathType.EXACT || route.rewritePath !== undefined) {
+        out.push(target);
+      } else {
+        return undefined;
+      }
+    }
+    // An exact path under one of the prefixes is already allowed by "<prefix>*".
+    const prefixes = new Set(out.filter((x) => x.endsWith('*')).map((x) => x.slice(0, -1)));
+    const covered = (x: string) => !x.endsWith('*') && [...Array(x.length + 1).keys()].some((n) => prefixes.has(x.slice(0, n)));
+    return [...new Set(out.filter((x) => !covered(x)))];
+  }
+
+  private allowGateway(route: IngressRoute): void {
+    const svc = route.backend.meshService;
+    if (!svc) return;
+    const ports = [route.backend.port];
+    if (this.api === IngressApi.GATEWAY_API) {
+      // Identity and port only (ambient's ztunnel enforces L4 rules), once per service port.
+      const key = `${svc.node.path}:${route.backend.port}`;
+      if (this.allowed.has(key)) return;
+      this.allowed.add(key);
+      svc.allowFromPrincipal(this.gatewayPrincipal, { ports });
+      return;
+    }
+    const paths = this.allowedPaths(route);
+    if (this.customPrincipal === undefined) {
+      svc.allowFromIngressGateway({ paths, ports });
+    } else {
+      svc.allowFromPrincipal(this.customPrincipal, { paths, ports });
+    }
+  }
+}
