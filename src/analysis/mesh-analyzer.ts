@@ -101,6 +101,13 @@ export interface AnalysisOptions {
    * @default false
    */
   readonly workloadPods?: boolean;
+  /**
+   * Secrets are managed outside the analyzed manifests (cert-manager, a secret store): a
+   * Gateway `credentialName` naming a Secret that is not among the objects is not reported.
+   * Secrets that are present are still checked.
+   * @default false
+   */
+  readonly externalSecrets?: boolean;
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
@@ -357,7 +364,7 @@ export class MeshAnalyzer {
     const shared = new Map<string, unknown>();
     const raw: RawDiagnostic[] = [];
     for (const a of analyzers) {
-      const ctx = new AnalysisContext(index, new Set(a.inputs), a.name, mesh, options.meshNetworks, shared);
+      const ctx = new AnalysisContext(index, new Set(a.inputs), a.name, mesh, options.meshNetworks, shared, options.externalSecrets === true);
       a.analyze(ctx);
       raw.push(...ctx.out);
     }

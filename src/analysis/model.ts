@@ -113,6 +113,8 @@ export class AnalysisContext {
     private readonly mesh: Obj | undefined,
     public readonly meshNetworks: Obj | undefined,
     private readonly shared: Map<string, unknown>,
+    /** Secrets live outside the analyzed objects: a missing referenced Secret is not reported. */
+    public readonly externalSecrets: boolean = false,
   ) {}
 
   /** Objects of a collection (empty when the collection is not one of the analyzer's inputs). */

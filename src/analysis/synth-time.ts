@@ -201,7 +201,13 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions, consumer?: ICons
   const implied = new Set(objects.map((o) => o?.metadata?.namespace).filter((ns): ns is string => typeof ns === 'string' && !declared.has(ns)));
   const implicitNamespaces = [...implied].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
   // manifests hold Deployments, not Pods: let pod templates stand for the pods they will run
-  const run = MeshAnalyzer._run([...objects, ...implicitNamespaces], { ...options, workloadPods: options.workloadPods ?? true });
+  // TLS Secrets are rarely part of a cdk8s app (they hold private keys; cert-manager or a
+  // secret store provides them), so a missing one is not an error at synth time.
+  const run = MeshAnalyzer._run([...objects, ...implicitNamespaces], {
+    ...options,
+    workloadPods: options.workloadPods ?? true,
+    externalSecrets: options.externalSecrets ?? true,
+  });
   const result = { all, run };
   if (consumer) {
     const entry = { ...result, consumers: new Set([consumer]) };

@@ -238,3 +238,18 @@ test('a second synth of a changed app is analyzed afresh (no stale shared result
   vs.addHttpRoute({ match: [{ headers: { 'end-user': StringMatch.exact('jason') } }], route: [{ host: 'reviews', subset: 'v9' }] });
   expect(() => app.synthYaml()).toThrow(/IST0101.*reviews\+v9/);
 });
+
+test('Secrets are external at synth time: an HTTPS credentialName without its Secret is no error', () => {
+  const gateway = {
+    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' },
+    spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'a-cert' } }] },
+  };
+  // istioctl semantics (files only): the missing Secret is reported
+  expect(MeshAnalyzer.analyze([gateway], { analyzers: ['gateway.SecretAnalyzer'] }).map((d) => d.code)).toEqual(['IST0101']);
+  expect(MeshAnalyzer.analyze([gateway], { analyzers: ['gateway.SecretAnalyzer'], externalSecrets: true })).toEqual([]);
+  // synth time assumes Secrets come from outside the app
+  const app = Testing.app();
+  const chart = new Chart(app, 'edge');
+  new ApiObject(chart, 'gw', gateway as any);
+  expect(MeshAnalysis.analyze(chart).map((d) => d.diagnostic.code)).not.toContain('IST0101');
+});

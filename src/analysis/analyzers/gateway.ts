@@ -106,7 +106,7 @@ export const secretAnalyzer: AnalyzerDef = {
         const n = shortOrFullName(gwNs, cn);
         const secret = ctx.find('Secret', n.namespace, n.name);
         if (!secret) {
-          ctx.report(gw, 'ReferencedResourceNotFound', 'credentialName', cn);
+          if (!ctx.externalSecrets) ctx.report(gw, 'ReferencedResourceNotFound', 'credentialName', cn);
           continue;
         }
         const cert = secretCert(secret);
