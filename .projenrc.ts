@@ -100,4 +100,9 @@ project.addTask('bench:synth', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/synth.bench.ts',
 });
 
+project.addTask('bench:analysis', {
+  description: 'Benchmark the mesh analyzer on generated meshes of 2.5k to 20k objects',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/analysis.bench.ts',
+});
+
 project.synth();

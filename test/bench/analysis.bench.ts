@@ -1,7 +1,7 @@
 // Benchmark of the mesh analyzer: generates meshes of 2.5k, 5k, 10k and 20k objects and times a
 // full analysis (every analyzer istioctl runs by default). Not a unit test.
 //
-//   node -r ts-node/register/transpile-only test/analysis/bench.ts [sizes...]
+//   npx projen bench:analysis   (or: node -r ts-node/register/transpile-only test/bench/analysis.bench.ts [sizes...])
 //
 // Each "service unit" is 10 objects: Service, Deployment (v1), Deployment (v2), Pod (v1), Pod (v2),
 // DestinationRule (2 subsets), VirtualService (weighted + header route), AuthorizationPolicy,
