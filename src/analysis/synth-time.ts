@@ -4,6 +4,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from './mesh-analyzer';
+import { changeEpoch } from '../core/changes';
 
 const SUPPRESS_METADATA = 'cdk8s-istio:analyze-suppress';
 
@@ -23,7 +24,7 @@ const AUTO_CHARTS = new WeakSet<IConstruct>();
  * single synthesis (cleared when the synchronous synthesis is over), so that analysis
  * stays linear in the number of objects however many charts the app has.
  */
-const RUN_CACHE = new WeakMap<IConstruct, AppRun & { consumers: Set<IConstruct> }>();
+const RUN_CACHE = new WeakMap<IConstruct, AppRun & { fingerprint: string }>();
 
 /**
  * A mesh analyzer diagnostic located in the construct tree.
@@ -121,7 +122,7 @@ export class MeshAnalysis {
       validate: () => {
         const mode = analysisMode(chart);
         if (mode === 'off') return [];
-        const { all, run } = analyzeApp(chart.node.root, {}, chart);
+        const { all, run } = analyzeApp(chart.node.root, {}, true);
         const errors: string[] = [];
         for (const d of located(chart, all, run)) {
           if (d.diagnostic.level === AnalysisLevel.ERROR && mode === 'error') {
@@ -183,17 +184,18 @@ function analysisMode(scope: IConstruct): 'error' | 'warn' | 'off' {
 type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
 
 /**
- * Analyzes every object of the app. With a `consumer` (a chart's synth validation), the run
- * is shared: each chart of the app consumes it once per synthesis, and a chart asking again
- * means a new synthesis has started (the app may have changed), so it is computed afresh.
+ * Analyzes every object of the app. With `shared` (the charts' synth validations), the run is
+ * reused by all charts and by the several validation passes cdk8s makes during one synthesis
+ * (one per chart it renders), as long as the app did not change: same constructs, and no
+ * mutating call on a construct of this library since (see core/changes). A run is kept until
+ * the current synchronous synthesis is over.
  */
-function analyzeApp(root: IConstruct, options: AnalysisOptions, consumer?: IConstruct): AppRun {
-  const cached = consumer ? RUN_CACHE.get(root) : undefined;
-  if (cached && consumer && !cached.consumers.has(consumer)) {
-    cached.consumers.add(consumer);
-    return cached;
-  }
-  const all = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+function analyzeApp(root: IConstruct, options: AnalysisOptions, shared = false): AppRun {
+  const constructs = root.node.findAll();
+  const fingerprint = `${constructs.length}:${changeEpoch()}`;
+  const cached = shared ? RUN_CACHE.get(root) : undefined;
+  if (cached && cached.fingerprint === fingerprint) return cached;
+  const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
   const objects = all.map((o) => o.toJson());
   // An app that deploys objects into a namespace implies that namespace exists (kubectl
   // apply would fail otherwise), even when the app does not define the Namespace object.
@@ -209,8 +211,8 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions, consumer?: ICons
     externalSecrets: options.externalSecrets ?? true,
   });
   const result = { all, run };
-  if (consumer) {
-    const entry = { ...result, consumers: new Set([consumer]) };
+  if (shared) {
+    const entry = { ...result, fingerprint };
     RUN_CACHE.set(root, entry);
     queueMicrotask(() => {
       if (RUN_CACHE.get(root) === entry) RUN_CACHE.delete(root);

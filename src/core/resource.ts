@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshAnalysis } from '../analysis/synth-time';
+import { markChanged } from './changes';
 
 /**
  * Options common to every resource construct of this library.
@@ -73,6 +74,7 @@ export abstract class IstioResource extends Construct {
    * vs.addJsonPatch(JsonPatch.add('/spec/http/0/mirrorPercentage', { value: 5 }));
    */
   public addJsonPatch(...ops: JsonPatch[]): void {
+    markChanged();
     if (this.jsonPatches.length === 0) {
       const obj = this.apiObject;
       const render = obj.toJson.bind(obj);

@@ -8,6 +8,7 @@ import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
+import { markChanged } from '../core/changes';
 
 /**
  * A named subset of a service's endpoints (usually one version), selected by pod labels.
@@ -128,6 +129,7 @@ export class DestinationRule extends IstioResource {
    * @param trafficPolicy a traffic policy for this subset only
    */
   public addSubset(name: string, labels?: { [key: string]: string }, trafficPolicy?: TrafficPolicy): DestinationRule {
+    markChanged();
     const field = `subsets[${name}]`;
     checkDns1123Label(this, 'subset name', name);
     if (this.subsets.has(name)) {

@@ -7,6 +7,7 @@ import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
+import { markChanged } from '../core/changes';
 
 /**
  * Properties of an Istio `Gateway`.
@@ -95,6 +96,7 @@ export class Gateway extends IstioResource {
    * Adds a server (listener). Checks it at once, together with the servers already present.
    */
   public addServer(server: Server): Gateway {
+    markChanged();
     const field = `servers[${this._servers.length}]`;
     server._validate(this, field);
     for (const other of this._servers) {

@@ -8,6 +8,7 @@ import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
+import { markChanged } from '../core/changes';
 
 /**
  * Whether a ServiceEntry's service is part of the mesh.
@@ -289,6 +290,7 @@ export class ServiceEntry extends IstioResource {
    * Adds a port of the service.
    */
   public addPort(port: ServiceEntryPort): ServiceEntry {
+    markChanged();
     checkPort(this, 'ports number', port.number);
     checkPort(this, `ports[${port.number}].targetPort`, port.targetPort);
     if (!Object.values(Protocol).includes(port.protocol)) {
@@ -313,6 +315,7 @@ export class ServiceEntry extends IstioResource {
    * Adds an endpoint of the service.
    */
   public addEndpoint(endpoint: ServiceEntryEndpoint): ServiceEntry {
+    markChanged();
     const f = `endpoints[${this.endpoints.length}]`;
     if (this.resolution === ServiceEntryResolution.NONE) {
       invalid(this, f, endpoint.address ?? endpoint.network, 'resolution NONE cannot have endpoints (traffic goes to the address the caller connected to)', 'use resolution STATIC (IP endpoints) or DNS (DNS-name endpoints), or remove the endpoints');

@@ -9,6 +9,7 @@ import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
+import { markChanged } from '../core/changes';
 
 /**
  * What the sidecar does with outbound traffic to destinations not in its service
@@ -258,6 +259,7 @@ export class Sidecar extends IstioResource {
    * and it is rendered after the listeners with ports.
    */
   public addEgress(listener: SidecarEgressListener): Sidecar {
+    markChanged();
     const f = `egress[${listener.port?.number ?? '*'}]`;
     checkNonEmpty(this, `${f}.hosts`, listener.hosts, 'import at least one namespace/host, e.g. "./*"');
     const seen = new Set<string>();
@@ -313,6 +315,7 @@ export class Sidecar extends IstioResource {
    * Adds an ingress listener.
    */
   public addIngress(listener: SidecarIngressListener): Sidecar {
+    markChanged();
     const f = `ingress[${listener.port.number}]`;
     const port = renderSidecarPort(this, `${f}.port`, listener.port);
     if (this.ingressPorts.has(listener.port.number)) {

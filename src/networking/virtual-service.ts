@@ -28,6 +28,7 @@ import { renderDuration } from '../core/duration';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
+import { markChanged } from '../core/changes';
 
 /**
  * Properties of a `VirtualService`.
@@ -171,6 +172,7 @@ export class VirtualService extends IstioResource {
    * Adds a host traffic is addressed to.
    */
   public addHost(host: string): VirtualService {
+    markChanged();
     const field = `hosts[${this._hosts.length}]`;
     if (typeof host === 'string' && host.includes('/')) {
       invalid(this, field, host, 'a VirtualService host cannot name a namespace', 'write the host alone ("reviews" or "reviews.prod.svc.cluster.local") and use `exportTo` to control visibility');
@@ -189,6 +191,7 @@ export class VirtualService extends IstioResource {
    * `mesh`, or a Gateway construct.
    */
   public addGateway(gateway: string | IstioResource): VirtualService {
+    markChanged();
     const rendered = renderGateway(this, `gateways[${this._gateways.length}]`, gateway);
     if (this._gatewayNames.has(rendered)) {
       invalid(this, `gateways[${this._gateways.length}]`, rendered, 'the gateway is listed twice', 'list each gateway once');
@@ -202,6 +205,7 @@ export class VirtualService extends IstioResource {
    * Makes the VirtualService visible to a namespace (`.` for its own, `*` for all).
    */
   public addExportTo(exportNamespace: string): VirtualService {
+    markChanged();
     const field = `exportTo[${this._exportTo.length}]`;
     if (exportNamespace !== '.' && exportNamespace !== '*') {
       checkDns1123Label(this, field, exportNamespace);
@@ -220,6 +224,7 @@ export class VirtualService extends IstioResource {
    * Appends an HTTP route rule (evaluated after the rules already added).
    */
   public addHttpRoute(route: HttpRoute): VirtualService {
+    markChanged();
     renderHttpRoute(this, `http[${this._http.length}]`, route);
     if (route.delegateTo) {
       if (route.delegateTo === this) {
@@ -235,6 +240,7 @@ export class VirtualService extends IstioResource {
    * Appends a TCP route rule (evaluated after the rules already added).
    */
   public addTcpRoute(route: TcpRoute): VirtualService {
+    markChanged();
     renderTcpRoute(this, `tcp[${this._tcp.length}]`, route);
     this._tcp.push(route);
     return this;
@@ -244,6 +250,7 @@ export class VirtualService extends IstioResource {
    * Appends a TLS (SNI) route rule (evaluated after the rules already added).
    */
   public addTlsRoute(route: TlsRoute): VirtualService {
+    markChanged();
     renderTlsRoute(this, `tls[${this._tls.length}]`, route);
     this._tls.push(route);
     return this;

@@ -9,6 +9,7 @@ import { Protocol } from '../core/protocol';
 import { DestinationRule } from '../networking/destination-rule';
 import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
 import { VirtualService } from '../networking/virtual-service';
+import { markChanged } from '../core/changes';
 
 /**
  * Where a `CanaryService` is in its rollout.
@@ -269,6 +270,7 @@ export class CanaryService extends Construct {
    * (Not `setCanaryWeight`: jsii reserves `set...` names for Java property setters.)
    */
   public updateCanaryWeight(weight: number): CanaryService {
+    markChanged();
     this.weight = this.checkCanaryWeight('updateCanaryWeight weight', weight);
     this.currentPhase = CanaryPhase.SPLIT;
     return this;
@@ -280,6 +282,7 @@ export class CanaryService extends Construct {
    * rollback) until you remove them from your code.
    */
   public promote(): CanaryService {
+    markChanged();
     this.currentPhase = CanaryPhase.PROMOTED;
     return this;
   }
@@ -289,6 +292,7 @@ export class CanaryService extends Construct {
    * version, and mirroring stops. The canary Deployment keeps running.
    */
   public rollback(): CanaryService {
+    markChanged();
     this.currentPhase = CanaryPhase.ROLLED_BACK;
     return this;
   }

@@ -15,6 +15,7 @@ import { ServiceEntry, ServiceEntryLocation, ServiceEntryPort, ServiceEntryResol
 import { OutboundTrafficPolicyMode, Sidecar } from '../networking/sidecar';
 import { ClientTls } from '../networking/traffic-policy-client-tls';
 import { VirtualService } from '../networking/virtual-service';
+import { markChanged } from '../core/changes';
 
 /**
  * How one external host may be reached.
@@ -427,6 +428,7 @@ export class EgressLockdown extends Construct {
    * the gateway.
    */
   public allowHost(host: string, options: EgressHostOptions = {}): EgressLockdown {
+    markChanged();
     const field = `allow[${JSON.stringify(host)}]`;
     if (this.blockAllExternal) {
       invalid(this, field, host, 'the lockdown was created with `blockAllExternal: true`, which allows no external host', 'remove `blockAllExternal`, or do not allow hosts');
@@ -452,6 +454,7 @@ export class EgressLockdown extends Construct {
    * Allows the workloads to call a mesh service (its FQDN, in its namespace).
    */
   public allowMeshService(service: MeshService): EgressLockdown {
+    markChanged();
     const ns = service.namespace;
     if (ns === undefined) {
       invalid(this, 'meshServices', service.node.path, 'the MeshService has no namespace, so its host name is not known', 'give the MeshService a `namespace`, or create it in a Chart with a namespace');
@@ -463,6 +466,7 @@ export class EgressLockdown extends Construct {
    * Allows the workloads to call every service of another namespace (`<namespace>/*`).
    */
   public allowMeshNamespace(namespace: string): EgressLockdown {
+    markChanged();
     checkDns1123Label(this, 'meshNamespaces', namespace);
     if (namespace === this.namespace) {
       invalid(this, 'meshNamespaces', namespace, 'importing the own namespace as a whole ("<namespace>/*") would also import every ServiceEntry in it, i.e. the hosts other workloads are allowed', 'leave `sameNamespace` at true (own Kubernetes Services only), or list the services with allowMeshService()');
@@ -475,6 +479,7 @@ export class EgressLockdown extends Construct {
    * `observability/otel-collector.observability.svc.cluster.local`).
    */
   public allowMeshHost(host: string): EgressLockdown {
+    markChanged();
     const field = 'meshHosts';
     const slash = host.indexOf('/');
     if (slash < 0) {

@@ -8,6 +8,7 @@ import {
 import { checkLabel, checkNonEmpty, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
+import { markChanged } from '../core/changes';
 
 /** Kubernetes limit on the total size of a ConfigMap's data. */
 const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
@@ -194,6 +195,7 @@ export class GrafanaDashboard extends Construct {
 
   /** Adds a row for another service (below the existing ones). */
   public addService(service: MonitoredService): GrafanaDashboard {
+    markChanged();
     const field = `services[${this.keys.size}]`;
     this.addResolved(service._resolve(this, field), field);
     return this;

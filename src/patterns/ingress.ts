@@ -20,6 +20,7 @@ import { HttpMatch } from '../networking/route-http-match';
 import { StringMatch } from '../networking/route-string-match';
 import { VirtualService } from '../networking/virtual-service';
 import { Principal } from '../security/principal';
+import { markChanged } from '../core/changes';
 
 /**
  * Which API an ingress is written in.
@@ -319,6 +320,7 @@ export class MeshIngress extends Construct {
    * An exposed MeshService is allowed to receive the route's requests from the gateway.
    */
   public addRoute(route: IngressRoute): MeshIngress {
+    markChanged();
     const field = `routes[${this._routes.length}]`;
     this.checkRoute(field, route);
     this.checkPaths(field, route.paths);

@@ -8,6 +8,7 @@ import { TelemetryMetric } from '../telemetry/metrics';
 import { Telemetry } from '../telemetry/telemetry';
 import { TracingCustomTag } from '../telemetry/tracing';
 import { TelemetryWorkloadMode } from '../telemetry/workload-mode';
+import { markChanged } from '../core/changes';
 
 /** Istio's default root namespace: a Telemetry there without a selector is mesh-wide. */
 const DEFAULT_ROOT_NAMESPACE = 'istio-system';
@@ -342,6 +343,7 @@ export class MeshTelemetry extends Construct {
    * set once (in the props or here).
    */
   public enableTracing(tracing: MeshTelemetryTracing): MeshTelemetry {
+    markChanged();
     if (this.tracingSet) {
       invalid(this, 'tracing', tracing.samplingPercentage, 'tracing is already configured, and Istio honours one tracing rule per Telemetry',
         'configure tracing once, either in the `tracing` prop or with a single enableTracing() call');
@@ -361,6 +363,7 @@ export class MeshTelemetry extends Construct {
    * `envoy` logs everything). Each provider at most once.
    */
   public addAccessLogging(accessLogging: MeshTelemetryAccessLogging): MeshTelemetry {
+    markChanged();
     const provider = accessLogging.provider ?? 'envoy';
     const field = `accessLogging[${this.accessLogProviders.length}]`;
     if (this.accessLogProviders.includes(provider)) {

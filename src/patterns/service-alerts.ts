@@ -9,6 +9,7 @@ import * as l1 from '../../imports/monitoring.coreos.com';
 import { checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
+import { markChanged } from '../core/changes';
 
 /**
  * The `severity` label of an alert, which Alertmanager routes on.
@@ -287,6 +288,7 @@ export class ServiceAlerts extends Construct {
    * Adds the alerts of another service (a new rule group).
    */
   public addService(service: MonitoredService): ServiceAlerts {
+    markChanged();
     const field = `services[${this.keys.size}]`;
     this.addResolved(service._resolve(this, field), field);
     return this;

@@ -11,6 +11,7 @@ import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
+import { markChanged } from '../core/changes';
 
 /**
  * What an AuthorizationPolicy does with the requests its rules match.
@@ -212,6 +213,7 @@ export class AuthorizationPolicy extends IstioResource {
    * });
    */
   public addRule(rule: AuthorizationRule): AuthorizationPolicy {
+    markChanged();
     const field = `rules[${this.ruleList.length}]`;
     if (this.preset !== undefined) {
       invalid(this, field, rule, `this policy was created with AuthorizationPolicy.${this.preset}, whose meaning depends on its fixed rules`, 'create a separate AuthorizationPolicy for additional rules');

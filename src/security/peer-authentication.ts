@@ -6,6 +6,7 @@ import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
+import { markChanged } from '../core/changes';
 
 /**
  * Mutual TLS mode accepted by a workload's sidecar or ztunnel.
@@ -96,6 +97,7 @@ export class PeerAuthentication extends IstioResource {
    * Sets the mTLS mode of one workload port, overriding `mode` there.
    */
   public addPortMtls(port: number, mode: MtlsMode): PeerAuthentication {
+    markChanged();
     checkPort(this, 'portLevelMtls port', port);
     if (this.portLevel.has(port)) {
       invalid(this, 'portLevelMtls port', port, 'the port already has a mode', 'set each port once');

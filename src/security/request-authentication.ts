@@ -10,6 +10,7 @@ import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
+import { markChanged } from '../core/changes';
 
 /**
  * Properties of a `RequestAuthentication`.
@@ -106,6 +107,7 @@ export class RequestAuthentication extends IstioResource {
    * Accepts JWTs of one more issuer. Each issuer may appear once.
    */
   public addJwtRule(rule: JwtRule): RequestAuthentication {
+    markChanged();
     const field = `jwtRules[${this.rules.length}]`;
     if (rule === null || typeof rule !== 'object') {
       invalid(this, field, rule, 'a JWT rule must be an object', 'pass e.g. { issuer: "https://accounts.example.com", jwksUri: "https://accounts.example.com/jwks.json" }');

@@ -11,6 +11,7 @@ import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
+import { markChanged } from '../core/changes';
 
 /** Istio accepts at most this many `targetRefs`. */
 const MAX_TARGET_REFS = 16;
@@ -104,6 +105,7 @@ export class Telemetry extends IstioResource {
    * Adds a tracing rule (`spec.tracing[]`).
    */
   public addTracing(tracing: TelemetryTracing): Telemetry {
+    markChanged();
     const field = `tracing[${this.tracing.length}]`;
     checkPercentage(this, `${field}.randomSamplingPercentage`, tracing.randomSamplingPercentage);
     let customTags: { [key: string]: l1.TelemetrySpecTracingCustomTags } | undefined;
@@ -131,6 +133,7 @@ export class Telemetry extends IstioResource {
    * Adds a metrics rule (`spec.metrics[]`).
    */
   public addMetrics(metrics: TelemetryMetrics): Telemetry {
+    markChanged();
     const field = `metrics[${this.metrics.length}]`;
     const overrides = metrics.overrides?.map((o, i) => renderOverride(this, `${field}.overrides[${i}]`, o));
     this.metrics.push({
@@ -145,6 +148,7 @@ export class Telemetry extends IstioResource {
    * Adds an access-logging rule (`spec.accessLogging[]`).
    */
   public addAccessLogging(accessLogging: TelemetryAccessLogging): Telemetry {
+    markChanged();
     const field = `accessLogging[${this.accessLogging.length}]`;
     if (accessLogging.filter !== undefined && accessLogging.filter.trim().length === 0) {
       invalid(this, `${field}.filter`, accessLogging.filter, 'the filter expression is empty',

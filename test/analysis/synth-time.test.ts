@@ -197,7 +197,7 @@ describe('automatic analysis of charts that use the library', () => {
     expect(() => app.synthYaml()).not.toThrow();
   });
 
-  test('one analysis of the app per validation pass is shared by all its charts', () => {
+  test('one analysis of the app per synthesis, shared by all its charts and validation passes', () => {
     const app = Testing.app();
     let passes = 0;
     for (const name of ['a', 'b', 'c']) {
@@ -209,10 +209,10 @@ describe('automatic analysis of charts that use the library', () => {
     const run = jest.spyOn(MeshAnalyzer, '_run');
     try {
       app.synthYaml();
-      // cdk8s validates the whole app more than once per synthYaml (once per chart rendered);
-      // each pass analyzes the app once, not once per chart
-      expect(passes).toBeGreaterThan(0);
-      expect(run).toHaveBeenCalledTimes(passes);
+      // cdk8s validates the whole app more than once per synthYaml (once more per chart it
+      // renders); the app is analyzed once for all of them
+      expect(passes).toBeGreaterThan(1);
+      expect(run).toHaveBeenCalledTimes(1);
     } finally {
       run.mockRestore();
     }
