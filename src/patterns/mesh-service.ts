@@ -1,6 +1,7 @@
-import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkNonEmpty, checkPort, checkPositiveInteger, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
@@ -30,11 +31,75 @@ export interface MeshServiceVersion {
   readonly replicas?: number;
 
   /**
-   * Environment variables of the container.
+   * Environment variables of the container. They are added after the service-wide `env`
+   * (`MeshServiceProps.env`); a variable given in both takes this value.
    *
    * @default - none
    */
   readonly env?: { [name: string]: string };
+
+  /**
+   * Annotations of this version's pods, added to the service-wide `podAnnotations`
+   * (a key given in both takes this value).
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Runs this version's pods under another, existing ServiceAccount (e.g. `default`, or one
+   * created separately) instead of the service's own. Those pods then carry that identity,
+   * not `principal`: rules built with `allowFrom(thisService)` do not admit them (they fail
+   * closed), and policies of this service still select them by `app`.
+   *
+   * @default - the service's ServiceAccount (`serviceAccountName`)
+   */
+  readonly serviceAccountName?: string;
+}
+
+/**
+ * An IP family of a Service's cluster IPs.
+ */
+export enum ServiceIpFamily {
+  /** IPv4. */
+  IPV4 = 'IPv4',
+  /** IPv6. */
+  IPV6 = 'IPv6',
+}
+
+/**
+ * How many IP families a Service's cluster IPs come from (Kubernetes `ipFamilyPolicy`).
+ */
+export enum ServiceIpFamilyPolicy {
+  /** One IP family. */
+  SINGLE_STACK = 'SingleStack',
+  /** Two IP families on a dual-stack cluster, one otherwise. */
+  PREFER_DUAL_STACK = 'PreferDualStack',
+  /** Two IP families; the Service is rejected on a single-stack cluster. */
+  REQUIRE_DUAL_STACK = 'RequireDualStack',
+}
+
+/**
+ * A further volume mounted into the container of every version (besides the writable
+ * `/tmp` the service always mounts).
+ */
+export interface MeshServiceVolume {
+  /**
+   * The volume, e.g. `kplus.Volume.fromEmptyDir(chart, 'wlp-output', 'wlp-output')` for a
+   * writable directory under a read-only root filesystem, or a ConfigMap / Secret volume.
+   * Its name must not be `tmp` (the service's own `/tmp` volume).
+   */
+  readonly volume: kplus.Volume;
+
+  /** The absolute path the volume is mounted at, e.g. `/opt/ibm/wlp/output`. Not `/tmp`. */
+  readonly path: string;
+
+  /**
+   * Whether the container may only read the volume.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -174,6 +239,71 @@ export interface MeshServiceProps {
    * @default - only the main port
    */
   readonly additionalPorts?: MeshServicePort[];
+
+  /**
+   * When the kubelet pulls the container image. Istio's Bookinfo manifests use
+   * `IfNotPresent` (also Kubernetes' own default for an image with a tag other than
+   * `latest`).
+   *
+   * @default kplus.ImagePullPolicy.ALWAYS (the cdk8s-plus default)
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
+   * Environment variables of the container of every version (a version's own `env` is
+   * added after these and wins for a variable given in both).
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+
+  /**
+   * Arguments of the container of every version (the image's `CMD` is replaced), e.g.
+   * `['--bind_ip_all']`.
+   *
+   * @default - the image's own arguments
+   */
+  readonly args?: string[];
+
+  /**
+   * Annotations of the pods of every version, e.g. Prometheus' `prometheus.io/scrape`.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Further volumes mounted into the container of every version, e.g. writable emptyDir
+   * directories an image needs under the read-only root filesystem. They are mounted after
+   * the service's own writable `/tmp`.
+   *
+   * @default - only the writable `/tmp`
+   */
+  readonly volumes?: MeshServiceVolume[];
+
+  /**
+   * The type of the service's Service, e.g. `kplus.ServiceType.NODE_PORT` to reach it on
+   * every node (the per-version Services of `addVersionService()` stay `ClusterIP`).
+   *
+   * @default kplus.ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: kplus.ServiceType;
+
+  /**
+   * The IP family policy of the service's Services (its own and those of
+   * `addVersionService()`), e.g. `ServiceIpFamilyPolicy.REQUIRE_DUAL_STACK`.
+   *
+   * @default - the cluster's default (SingleStack)
+   */
+  readonly ipFamilyPolicy?: ServiceIpFamilyPolicy;
+
+  /**
+   * The IP families of the service's Services, in order of preference (one or two), e.g.
+   * `[ServiceIpFamily.IPV6, ServiceIpFamily.IPV4]`.
+   *
+   * @default - the cluster's default
+   */
+  readonly ipFamilies?: ServiceIpFamily[];
 }
 
 /**
@@ -281,6 +411,7 @@ export class MeshService extends Construct {
 
   private readonly explicitNamespace?: string;
   private readonly deployments = new Map<string, kplus.Deployment>();
+  private readonly versionServices = new Map<string, kplus.Service>();
   private readonly props: MeshServiceProps;
   private readonly resolvedPorts: ResolvedPort[];
   private allowPolicy?: AuthorizationPolicy;
@@ -312,6 +443,10 @@ export class MeshService extends Construct {
     checkNonEmpty(this, 'versions', versions, "list at least one version, e.g. [{ version: 'v1', image: 'my-image:1.0' }]");
     checkUnique(this, 'versions[].version', versions.map((v) => v.version), 'give each version a distinct label value');
     this.resolvedPorts = this.resolvePorts(props);
+    this.checkVolumes(props.volumes);
+    if (props.args !== undefined && (!Array.isArray(props.args) || props.args.some((a) => typeof a !== 'string'))) {
+      invalid(this, 'args', props.args, 'the container arguments must be a list of strings', "write e.g. ['--bind_ip_all']");
+    }
 
     const metadata = (name: string) => ({ name, namespace: this.explicitNamespace, labels: { app: this.serviceName } });
 
@@ -320,15 +455,8 @@ export class MeshService extends Construct {
       automountToken: false,
     });
 
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { ...metadata(this.serviceName), labels: { app: this.serviceName, service: this.serviceName } },
-      ports: this.resolvedPorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.containerPort })),
-    });
-    this.service.selectLabel('app', this.serviceName);
-    // cdk8s-plus has no appProtocol; it tells Istio (and Kubernetes) the protocol explicitly.
-    this.resolvedPorts.forEach((p, i) => {
-      ApiObject.of(this.service).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol.toLowerCase()));
-    });
+    this.checkIpFamilies(props);
+    this.service = this.createService('Service', { ...metadata(this.serviceName), labels: { app: this.serviceName, service: this.serviceName } }, { app: this.serviceName }, props.serviceType);
 
     versions.forEach((v) => this.addVersion(v));
   }
@@ -387,6 +515,7 @@ export class MeshService extends Construct {
    * `app=<serviceName>` and `version=<version>`, behind the service's Service.
    */
   public addVersion(version: MeshServiceVersion): kplus.Deployment {
+    markChanged();
     if (version === null || typeof version !== 'object') {
       invalid(this, 'version', version, 'a version must be an object', "pass e.g. { version: 'v2', image: 'my-image:2.0' }");
     }
@@ -404,20 +533,27 @@ export class MeshService extends Construct {
       invalid(this, `versions[${version.version}].image`, version.image, 'an image reference cannot contain whitespace', "write e.g. 'docker.io/istio/examples-bookinfo-details-v1:1.20.3'");
     }
     checkPositiveInteger(this, `versions[${version.version}].replicas`, version.replicas, 0);
+    checkDns1123Subdomain(this, `versions[${version.version}].serviceAccountName`, version.serviceAccountName);
     const labels = { app: this.serviceName, version: version.version };
     const main = this.resolvedPorts[0];
+    const env = { ...this.props.env, ...version.env };
+    const annotations = { ...this.props.podAnnotations, ...version.podAnnotations };
     const deployment = new kplus.Deployment(this, `Deployment-${version.version}`, {
       metadata: { name: `${this.serviceName}-${version.version}`, namespace: this.explicitNamespace, labels },
       replicas: version.replicas ?? 1,
       select: false,
-      serviceAccount: this.serviceAccount,
-      podMetadata: { labels },
+      serviceAccount: version.serviceAccountName === undefined
+        ? this.serviceAccount
+        : kplus.ServiceAccount.fromServiceAccountName(this, `ServiceAccount-${version.version}`, version.serviceAccountName),
+      podMetadata: { labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
       securityContext: { ensureNonRoot: true },
       containers: [{
         name: this.serviceName,
         image: version.image,
+        imagePullPolicy: this.props.imagePullPolicy,
+        args: this.props.args,
         ports: this.resolvedPorts.map((p) => ({ number: p.containerPort, name: p.name })),
-        envVariables: Object.fromEntries(Object.entries(version.env ?? {}).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
+        envVariables: Object.fromEntries(Object.entries(env).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
         resources: this.props.resources ?? DEFAULT_RESOURCES,
         securityContext: {
           ensureNonRoot: true,
@@ -432,12 +568,100 @@ export class MeshService extends Construct {
           ? kplus.Probe.fromHttpGet(this.props.healthCheckPath, { port: main.containerPort })
           : kplus.Probe.fromTcpSocket({ port: main.containerPort })),
         liveness: this.props.liveness,
-        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, `tmp-${version.version}`, 'tmp') }],
+        volumeMounts: [
+          { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, `tmp-${version.version}`, 'tmp') },
+          ...(this.props.volumes ?? []).map((v) => ({ path: v.path, volume: v.volume, readOnly: v.readOnly })),
+        ],
       }],
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
     this.deployments.set(version.version, deployment);
     return deployment;
+  }
+
+  /**
+   * Adds a Service `<serviceName>-<version>` that selects only the pods of one version
+   * (`app` and `version` labels), with the same ports as the service's own Service. This is
+   * how Istio's `bookinfo-versions.yaml` lets Gateway API routes (which name Services, not
+   * DestinationRule subsets) send traffic to one version. The Service carries no labels.
+   *
+   * @param version an existing version of the service, e.g. `v1`
+   */
+  public addVersionService(version: string): kplus.Service {
+    markChanged();
+    this.deployment(version);
+    if (this.versionServices.has(version)) {
+      invalid(this, 'addVersionService version', version, 'the version already has its Service', 'call addVersionService() once per version, and keep the returned Service');
+    }
+    const service = this.createService(`Service-${version}`, { name: `${this.serviceName}-${version}`, namespace: this.explicitNamespace }, { app: this.serviceName, version });
+    this.versionServices.set(version, service);
+    return service;
+  }
+
+  /** A Service with every port of the service (named after its protocol, with `appProtocol`). */
+  private createService(id: string, metadata: ApiObjectMetadata, selector: { [key: string]: string }, type?: kplus.ServiceType): kplus.Service {
+    const service = new kplus.Service(this, id, {
+      metadata,
+      type,
+      ports: this.resolvedPorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.containerPort })),
+    });
+    for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
+    const api = ApiObject.of(service);
+    // cdk8s-plus has no appProtocol; it tells Istio (and Kubernetes) the protocol explicitly.
+    this.resolvedPorts.forEach((p, i) => {
+      api.addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol.toLowerCase()));
+    });
+    // Nor IP families.
+    if (this.props.ipFamilyPolicy !== undefined) api.addJsonPatch(JsonPatch.add('/spec/ipFamilyPolicy', this.props.ipFamilyPolicy));
+    if (this.props.ipFamilies !== undefined) api.addJsonPatch(JsonPatch.add('/spec/ipFamilies', [...this.props.ipFamilies]));
+    return service;
+  }
+
+  /** Validates the IP family policy and families (as the Kubernetes API server does). */
+  private checkIpFamilies(props: MeshServiceProps): void {
+    const policy = props.ipFamilyPolicy;
+    if (policy !== undefined && !Object.values(ServiceIpFamilyPolicy).includes(policy)) {
+      invalid(this, 'ipFamilyPolicy', policy, 'unknown IP family policy', `use one of ServiceIpFamilyPolicy.${Object.keys(ServiceIpFamilyPolicy).join(', ServiceIpFamilyPolicy.')}`);
+    }
+    const families = props.ipFamilies;
+    if (families === undefined) return;
+    if (!Array.isArray(families) || families.length < 1 || families.length > 2) {
+      invalid(this, 'ipFamilies', families, 'a Service has one or two IP families', 'list e.g. [ServiceIpFamily.IPV4] or [ServiceIpFamily.IPV6, ServiceIpFamily.IPV4]');
+    }
+    families.forEach((f, i) => {
+      if (!Object.values(ServiceIpFamily).includes(f)) {
+        invalid(this, `ipFamilies[${i}]`, f, 'unknown IP family', 'use ServiceIpFamily.IPV4 or ServiceIpFamily.IPV6');
+      }
+    });
+    checkUnique(this, 'ipFamilies', families, 'list each IP family once (the first is the primary one)');
+    if (families.length === 2 && (policy === undefined || policy === ServiceIpFamilyPolicy.SINGLE_STACK)) {
+      invalid(this, 'ipFamilies', families, 'two IP families need a dual-stack ipFamilyPolicy', 'set ipFamilyPolicy to ServiceIpFamilyPolicy.PREFER_DUAL_STACK or REQUIRE_DUAL_STACK, or list one family');
+    }
+  }
+
+  /** Validates the further volumes: distinct names and absolute paths, none taking `/tmp`. */
+  private checkVolumes(volumes: MeshServiceVolume[] | undefined): void {
+    if (volumes === undefined) return;
+    if (!Array.isArray(volumes)) {
+      invalid(this, 'volumes', volumes, 'the volumes must be a list', "pass e.g. [{ volume: kplus.Volume.fromEmptyDir(chart, 'cache', 'cache'), path: '/cache' }]");
+    }
+    volumes.forEach((v, i) => {
+      const field = `volumes[${i}]`;
+      if (v === null || typeof v !== 'object' || !(v.volume instanceof kplus.Volume)) {
+        invalid(this, `${field}.volume`, v?.volume === undefined ? undefined : String(v.volume), 'each entry needs a cdk8s-plus Volume', "pass e.g. { volume: kplus.Volume.fromEmptyDir(chart, 'cache', 'cache'), path: '/cache' }");
+      }
+      if (v.volume.name === 'tmp') {
+        invalid(this, `${field}.volume`, v.volume.name, 'the service already has a volume named "tmp" (its writable /tmp)', 'give the volume another name');
+      }
+      if (typeof v.path !== 'string' || !/^\/\S*$/.test(v.path)) {
+        invalid(this, `${field}.path`, v.path, 'a mount path must be an absolute path without spaces', 'write e.g. "/opt/ibm/wlp/output"');
+      }
+      if (v.path.replace(/\/+$/, '') === '/tmp') {
+        invalid(this, `${field}.path`, v.path, 'the service already mounts a writable emptyDir at /tmp', 'mount the volume elsewhere, e.g. under /var/lib/<name>');
+      }
+    });
+    checkUnique(this, 'volumes[].volume.name', volumes.map((v) => v.volume.name), 'give each volume a distinct name');
+    checkUnique(this, 'volumes[].path', volumes.map((v) => v.path.replace(/\/+$/, '')), 'mount each volume at its own path');
   }
 
   /**
@@ -449,6 +673,7 @@ export class MeshService extends Construct {
    * @param options the methods, paths and ports the caller may use (default: any)
    */
   public allowFrom(caller: MeshService, options: MeshServiceAllowOptions = {}): MeshService {
+    markChanged();
     if (!(caller instanceof MeshService)) {
       invalid(this, 'allowFrom caller', caller === undefined ? undefined : String(caller), 'the caller must be a MeshService', 'pass the calling MeshService, or use allowFromPrincipal(Principal.fromServiceAccount(sa)) for another workload');
     }
@@ -464,11 +689,13 @@ export class MeshService extends Construct {
    * (`Principal.serviceAccount('ingress', 'my-gateway-istio')`).
    */
   public allowFromPrincipal(principal: Principal, options: MeshServiceAllowOptions = {}): MeshService {
+    markChanged();
     return this.allow({ principals: [principal] }, options);
   }
 
   /** Allows every workload of a namespace to call this service. */
   public allowFromNamespace(namespaceName: string, options: MeshServiceAllowOptions = {}): MeshService {
+    markChanged();
     if (typeof namespaceName !== 'string' || namespaceName === '') {
       invalid(this, 'allowFromNamespace namespace', namespaceName, 'the namespace must be named', "pass the callers' namespace, e.g. 'frontend'");
     }
@@ -482,6 +709,7 @@ export class MeshService extends Construct {
    * another gateway deployment use `allowFromPrincipal()` with its service account.
    */
   public allowFromIngressGateway(options: MeshServiceAllowOptions = {}): MeshService {
+    markChanged();
     return this.allow({ principals: [INGRESS_GATEWAY_PRINCIPAL] }, options);
   }
 

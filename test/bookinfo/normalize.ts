@@ -20,7 +20,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { CrdCatalog } from '../support/crd-catalog';
 
@@ -323,4 +324,418 @@ export function expectParity(officialFile: string, chart: Chart, options: DiffOp
   expect(official.length).toBeGreaterThan(0);
   const ours = Testing.synth(chart);
   expect(diffManifests(official, ours, options)).toEqual([]);
+}
+
+// ------------------------------------------------------------------ built-in (platform) kinds
+//
+// `platform/kube/*.yaml` hold built-in Kubernetes objects (Service, ServiceAccount,
+// Deployment, ...), which no CRD schema describes, so `normalizeManifest` refuses them. They
+// are compared by `diffPlatformManifests`: objects of vendored CRD kinds exactly as above, the
+// built-in kinds listed in PLATFORM_KINDS with the normalisation C1 and the allowed additions
+// of PLATFORM_ALLOWED_ADDITIONS / PLATFORM_ALLOWED_ITEMS (documented in README.md), nothing else.
+
+/** The built-in kinds `diffPlatformManifests` compares (`<group or core>/<kind>`). */
+export const PLATFORM_KINDS: readonly string[] = ['core/Service', 'core/ServiceAccount', 'apps/Deployment'];
+
+/**
+ * A field our objects may carry although the official object omits it. In `path`, `*` stands
+ * for every item of a list (items are paired by position with the official list's items).
+ */
+export interface PlatformAllowedAddition {
+  /** API group of the objects concerned (`''` for the core group). */
+  readonly group: string;
+  /** Kind of the objects concerned. */
+  readonly kind: string;
+  /** Field path from the object root; `*` matches every list item. */
+  readonly path: readonly string[];
+  /** The only value accepted, when it is fixed. */
+  readonly value?: unknown;
+  /**
+   * For a value that depends on the object (e.g. `targetPort` equal to the sibling `port`):
+   * whether `value` is accepted, given the object holding the field.
+   */
+  readonly check?: (value: unknown, parent: Record<string, unknown>) => boolean;
+  /** What is accepted, as written in README.md. */
+  readonly accepts: string;
+  /** Whether this is the value Kubernetes itself uses when the field is omitted. */
+  readonly kubernetesDefault: boolean;
+  /** Why the addition does not change the meaning of the object. */
+  readonly reason: string;
+}
+
+/**
+ * A list item our objects may carry although the official list has no item of that name
+ * (or no list at all). The item must be exactly `item`.
+ */
+export interface PlatformAllowedItem {
+  /** API group of the objects concerned. */
+  readonly group: string;
+  /** Kind of the objects concerned. */
+  readonly kind: string;
+  /** Path of the list; `*` matches every item of an enclosing list. */
+  readonly path: readonly string[];
+  /** The exact item; it is identified by its `name`. */
+  readonly item: { readonly name: string; readonly [key: string]: unknown };
+  /** Why the addition does not change the meaning of the object. */
+  readonly reason: string;
+}
+
+const POD = ['spec', 'template', 'spec'];
+const CONTAINER = [...POD, 'containers', '*'];
+
+/** Our MeshService's container security context (secure default). */
+const SECURE_CONTAINER_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Our MeshService's default resources. */
+const DEFAULT_RESOURCES = { limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '100m', memory: '128Mi' } };
+
+/** IANA service name (what a named container port must be). */
+const IANA_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Every field our platform objects may add (README.md, "Platform parity"). */
+export const PLATFORM_ALLOWED_ADDITIONS: readonly PlatformAllowedAddition[] = [
+  // --- ServiceAccount
+  {
+    group: '',
+    kind: 'ServiceAccount',
+    path: ['automountServiceAccountToken'],
+    value: false,
+    accepts: '`false`',
+    kubernetesDefault: false,
+    reason: 'secure default: pods of the account get no API token unless they ask for it (Bookinfo never calls the Kubernetes API)',
+  },
+  // --- Service
+  {
+    group: '',
+    kind: 'Service',
+    path: ['spec', 'type'],
+    value: 'ClusterIP',
+    accepts: '`ClusterIP`',
+    kubernetesDefault: true,
+    reason: 'cdk8s-plus states the Service type; `ClusterIP` is the Kubernetes default',
+  },
+  {
+    group: '',
+    kind: 'Service',
+    path: ['spec', 'externalIPs'],
+    value: [],
+    accepts: '`[]`',
+    kubernetesDefault: true,
+    reason: 'cdk8s-plus writes an empty list; the field is `omitempty`, so `[]` and an omitted field are stored alike',
+  },
+  {
+    group: '',
+    kind: 'Service',
+    path: ['spec', 'ports', '*', 'targetPort'],
+    check: (v, port) => v === port.port,
+    accepts: 'the same number as the port\'s `port`',
+    kubernetesDefault: true,
+    reason: 'Kubernetes defaults `targetPort` to `port`',
+  },
+  {
+    group: '',
+    kind: 'Service',
+    path: ['spec', 'ports', '*', 'appProtocol'],
+    check: (v, port) => typeof port.name === 'string' && v === port.name.split('-')[0],
+    accepts: 'the protocol prefix of the port\'s `name` (`http` for `http`)',
+    kubernetesDefault: false,
+    reason: 'MeshService states the protocol explicitly; Istio reads the same protocol from the port name prefix when `appProtocol` is absent',
+  },
+  // --- Deployment
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: ['spec', 'minReadySeconds'],
+    value: 0,
+    accepts: '`0`',
+    kubernetesDefault: true,
+    reason: 'cdk8s-plus default, equal to the Kubernetes default',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: ['spec', 'progressDeadlineSeconds'],
+    value: 600,
+    accepts: '`600`',
+    kubernetesDefault: true,
+    reason: 'cdk8s-plus default, equal to the Kubernetes default',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: ['spec', 'strategy'],
+    value: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+    accepts: '`{type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%}}`',
+    kubernetesDefault: true,
+    reason: 'cdk8s-plus default, equal to the Kubernetes default',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: ['spec', 'template', 'metadata', 'labels', 'cdk8s.io/metadata.addr'],
+    check: (v) => typeof v === 'string' && v.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*)-[0-9a-f]{8}$/.test(v),
+    accepts: 'a label value ending in `-<8 hex digits>` (cdk8s\' construct address)',
+    kubernetesDefault: false,
+    reason: 'cdk8s-plus labels every pod template with its construct address; an extra label changes no selector of the sample (Services select `app`, subsets `version`)',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...POD, 'automountServiceAccountToken'],
+    value: false,
+    accepts: '`false`',
+    kubernetesDefault: false,
+    reason: 'secure default: no Kubernetes API token in the pods (Bookinfo never calls the API)',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...POD, 'serviceAccountName'],
+    value: 'default',
+    accepts: '`default`',
+    kubernetesDefault: true,
+    reason: 'the ServiceAccount admission controller sets an omitted `serviceAccountName` to `default` (a MeshService version with `serviceAccountName: \'default\'`)',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...POD, 'securityContext'],
+    value: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+    accepts: '`{fsGroupChangePolicy: Always, runAsNonRoot: true}`',
+    kubernetesDefault: false,
+    reason: 'secure default `runAsNonRoot`; `fsGroupChangePolicy: Always` is what Kubernetes does when it is omitted (and has no effect without `fsGroup`)',
+  },
+  ...([['dnsPolicy', 'ClusterFirst'], ['hostNetwork', false], ['restartPolicy', 'Always'], ['setHostnameAsFQDN', false], ['terminationGracePeriodSeconds', 30]] as const)
+    .map(([field, value]): PlatformAllowedAddition => ({
+      group: 'apps',
+      kind: 'Deployment',
+      path: [...POD, field],
+      value,
+      accepts: `\`${value}\``,
+      kubernetesDefault: true,
+      reason: 'cdk8s-plus default, equal to the Kubernetes default',
+    })),
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...CONTAINER, 'securityContext'],
+    value: SECURE_CONTAINER_CONTEXT,
+    accepts: 'MeshService\'s default: non-root, no privilege escalation, not privileged, all capabilities dropped, RuntimeDefault seccomp, read-only root filesystem',
+    kubernetesDefault: false,
+    reason: 'secure default (Pod Security "restricted")',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...CONTAINER, 'resources'],
+    value: DEFAULT_RESOURCES,
+    accepts: 'requests cpu 100m / memory 128Mi, limits cpu 500m / memory 512Mi',
+    kubernetesDefault: false,
+    reason: 'secure default: requests and limits for every container',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...CONTAINER, 'readinessProbe'],
+    check: (v, c: any) => Array.isArray(c.ports) && c.ports.length > 0
+      && isDeepStrictEqual(v, { failureThreshold: 3, tcpSocket: { port: c.ports[0].containerPort } }),
+    accepts: '`{tcpSocket: {port: <first containerPort>}, failureThreshold: 3}`',
+    kubernetesDefault: false,
+    reason: 'default readiness check (a TCP connect to the container port; `failureThreshold: 3` is the Kubernetes default)',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...CONTAINER, 'imagePullPolicy'],
+    check: (v, c: any) => v === 'IfNotPresent' && typeof c.image === 'string' && /:[\w][\w.-]*$/.test(c.image.split('/').pop()!) && !c.image.endsWith(':latest'),
+    accepts: '`IfNotPresent` for an image with a tag other than `latest`',
+    kubernetesDefault: true,
+    reason: 'Kubernetes defaults the pull policy of such an image to `IfNotPresent`',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...CONTAINER, 'ports', '*', 'name'],
+    check: (v) => typeof v === 'string' && IANA_NAME.test(v),
+    accepts: 'an IANA service name (MeshService uses the Service port\'s name, e.g. `http`)',
+    kubernetesDefault: false,
+    reason: 'a named container port only labels the port; the sample\'s Services target container ports by number',
+  },
+];
+
+/** Every list item our platform objects may add (README.md, "Platform parity"). */
+export const PLATFORM_ALLOWED_ITEMS: readonly PlatformAllowedItem[] = [
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...POD, 'volumes'],
+    item: { name: 'tmp', emptyDir: {} },
+    reason: 'the writable `/tmp` that goes with the read-only root filesystem',
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    path: [...CONTAINER, 'volumeMounts'],
+    item: { name: 'tmp', mountPath: '/tmp' },
+    reason: 'the writable `/tmp` that goes with the read-only root filesystem',
+  },
+];
+
+/** Options of the platform comparison. */
+export interface PlatformDiffOptions extends DiffOptions {
+  /**
+   * Fields our built-in objects may add.
+   *
+   * @default PLATFORM_ALLOWED_ADDITIONS
+   */
+  readonly platformAdditions?: readonly PlatformAllowedAddition[];
+  /**
+   * List items our built-in objects may add.
+   *
+   * @default PLATFORM_ALLOWED_ITEMS
+   */
+  readonly platformItems?: readonly PlatformAllowedItem[];
+}
+
+type Step = string | number;
+
+/** Every concrete path of `obj` matching `pattern` (`*` expands to the indices of a list). */
+function expandPath(obj: Json, pattern: readonly string[], prefix: Step[] = []): Step[][] {
+  if (pattern.length === 0) return [prefix];
+  const [head, ...rest] = pattern;
+  if (head === '*') {
+    if (!Array.isArray(obj)) return [];
+    return obj.flatMap((item, i) => expandPath(item, rest, [...prefix, i]));
+  }
+  if (!isPlainObject(obj) || !(head in obj)) return rest.length === 0 && isPlainObject(obj) ? [[...prefix, head]] : [];
+  return expandPath(obj[head], rest, [...prefix, head]);
+}
+
+function getAt(obj: Json, p: readonly Step[]): Json {
+  let cur = obj;
+  for (const k of p) {
+    if (typeof k === 'number' ? !Array.isArray(cur) : !isPlainObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+/**
+ * Step C1: the pod template's `volumes` are ordered by name (on both sides). Pod volumes are
+ * a list keyed by `name` (`patchMergeKey: name`); containers refer to them by name only, so
+ * their order has no meaning. Nothing else of a built-in object is normalised.
+ */
+export function normalizePlatformManifest(obj: Json): Json {
+  if (!isPlainObject(obj)) throw new Error(`a manifest must be an object, got ${show(obj)}`);
+  const { group } = splitApiVersion(String(obj.apiVersion));
+  if (!PLATFORM_KINDS.includes(`${group || 'core'}/${obj.kind}`)) {
+    throw new Error(`${objectKey(obj)}: ${obj.apiVersion} ${obj.kind} is not a built-in kind the platform comparison knows`);
+  }
+  const copy = JSON.parse(JSON.stringify(obj));
+  const volumes = getAt(copy, [...POD, 'volumes']);
+  if (obj.kind === 'Deployment' && Array.isArray(volumes)) {
+    volumes.sort((a: Json, b: Json) => String(a?.name).localeCompare(String(b?.name)));
+  }
+  return copy;
+}
+
+/** Removes from `ours` the allowed list items the official object does not have. */
+function dropAllowedItems(official: Json, ours: Json, group: string, items: readonly PlatformAllowedItem[]): void {
+  for (const allowed of items) {
+    if (allowed.group !== group || allowed.kind !== ours.kind) continue;
+    for (const p of expandPath(ours, allowed.path)) {
+      const list = getAt(ours, p);
+      if (!Array.isArray(list)) continue;
+      const officialList = getAt(official, p);
+      if (Array.isArray(officialList) && officialList.some((i: Json) => i?.name === allowed.item.name)) continue;
+      const at = list.findIndex((i: Json) => isDeepStrictEqual(i, allowed.item));
+      if (at < 0) continue;
+      list.splice(at, 1);
+      if (list.length === 0 && officialList === undefined) {
+        const parent = getAt(ours, p.slice(0, -1));
+        delete parent[p[p.length - 1]];
+      }
+    }
+  }
+}
+
+/** Removes from `ours` the allowed fields the official object omits. */
+function dropAllowedAdditions(official: Json, ours: Json, group: string, additions: readonly PlatformAllowedAddition[]): void {
+  for (const add of additions) {
+    if (add.group !== group || add.kind !== ours.kind) continue;
+    for (const p of expandPath(ours, add.path)) {
+      const parent = getAt(ours, p.slice(0, -1));
+      const key = p[p.length - 1];
+      if (!isPlainObject(parent) || !(key in parent)) continue;
+      const officialParent = getAt(official, p.slice(0, -1));
+      if (isPlainObject(officialParent) && key in officialParent) continue;
+      const value = parent[key];
+      const ok = add.check ? add.check(value, parent) : isDeepStrictEqual(value, add.value);
+      if (ok) delete parent[key as string];
+    }
+  }
+}
+
+/**
+ * Like `diffManifests`, for files that also hold built-in objects (`platform/kube/*.yaml`):
+ * objects of vendored CRD kinds are compared exactly as `diffManifests` does; built-in
+ * objects (PLATFORM_KINDS) after C1, with only the listed additions accepted.
+ */
+export function diffPlatformManifests(official: readonly Json[], ours: readonly Json[], options: PlatformDiffOptions = {}): string[] {
+  const additions = options.platformAdditions ?? PLATFORM_ALLOWED_ADDITIONS;
+  const items = options.platformItems ?? PLATFORM_ALLOWED_ITEMS;
+  const isCustom = (o: Json) => {
+    const { group, version } = splitApiVersion(String(o?.apiVersion ?? ''));
+    return CrdCatalog.default().get(group, version, String(o?.kind)) !== undefined;
+  };
+  const problems = diffManifests(official.filter(isCustom), ours.filter(isCustom), options);
+  const expected = indexByKey(official.filter((o) => !isCustom(o)), 'the official manifests', problems);
+  const actual = indexByKey(ours.filter((o) => !isCustom(o)), 'our manifests', problems);
+  for (const key of expected.keys()) if (!actual.has(key)) problems.push(`missing object ${key}`);
+  for (const key of actual.keys()) if (!expected.has(key)) problems.push(`extra object ${key}`);
+  for (const [key, exp] of expected) {
+    const act = actual.get(key);
+    if (act === undefined) continue;
+    const e = normalizePlatformManifest(exp);
+    const a = normalizePlatformManifest(act);
+    if (e.apiVersion !== a.apiVersion) problems.push(`${key}: changed value at apiVersion: expected ${show(e.apiVersion)}, got ${show(a.apiVersion)}`);
+    delete e.apiVersion;
+    delete a.apiVersion;
+    const { group } = splitApiVersion(String(exp.apiVersion));
+    dropAllowedItems(e, a, group, items);
+    dropAllowedAdditions(e, a, group, additions);
+    problems.push(...diffValues(e, a).map((d) => `${key}: ${d}`));
+  }
+  return problems;
+}
+
+/**
+ * Synthesizes `chart` (validated by the jest setup) and asserts that it is semantically
+ * equal to the union of the official files (`diffPlatformManifests`). With `only`, just the
+ * objects of those constructs are compared: for official files that are fragments of a
+ * service (e.g. a single Deployment added to `bookinfo.yaml`'s services).
+ */
+export function expectPlatformParity(
+  officialFiles: string | readonly string[],
+  chart: Chart,
+  options: PlatformDiffOptions & { readonly only?: readonly IConstruct[] } = {},
+): void {
+  const files = typeof officialFiles === 'string' ? [officialFiles] : officialFiles;
+  const official = files.flatMap((f) => loadOfficial(f));
+  expect(official.length).toBeGreaterThan(0);
+  const synthesized = Testing.synth(chart);
+  let ours = synthesized;
+  if (options.only !== undefined) {
+    const wanted = options.only.map((c) => ApiObject.of(c).toJson());
+    ours = synthesized.filter((o) => wanted.some((w) => objectKey(w) === objectKey(o)));
+    expect(ours.length).toBe(wanted.length);
+  }
+  expect(diffPlatformManifests(official, ours, options)).toEqual([]);
 }

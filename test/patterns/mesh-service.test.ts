@@ -1,6 +1,6 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Principal, Protocol } from '../../src';
+import { MeshServiceProps, Principal, Protocol, ServiceIpFamily, ServiceIpFamilyPolicy } from '../../src';
 import { MeshService } from '../../src/patterns/mesh-service';
 
 function bookinfo(): Chart {
@@ -364,6 +364,184 @@ describe('MeshService', () => {
     test('asking for a version the service does not have', () => {
       const s = new MeshService(bookinfo(), 'r', { port: 80, image: 'a:1' });
       expect(() => s.deployment('v9')).toThrow(/\[bookinfo\/r\] version "v9" is invalid: the service has no such version \(it has v1\)\. Fix:/);
+    });
+  });
+});
+
+describe('MeshService: options that reproduce Istio\'s Bookinfo manifests', () => {
+  const pod = (objs: any[], name: string) => named(objs, 'Deployment', name).spec.template;
+
+  test('imagePullPolicy, args, service-wide env and pod annotations, with per-version overrides', () => {
+    const chart = bookinfo();
+    new MeshService(chart, 'reviews', {
+      port: 9080,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: ['--verbose'],
+      env: { LOG_DIR: '/tmp/logs', STAR_COLOR: 'black' },
+      podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080' },
+      versions: [
+        { version: 'v1', image: 'reviews-v1:1' },
+        { version: 'v2', image: 'reviews-v2:1', env: { STAR_COLOR: 'red', EXTRA: 'x' }, podAnnotations: { 'prometheus.io/port': '9090', 'team': 'books' } },
+      ],
+    });
+    const objs = Testing.synth(chart);
+    const v1 = pod(objs, 'reviews-v1');
+    const v2 = pod(objs, 'reviews-v2');
+    expect(v1.spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
+    expect(v1.spec.containers[0].args).toEqual(['--verbose']);
+    expect(v1.spec.containers[0].env).toEqual([{ name: 'LOG_DIR', value: '/tmp/logs' }, { name: 'STAR_COLOR', value: 'black' }]);
+    expect(v2.spec.containers[0].env).toEqual([{ name: 'LOG_DIR', value: '/tmp/logs' }, { name: 'STAR_COLOR', value: 'red' }, { name: 'EXTRA', value: 'x' }]);
+    expect(v1.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080' });
+    expect(v2.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'team': 'books' });
+  });
+
+  test('without the new options the output is unchanged: Always, no args, no annotations', () => {
+    const chart = bookinfo();
+    new MeshService(chart, 'details', { port: 9080, image: 'details:1' });
+    const t = pod(Testing.synth(chart), 'details-v1');
+    expect(t.spec.containers[0].imagePullPolicy).toBe('Always');
+    expect(t.spec.containers[0].args).toBeUndefined();
+    expect(t.spec.containers[0].env).toBeUndefined();
+    expect(t.metadata.annotations).toBeUndefined();
+  });
+
+  test('further volumes are mounted after /tmp in every version', () => {
+    const chart = bookinfo();
+    const config = new kplus.ConfigMap(chart, 'config', { metadata: { name: 'reviews-config' }, data: { a: 'b' } });
+    new MeshService(chart, 'reviews', {
+      port: 9080,
+      volumes: [
+        { volume: kplus.Volume.fromEmptyDir(chart, 'wlp', 'wlp-output'), path: '/opt/ibm/wlp/output' },
+        { volume: kplus.Volume.fromConfigMap(chart, 'cfg', config, { name: 'config' }), path: '/etc/reviews', readOnly: true },
+      ],
+      versions: [{ version: 'v1', image: 'r:1' }, { version: 'v2', image: 'r:2' }],
+    });
+    const objs = Testing.synth(chart);
+    for (const name of ['reviews-v1', 'reviews-v2']) {
+      const t = pod(objs, name);
+      expect(t.spec.containers[0].volumeMounts).toEqual([
+        { name: 'tmp', mountPath: '/tmp' },
+        { name: 'wlp-output', mountPath: '/opt/ibm/wlp/output' },
+        { name: 'config', mountPath: '/etc/reviews', readOnly: true },
+      ]);
+      expect(t.spec.volumes.map((v: any) => v.name)).toEqual(['tmp', 'wlp-output', 'config']);
+      expect(t.spec.volumes[1]).toEqual({ name: 'wlp-output', emptyDir: {} });
+      expect(t.spec.volumes[2].configMap.name).toBe('reviews-config');
+    }
+  });
+
+  test('a version can run under another, existing ServiceAccount', () => {
+    const chart = bookinfo();
+    const ratings = new MeshService(chart, 'ratings', { port: 9080, serviceAccountName: 'bookinfo-ratings', image: 'ratings:1' });
+    ratings.addVersion({ version: 'v2', image: 'ratings:2', serviceAccountName: 'default' });
+    const objs = Testing.synth(chart);
+    expect(pod(objs, 'ratings-v1').spec.serviceAccountName).toBe('bookinfo-ratings');
+    expect(pod(objs, 'ratings-v2').spec.serviceAccountName).toBe('default');
+    expect(pod(objs, 'ratings-v2').spec.automountServiceAccountToken).toBe(false);
+    // No ServiceAccount object is created for it; the service's own identity is unchanged.
+    expect(byKind(objs, 'ServiceAccount').map((sa) => sa.metadata.name)).toEqual(['bookinfo-ratings']);
+    expect(ratings.principal._render(ratings, 'principal')).toBe('cluster.local/ns/bookinfo/sa/bookinfo-ratings');
+  });
+
+  test('addVersionService: a label-less Service per version, selecting app + version, with every port', () => {
+    const chart = bookinfo();
+    const reviews = new MeshService(chart, 'reviews', {
+      port: 9080,
+      additionalPorts: [{ port: 9090, protocol: Protocol.GRPC }],
+      versions: [{ version: 'v1', image: 'r:1' }, { version: 'v2', image: 'r:2' }],
+    });
+    const v2 = reviews.addVersionService('v2');
+    const objs = Testing.synth(chart);
+    const svc = named(objs, 'Service', 'reviews-v2');
+    expect(v2.name).toBe('reviews-v2');
+    expect(svc.metadata).toEqual({ name: 'reviews-v2', namespace: 'bookinfo' });
+    expect(svc.spec.selector).toEqual({ app: 'reviews', version: 'v2' });
+    expect(svc.spec.ports).toEqual([
+      { name: 'http', appProtocol: 'http', port: 9080, targetPort: 9080 },
+      { name: 'grpc-9090', appProtocol: 'grpc', port: 9090, targetPort: 9090 },
+    ]);
+    expect(selects(svc.spec.selector, pod(objs, 'reviews-v2').metadata.labels)).toBe(true);
+    expect(selects(svc.spec.selector, pod(objs, 'reviews-v1').metadata.labels)).toBe(false);
+    expect(named(objs, 'Service', 'reviews-v1')).toBeUndefined();
+    // The main Service is unchanged.
+    expect(named(objs, 'Service', 'reviews').spec.selector).toEqual({ app: 'reviews' });
+  });
+
+  test('serviceType applies to the main Service; IP families to every Service of the service', () => {
+    const chart = bookinfo();
+    const s = new MeshService(chart, 'productpage', {
+      port: 9080,
+      image: 'p:1',
+      serviceType: kplus.ServiceType.NODE_PORT,
+      ipFamilyPolicy: ServiceIpFamilyPolicy.REQUIRE_DUAL_STACK,
+      ipFamilies: [ServiceIpFamily.IPV6, ServiceIpFamily.IPV4],
+    });
+    s.addVersionService('v1');
+    const objs = Testing.synth(chart);
+    const main = named(objs, 'Service', 'productpage');
+    const v1 = named(objs, 'Service', 'productpage-v1');
+    expect(main.spec.type).toBe('NodePort');
+    expect(v1.spec.type).toBe('ClusterIP');
+    for (const svc of [main, v1]) {
+      expect(svc.spec.ipFamilyPolicy).toBe('RequireDualStack');
+      expect(svc.spec.ipFamilies).toEqual(['IPv6', 'IPv4']);
+    }
+    const plain = bookinfo();
+    new MeshService(plain, 'details', { port: 9080, image: 'd:1' });
+    const svc = named(Testing.synth(plain), 'Service', 'details');
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.ipFamilyPolicy).toBeUndefined();
+    expect(svc.spec.ipFamilies).toBeUndefined();
+  });
+
+  describe('validation', () => {
+    test('IP families: one or two, distinct, known, two only with a dual-stack policy', () => {
+      const make = (props: Partial<MeshServiceProps>) => () => new MeshService(bookinfo(), 's', { port: 80, image: 'a:1', ...props });
+      expect(make({ ipFamilies: [] })).toThrow(/\[bookinfo\/s\] ipFamilies \[\] is invalid: a Service has one or two IP families/);
+      expect(make({ ipFamilies: [ServiceIpFamily.IPV4, ServiceIpFamily.IPV4], ipFamilyPolicy: ServiceIpFamilyPolicy.PREFER_DUAL_STACK }))
+        .toThrow(/ipFamilies "IPv4" is invalid: the value appears more than once/);
+      expect(make({ ipFamilies: ['IPv5' as ServiceIpFamily] })).toThrow(/ipFamilies\[0\] "IPv5" is invalid: unknown IP family/);
+      expect(make({ ipFamilies: [ServiceIpFamily.IPV4, ServiceIpFamily.IPV6] }))
+        .toThrow(/ipFamilies .* is invalid: two IP families need a dual-stack ipFamilyPolicy\. Fix: set ipFamilyPolicy to/);
+      expect(make({ ipFamilyPolicy: 'DualStack' as ServiceIpFamilyPolicy })).toThrow(/ipFamilyPolicy "DualStack" is invalid: unknown IP family policy\. Fix: use one of ServiceIpFamilyPolicy\.SINGLE_STACK/);
+      expect(make({ ipFamilies: [ServiceIpFamily.IPV6], ipFamilyPolicy: ServiceIpFamilyPolicy.SINGLE_STACK })).not.toThrow();
+    });
+
+    const vol = (chart: Chart, name: string) => kplus.Volume.fromEmptyDir(chart, `v-${name}-${Math.random()}`, name);
+
+    test('addVersionService for an unknown version, or twice', () => {
+      const s = new MeshService(bookinfo(), 'r', { port: 80, image: 'a:1' });
+      expect(() => s.addVersionService('v2')).toThrow(/\[bookinfo\/r\] version "v2" is invalid: the service has no such version \(it has v1\)/);
+      s.addVersionService('v1');
+      expect(() => s.addVersionService('v1')).toThrow(/\[bookinfo\/r\] addVersionService version "v1" is invalid: the version already has its Service\. Fix:/);
+    });
+
+    test('a volume named tmp, or mounted at /tmp', () => {
+      const chart = bookinfo();
+      expect(() => new MeshService(chart, 'a', { port: 80, image: 'a:1', volumes: [{ volume: vol(chart, 'tmp'), path: '/scratch' }] }))
+        .toThrow(/\[bookinfo\/a\] volumes\[0\]\.volume "tmp" is invalid: the service already has a volume named "tmp".*Fix: give the volume another name/);
+      expect(() => new MeshService(chart, 'b', { port: 80, image: 'a:1', volumes: [{ volume: vol(chart, 'scratch'), path: '/tmp/' }] }))
+        .toThrow(/\[bookinfo\/b\] volumes\[0\]\.path "\/tmp\/" is invalid: the service already mounts a writable emptyDir at \/tmp/);
+    });
+
+    test('a relative mount path, duplicates, not a Volume', () => {
+      const chart = bookinfo();
+      expect(() => new MeshService(chart, 'a', { port: 80, image: 'a:1', volumes: [{ volume: vol(chart, 'data'), path: 'data' }] }))
+        .toThrow(/\[bookinfo\/a\] volumes\[0\]\.path "data" is invalid: a mount path must be an absolute path/);
+      expect(() => new MeshService(chart, 'b', { port: 80, image: 'a:1', volumes: [{ volume: vol(chart, 'data'), path: '/d1' }, { volume: vol(chart, 'data'), path: '/d2' }] }))
+        .toThrow(/\[bookinfo\/b\] volumes\[\]\.volume\.name "data" is invalid: the value appears more than once/);
+      expect(() => new MeshService(chart, 'c', { port: 80, image: 'a:1', volumes: [{ volume: vol(chart, 'x'), path: '/d' }, { volume: vol(chart, 'y'), path: '/d/' }] }))
+        .toThrow(/\[bookinfo\/c\] volumes\[\]\.path "\/d" is invalid: the value appears more than once\. Fix: mount each volume at its own path/);
+      expect(() => new MeshService(chart, 'd', { port: 80, image: 'a:1', volumes: [{ volume: { name: 'x' } as any, path: '/d' }] }))
+        .toThrow(/\[bookinfo\/d\] volumes\[0\]\.volume .* is invalid: each entry needs a cdk8s-plus Volume/);
+    });
+
+    test('args that are not strings; a version service account that is not a DNS subdomain', () => {
+      expect(() => new MeshService(bookinfo(), 'a', { port: 80, image: 'a:1', args: [1 as any] }))
+        .toThrow(/\[bookinfo\/a\] args \[1\] is invalid: the container arguments must be a list of strings/);
+      const s = new MeshService(bookinfo(), 'b', { port: 80, image: 'a:1' });
+      expect(() => s.addVersion({ version: 'v2', image: 'a:2', serviceAccountName: 'Not_Valid' }))
+        .toThrow(/\[bookinfo\/b\] versions\[v2\]\.serviceAccountName "Not_Valid" is invalid: it must be a DNS-1123 subdomain/);
     });
   });
 });
