@@ -1,25 +1,17 @@
 /**
- * Bookinfo on Istio, written with cdk8s-istio.
+ * Entry point of the Bookinfo example: `cdk8s synth` runs this file.
  *
- * Run from the repository root: `npx projen synth:bookinfo`; the manifests are written to
- * examples/bookinfo/dist/. Read top to bottom: each block is one decision about the mesh.
+ * From the repository root: `npx projen synth:bookinfo` (compiles the library, then runs
+ * `cdk8s synth` here). The manifests are written to examples/bookinfo/dist/.
+ *
+ * Options (environment variables, or cdk8s context `bookinfo/<option>`):
+ *   BOOKINFO_SCENARIO  reviews traffic: all-v1 (default), test-v2, 90-10, 80-20, 50-v3, v2-v3, jason-v2-v3, v3
+ *   BOOKINFO_INGRESS   istio (default: sidecars, Istio Gateway + VirtualService)
+ *                      | gateway-api (ambient mode: Gateway API Gateway + HTTPRoute)
+ *   BOOKINFO_HOST      public host name (default bookinfo.example.com)
+ *
+ * The application itself is in bookinfo.ts: read `BookinfoChart` top to bottom.
  */
-import { App, Chart, ChartProps } from 'cdk8s';
-import { Construct } from 'constructs';
-import { MtlsMode, PeerAuthentication } from 'cdk8s-istio';
+import { synthBookinfo } from './bookinfo';
 
-export class BookinfoChart extends Chart {
-  public constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, { namespace: 'bookinfo', ...props });
-
-    // 1. Every workload in the namespace accepts mutual TLS only.
-    new PeerAuthentication(this, 'mtls', {
-      metadata: { name: 'default' },
-      mode: MtlsMode.STRICT,
-    });
-  }
-}
-
-const app = new App();
-new BookinfoChart(app, 'bookinfo');
-app.synth();
+synthBookinfo();

@@ -1,0 +1,432 @@
+/// <reference types="node" />
+/**
+ * Bookinfo on Istio, written with cdk8s-istio: Istio's sample application (productpage,
+ * details, ratings and three versions of reviews), deployed the way a production mesh
+ * should run it.
+ *
+ * Read `BookinfoChart` top to bottom: each numbered step is one decision about the mesh.
+ * Two options select what is synthesized (see `bookinfoOptions()` and README.md):
+ *
+ * - the **traffic scenario** of reviews (`BOOKINFO_SCENARIO`), one per official
+ *   `virtual-service-reviews-*.yaml` of Istio's samples, e.g. `90-10` or `jason-v2-v3`;
+ * - the **ingress API** (`BOOKINFO_INGRESS`): `istio` (sidecars, Istio Gateway +
+ *   VirtualService) or `gateway-api` (ambient mode, Kubernetes Gateway + HTTPRoute).
+ */
+import { ApiObject, App, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  AlertSeverity,
+  AccessLogFilter,
+  AuthorizationAction,
+  AuthorizationPolicy,
+  CanaryService,
+  DataplaneMode,
+  EgressLockdown,
+  GatewayApiHeaderMatch,
+  GatewayApiHttpRoute,
+  GatewayApiParentRef,
+  GrafanaDashboard,
+  IngressApi,
+  IngressBackend,
+  IngressPath,
+  IngressPathType,
+  JwtProtectedApp,
+  MeshIngress,
+  MeshService,
+  MeshServiceVersion,
+  MeshTelemetry,
+  MonitoredService,
+  MtlsNamespace,
+  Principal,
+  RequestAuthentication,
+  RequestMatch,
+  SecurityPolicyTarget,
+  ServiceAlerts,
+} from 'cdk8s-istio';
+
+// ---------------------------------------------------------------------------------------
+// The application
+// ---------------------------------------------------------------------------------------
+
+const NAMESPACE = 'bookinfo';
+const PORT = 9080;
+const IMAGE = (name: string, version = 'v1') => `docker.io/istio/examples-bookinfo-${name}-${version}:1.20.3`;
+const REVIEWS_VERSIONS = ['v1', 'v2', 'v3'];
+
+/**
+ * Who issues the users' tokens. This is Istio's demo issuer, so the stack can be tried at
+ * once: its token is published next to the key set (see README.md). Use your identity
+ * provider's issuer and key set URL in a real deployment.
+ */
+const JWT_ISSUER = 'testing@secure.istio.io';
+const JWKS_URI = 'https://raw.githubusercontent.com/istio/istio/release-1.30/security/tools/jwt/samples/jwks.json';
+
+/** productpage's public paths: the browser UI, its assets, login/logout and the JSON API. */
+const PUBLIC_PATHS = [
+  IngressPath.exact('/productpage'),
+  IngressPath.prefix('/static'),
+  IngressPath.exact('/login'),
+  IngressPath.exact('/logout'),
+  IngressPath.prefix('/api/v1/products'),
+];
+
+/** Paths reachable without a token: the page assets and the health check. */
+const JWT_EXEMPT_PATHS = ['/static/*', '/health'];
+
+/**
+ * The whole Bookinfo stack in one namespace. The chart *is* the namespace: an
+ * `MtlsNamespace` (STRICT mutual TLS, default deny), so every object created in it lands
+ * in namespace `bookinfo` and nothing is reachable until a policy below allows it.
+ */
+export class BookinfoChart extends MtlsNamespace {
+  /** The traffic scenario of reviews. */
+  public readonly scenario: ReviewsScenario;
+  /** Which ingress API (and so which dataplane mode) is used. */
+  public readonly ingressApi: IngressApi;
+
+  public readonly productpage: MeshService;
+  public readonly details: MeshService;
+  public readonly ratings: MeshService;
+  /** reviews: a canary release (sidecar mode) ... */
+  public readonly reviewsCanary?: CanaryService;
+  /** ... or a plain MeshService routed by a waypoint (ambient mode). */
+  public readonly reviews: MeshService;
+  public readonly ingress: MeshIngress;
+
+  public constructor(scope: Construct, id: string, options: BookinfoOptions = {}) {
+    const ingressApi = resolveIngress(options.ingress);
+    const ambient = ingressApi === IngressApi.GATEWAY_API;
+
+    // 1. The namespace: enrolled in the mesh (sidecar injection, or ambient mode with the
+    //    Gateway API), STRICT mTLS and an allow-nothing policy (default deny).
+    super(scope, id, {
+      namespaceName: NAMESPACE,
+      dataplaneMode: ambient ? DataplaneMode.AMBIENT : DataplaneMode.SIDECAR,
+    });
+    this.ingressApi = ingressApi;
+    this.scenario = resolveScenario(options.scenario);
+
+    // 2. The services. Each gets a ServiceAccount (its mesh identity, named like Istio's
+    //    sample: bookinfo-<name>), a Service with a named HTTP port, and locked-down pods:
+    //    non-root, read-only root filesystem (with a writable /tmp), no privilege
+    //    escalation, no capabilities, resource limits and an HTTP readiness check.
+    this.details = new MeshService(this, 'details', {
+      port: PORT,
+      serviceAccountName: 'bookinfo-details',
+      image: IMAGE('details'),
+      healthCheckPath: '/health',
+    });
+    this.ratings = new MeshService(this, 'ratings', {
+      port: PORT,
+      serviceAccountName: 'bookinfo-ratings',
+      image: IMAGE('ratings'),
+      healthCheckPath: '/health',
+    });
+    this.productpage = new MeshService(this, 'productpage', {
+      port: PORT,
+      serviceAccountName: 'bookinfo-productpage',
+      image: IMAGE('productpage'),
+      healthCheckPath: '/health',
+    });
+
+    // 3. reviews has three versions (v1: no stars, v2: black stars, v3: red stars). With
+    //    sidecars it is a CanaryService: a DestinationRule with one subset per version and
+    //    a VirtualService that splits the traffic as the scenario says. In ambient mode
+    //    there is no sidecar to route requests: a waypoint proxy does it (step 8).
+    if (!ambient) {
+      this.reviewsCanary = this.reviewsAsCanary();
+      this.reviews = this.reviewsCanary.service;
+    } else {
+      this.reviews = new MeshService(this, 'reviews', {
+        port: PORT,
+        serviceAccountName: 'bookinfo-reviews',
+        healthCheckPath: '/health',
+        versions: REVIEWS_VERSIONS.map((v) => reviewsVersion(v)),
+      });
+    }
+    // reviews is a Java (Open Liberty) server that writes its logs and work files.
+    this.reviews.versions.forEach((v) => allowReviewsToWrite(this.reviews.deployment(v)));
+
+    // 4. Least privilege: who may call whom, by mesh identity (mTLS), method and path.
+    //    Everything else is denied by the namespace's allow-nothing policy.
+    if (!ambient) {
+      this.details.allowFrom(this.productpage, { methods: ['GET'], paths: ['/details/*'] });
+      this.reviews.allowFrom(this.productpage, { methods: ['GET'], paths: ['/reviews/*'] });
+      this.ratings.allowFrom(this.reviews, { methods: ['GET'], paths: ['/ratings/*'] });
+    } else {
+      // ztunnel enforces policies at L4: identities and ports, no methods or paths.
+      this.details.allowFrom(this.productpage);
+      this.ratings.allowFrom(this.reviews);
+      // reviews' callers are checked at L7 by its waypoint (step 8).
+    }
+
+    // 5. Ingress: productpage's public paths, served over HTTPS (plain HTTP redirects).
+    //    The ingress also allows the gateway's identity to call productpage on those paths.
+    this.ingress = new MeshIngress(this, 'bookinfo-gateway', {
+      api: ingressApi,
+      hosts: [options.host ?? 'bookinfo.example.com'],
+      credentialName: 'bookinfo-tls', // a kubernetes.io/tls Secret, e.g. from cert-manager
+      routes: [{ paths: PUBLIC_PATHS, backend: IngressBackend.fromMeshService(this.productpage) }],
+    });
+
+    // 6. Users must bring a valid JWT (401 if it is invalid, 403 if it is missing), except
+    //    for the page assets and the health check.
+    if (!ambient) {
+      new JwtProtectedApp(this, 'productpage-jwt', {
+        service: this.productpage,
+        issuer: JWT_ISSUER,
+        jwksUri: JWKS_URI,
+        exemptPaths: JWT_EXEMPT_PATHS,
+      });
+    } else {
+      this.requireJwtAtGateway();
+    }
+
+    // 7. Egress lockdown (seed 004): productpage may only reach a-cup-of.coffee, reviews only
+    //    une-tasse-de.cafe, and every other workload no external host at all. In the mesh,
+    //    each may call the services of its namespace and of istio-system (where the tracing
+    //    collector the Telemetry below sends spans to runs). It works through the Sidecar
+    //    resource, so it exists in sidecar mode only.
+    if (!ambient) {
+      const mesh = { meshNamespaces: ['istio-system'] };
+      new EgressLockdown(this, 'productpage-egress', { ...mesh, workload: this.productpage, allow: [{ host: 'a-cup-of.coffee' }] });
+      new EgressLockdown(this, 'reviews-egress', { ...mesh, workload: this.reviews, allow: [{ host: 'une-tasse-de.cafe' }] });
+      new EgressLockdown(this, 'default-egress', { ...mesh, blockAllExternal: true });
+    }
+
+    // 8. Ambient mode: a waypoint proxy for reviews applies the scenario (an HTTPRoute)
+    //    and checks reviews' callers at L7.
+    if (ambient) {
+      this.routeReviewsThroughWaypoint();
+    }
+
+    // 9. Observability: access logs of failed requests and 10% of requests traced for the
+    //    namespace, alerts on error rate and latency, and a Grafana dashboard.
+    new MeshTelemetry(this, 'telemetry', {
+      namespace: NAMESPACE,
+      accessLogging: { filter: AccessLogFilter.errorsOnly() },
+      tracing: { samplingPercentage: 10 },
+    });
+    const monitored = [this.productpage, this.details, this.reviews, this.ratings].map((s) => MonitoredService.fromMeshService(s));
+    new ServiceAlerts(this, 'alerts', {
+      services: monitored,
+      errorRate: { threshold: 0.05, severity: AlertSeverity.CRITICAL },
+      latency: { threshold: Duration.seconds(1), percentile: 99 },
+      labels: { team: 'bookinfo' },
+      metadata: { name: 'bookinfo-alerts' },
+    });
+    new GrafanaDashboard(this, 'dashboard', {
+      services: monitored,
+      title: 'Bookinfo',
+      folder: 'Istio',
+      metadata: { name: 'bookinfo-dashboard' },
+    });
+  }
+
+  /**
+   * reviews as a canary release: the scenario's stable and canary versions, plus the
+   * remaining version deployed as its own subset (so a scenario change is one line).
+   */
+  private reviewsAsCanary(): CanaryService {
+    const s = this.scenario;
+    const reviews = new CanaryService(this, 'reviews', {
+      port: PORT,
+      serviceAccountName: 'bookinfo-reviews',
+      readiness: kplus.Probe.fromHttpGet('/health', { port: PORT }),
+      stable: reviewsVersion(s.stable),
+      canary: reviewsVersion(s.canary),
+      canaryWeight: s.canaryWeight,
+      canaryFor: s.jasonSeesCanary ? [RequestMatch.user('jason')] : undefined,
+    });
+    for (const v of REVIEWS_VERSIONS.filter((x) => x !== s.stable && x !== s.canary)) {
+      reviews.service.addVersion(reviewsVersion(v));
+      reviews.destinationRule.addSubset(v, { version: v });
+    }
+    if (s.promoted) reviews.promote();
+    return reviews;
+  }
+
+  /**
+   * Ambient mode has no sidecar in productpage to validate tokens, so the JWT is checked
+   * where requests enter: at the Gateway API gateway (an Envoy proxy), by policies attached
+   * to it with `targetRefs`. The gateway runs in this default-deny namespace, so it also
+   * gets an ALLOW policy for the public paths.
+   */
+  private requireJwtAtGateway(): void {
+    const gateway = SecurityPolicyTarget.gateway(this.ingress.name);
+    new RequestAuthentication(this, 'gateway-jwt', {
+      metadata: { name: 'bookinfo-gateway-jwt' },
+      targetRefs: [gateway],
+      jwtRules: [{ issuer: JWT_ISSUER, jwksUri: JWKS_URI }],
+    });
+    new AuthorizationPolicy(this, 'gateway-require-jwt', {
+      metadata: { name: 'bookinfo-gateway-require-jwt' },
+      targetRefs: [gateway],
+      action: AuthorizationAction.DENY,
+      rules: [{ sources: [{ notRequestPrincipals: [`${JWT_ISSUER}/*`] }], operations: [{ notPaths: JWT_EXEMPT_PATHS }] }],
+    });
+    new AuthorizationPolicy(this, 'gateway-public-paths', {
+      metadata: { name: 'bookinfo-gateway-public-paths' },
+      targetRefs: [gateway],
+      // AuthorizationPolicy paths: exact as written, a prefix ends with "*".
+      rules: [{ operations: [{ paths: PUBLIC_PATHS.map((p) => (p.matchType === IngressPathType.PREFIX ? `${p.value}*` : p.value)) }] }],
+    });
+  }
+
+  /**
+   * Ambient mode: a waypoint proxy (`reviews-waypoint`) serves the reviews Service. It
+   * routes with a Gateway API HTTPRoute (as Istio's `gateway-api/route-reviews-*.yaml`:
+   * one Service per version) and checks reviews' callers at L7. The reviews pods then see
+   * the waypoint as their caller, so they allow only the waypoint's identity.
+   */
+  private routeReviewsThroughWaypoint(): void {
+    const s = this.scenario;
+    const waypointName = 'reviews-waypoint';
+    // The library has no waypoint construct yet: the Gateway is written as a plain object.
+    new ApiObject(this, 'waypoint', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: waypointName, labels: { 'istio.io/waypoint-for': 'service' } },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    });
+    this.reviews.service.metadata.addLabel('istio.io/use-waypoint', waypointName);
+
+    // One Service per version (reviews-v1, ...), the backends of the route.
+    REVIEWS_VERSIONS.forEach((v) => this.reviews.addVersionService(v));
+    const to = (v: string, weight?: number) => ({ name: `reviews-${v}`, port: PORT, weight });
+    const split = s.promoted ? [to(s.canary)] : [to(s.stable, 100 - s.canaryWeight), to(s.canary, s.canaryWeight)];
+    new GatewayApiHttpRoute(this, 'reviews-route', {
+      metadata: { name: 'reviews' },
+      parentRefs: [GatewayApiParentRef.fromServiceName('reviews', { port: PORT })],
+      rules: [
+        ...(s.jasonSeesCanary ? [{ matches: [{ headers: [GatewayApiHeaderMatch.exact('end-user', 'jason')] }], backendRefs: [to(s.canary)] }] : []),
+        { backendRefs: split },
+      ],
+    });
+
+    // L7 check at the waypoint: only productpage, only GET /reviews/*.
+    new AuthorizationPolicy(this, 'reviews-viewer', {
+      metadata: { name: 'reviews-viewer' },
+      targetRefs: [SecurityPolicyTarget.service('reviews')],
+      rules: [{ sources: [{ principals: [this.productpage.principal] }], operations: [{ methods: ['GET'], paths: ['/reviews/*'] }] }],
+    });
+    // L4 check at the pods: only the waypoint (which Istio runs as ServiceAccount <name>).
+    this.reviews.allowFromPrincipal(Principal.serviceAccount(NAMESPACE, waypointName));
+  }
+}
+
+/** One version of reviews: the official image, logging to the writable /tmp. */
+function reviewsVersion(version: string): MeshServiceVersion {
+  return { version, image: IMAGE('reviews', version), env: { LOG_DIR: '/tmp/logs' } };
+}
+
+/** reviews writes to /opt/ibm/wlp/output: a writable emptyDir, as in Istio's manifest. */
+function allowReviewsToWrite(deployment: kplus.Deployment): void {
+  const volume = kplus.Volume.fromEmptyDir(deployment, 'wlp-output', 'wlp-output');
+  deployment.containers[0].mount('/opt/ibm/wlp/output', volume);
+}
+
+// ---------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------
+
+/** How reviews' traffic is split between its versions (one official Bookinfo scenario). */
+export interface ReviewsScenario {
+  /** What users see. */
+  readonly description: string;
+  /** The version serving everybody not matched by an override. */
+  readonly stable: string;
+  /** The version being rolled out. */
+  readonly canary: string;
+  /** Percentage of requests sent to the canary. */
+  readonly canaryWeight: number;
+  /** The signed-in user `jason` always gets the canary (A/B override). */
+  readonly jasonSeesCanary?: boolean;
+  /** Every request goes to the canary. */
+  readonly promoted?: boolean;
+  /** The official Istio file this scenario reproduces. */
+  readonly officialFile: string;
+}
+
+/**
+ * The traffic scenarios, named after Istio's `samples/bookinfo/networking` files
+ * (`virtual-service-reviews-<name>.yaml`; `all-v1` is `virtual-service-all-v1.yaml`).
+ */
+export const SCENARIOS: { readonly [name: string]: ReviewsScenario } = {
+  'all-v1': { description: 'everybody sees reviews v1 (no stars); v2 is deployed but gets no traffic', stable: 'v1', canary: 'v2', canaryWeight: 0, officialFile: 'virtual-service-all-v1.yaml' },
+  'test-v2': { description: 'jason sees v2 (black stars), everybody else v1', stable: 'v1', canary: 'v2', canaryWeight: 0, jasonSeesCanary: true, officialFile: 'virtual-service-reviews-test-v2.yaml' },
+  '90-10': { description: '10% of requests see v2, 90% v1', stable: 'v1', canary: 'v2', canaryWeight: 10, officialFile: 'virtual-service-reviews-90-10.yaml' },
+  '80-20': { description: '20% of requests see v2, 80% v1', stable: 'v1', canary: 'v2', canaryWeight: 20, officialFile: 'virtual-service-reviews-80-20.yaml' },
+  '50-v3': { description: 'half of the requests see v3 (red stars), half v1', stable: 'v1', canary: 'v3', canaryWeight: 50, officialFile: 'virtual-service-reviews-50-v3.yaml' },
+  'v2-v3': { description: 'half of the requests see v2, half v3 (v1 retired)', stable: 'v2', canary: 'v3', canaryWeight: 50, officialFile: 'virtual-service-reviews-v2-v3.yaml' },
+  'jason-v2-v3': { description: 'jason sees v2, everybody else v3', stable: 'v3', canary: 'v2', canaryWeight: 0, jasonSeesCanary: true, officialFile: 'virtual-service-reviews-jason-v2-v3.yaml' },
+  'v3': { description: 'everybody sees v3: the canary is promoted', stable: 'v1', canary: 'v3', canaryWeight: 0, promoted: true, officialFile: 'virtual-service-reviews-v3.yaml' },
+};
+
+/** The scenario used when none is given: Istio's starting point, every service at v1. */
+export const DEFAULT_SCENARIO = 'all-v1';
+
+/** The ingress APIs: `istio` (sidecar mode) and `gateway-api` (ambient mode). */
+export const INGRESS_APIS: { readonly [name: string]: IngressApi } = {
+  'istio': IngressApi.ISTIO,
+  'gateway-api': IngressApi.GATEWAY_API,
+};
+
+/** The ingress API used when none is given. */
+export const DEFAULT_INGRESS = 'istio';
+
+/** Options of the Bookinfo chart. */
+export interface BookinfoOptions {
+  /** A key of `SCENARIOS`. @default DEFAULT_SCENARIO */
+  readonly scenario?: string;
+  /** A key of `INGRESS_APIS`. @default DEFAULT_INGRESS */
+  readonly ingress?: string;
+  /** The public host name. @default 'bookinfo.example.com' */
+  readonly host?: string;
+}
+
+/**
+ * Reads the options from the environment variables `BOOKINFO_SCENARIO`, `BOOKINFO_INGRESS`
+ * and `BOOKINFO_HOST`. The cdk8s context keys `bookinfo/scenario`, `bookinfo/ingress` and
+ * `bookinfo/host` of `app` (set with `app.node.setContext()`) take precedence.
+ */
+export function bookinfoOptions(app?: Construct, env: { readonly [name: string]: string | undefined } = process.env): BookinfoOptions {
+  const read = (key: string, variable: string): string | undefined => {
+    const fromContext = app?.node.tryGetContext(`bookinfo/${key}`);
+    const value = fromContext ?? env[variable];
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+  return {
+    scenario: read('scenario', 'BOOKINFO_SCENARIO'),
+    ingress: read('ingress', 'BOOKINFO_INGRESS'),
+    host: read('host', 'BOOKINFO_HOST'),
+  };
+}
+
+/** Checks a scenario name; the `reviews-` prefix of the official file names may be included. */
+export function resolveScenario(name: string = DEFAULT_SCENARIO): ReviewsScenario {
+  const key = name.trim().toLowerCase().replace(/^reviews-/, '');
+  const scenario = Object.prototype.hasOwnProperty.call(SCENARIOS, key) ? SCENARIOS[key] : undefined;
+  if (scenario === undefined) {
+    throw new Error(`BOOKINFO_SCENARIO "${name}" is invalid: it is not a Bookinfo traffic scenario. Valid values: ${Object.keys(SCENARIOS).join(', ')} (default ${DEFAULT_SCENARIO}; the "reviews-" prefix is optional)`);
+  }
+  return scenario;
+}
+
+/** Checks an ingress API name. */
+export function resolveIngress(name: string = DEFAULT_INGRESS): IngressApi {
+  const key = name.trim().toLowerCase();
+  const api = Object.prototype.hasOwnProperty.call(INGRESS_APIS, key) ? INGRESS_APIS[key] : undefined;
+  if (api === undefined) {
+    throw new Error(`BOOKINFO_INGRESS "${name}" is invalid: it is not an ingress API of this example. Valid values: ${Object.keys(INGRESS_APIS).join(', ')} (default ${DEFAULT_INGRESS})`);
+  }
+  return api;
+}
+
+/** Synthesizes the app with the options from context and environment. */
+export function synthBookinfo(app: App = new App()): App {
+  new BookinfoChart(app, NAMESPACE, bookinfoOptions(app));
+  app.synth();
+  return app;
+}
