@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshAnalysis } from '../analysis/synth-time';
 import { markChanged } from './changes';
+import { MeshAnalysis } from '../analysis/synth-time';
 
 /**
  * Options common to every resource construct of this library.

@@ -4,10 +4,10 @@ import { GatewayApiAddress, GatewayApiAddressType } from './address';
 import { checkLength, checkMaxItems } from './internal';
 import { GatewayApiListener } from './listener';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
+import { markChanged } from '../core/changes';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
-import { markChanged } from '../core/changes';
 
 /**
  * Properties of a `GatewayApiGateway`.

@@ -5,11 +5,11 @@ import { GatewayApiHttpRouteMatch, GatewayApiPathMatchType, renderHttpRouteMatch
 import { checkGatewayApiHostname, checkLength, checkMaxItems, renderGatewayApiDuration } from './internal';
 import { GatewayApiParentRef } from './parent-ref';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
-import { markChanged } from '../core/changes';
 
 /**
  * A Service that receives the traffic of an HTTPRoute rule.

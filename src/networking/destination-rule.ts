@@ -3,12 +3,12 @@ import { Construct } from 'constructs';
 import { TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
 import { checkExportTo, checkLabels } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkHost } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
-import { markChanged } from '../core/changes';
 
 /**
  * A named subset of a service's endpoints (usually one version), selected by pod labels.

@@ -2,12 +2,12 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Server } from './gateway-server';
 import * as l1 from '../../imports/networking.istio.io';
+import { markChanged } from '../core/changes';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
-import { markChanged } from '../core/changes';
 
 /**
  * Properties of an Istio `Gateway`.

@@ -2,13 +2,13 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkExportTo, checkLabels, checkNonEmptyString, checkUint32, compact, isCidr, isFqdn, isIpAddress, renderStrings } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
-import { markChanged } from '../core/changes';
 
 /**
  * Whether a ServiceEntry's service is part of the mesh.

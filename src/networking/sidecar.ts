@@ -3,13 +3,13 @@ import { Construct, IConstruct } from 'constructs';
 import { ConnectionPool, renderConnectionPool } from './traffic-policy-connection-pool';
 import { compact, isFqdn, isIpAddress } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
-import { markChanged } from '../core/changes';
 
 /**
  * What the sidecar does with outbound traffic to destinations not in its service

@@ -13,6 +13,7 @@ import { StringMatch, StringMatchType } from './route-string-match';
 import { TcpMatch, TcpRoute } from './route-tcp';
 import { TlsMatch, TlsRoute } from './route-tls';
 import * as l1 from '../../imports/networking.istio.io';
+import { markChanged } from '../core/changes';
 import {
   checkDns1123Label,
   checkDns1123Subdomain,
@@ -28,7 +29,6 @@ import { renderDuration } from '../core/duration';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
-import { markChanged } from '../core/changes';
 
 /**
  * Properties of a `VirtualService`.

@@ -1,15 +1,15 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RequestMatch } from './fault-injection';
-import { MeshService, MeshServiceVersion } from './mesh-service';
+import { MeshService, MeshServiceVersion, MeshServiceVolume } from './mesh-service';
 import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, isHttpProtocol, resilienceRoutes } from './resilience';
+import { markChanged } from '../core/changes';
 import { checkNonEmpty, checkPercentage } from '../core/checks';
-import { invalid, invalidMessage } from '../core/errors';
+import { invalid, validationMessage } from '../core/errors';
 import { Protocol } from '../core/protocol';
 import { DestinationRule } from '../networking/destination-rule';
 import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
 import { VirtualService } from '../networking/virtual-service';
-import { markChanged } from '../core/changes';
 
 /**
  * Where a `CanaryService` is in its rollout.
@@ -87,6 +87,55 @@ export interface CanaryServiceProps extends ResilienceOptions {
    * @default - a TCP check of the container port
    */
   readonly readiness?: kplus.Probe;
+
+  /**
+   * HTTP path of the readiness check (see `MeshServiceProps.healthCheckPath`).
+   *
+   * @default - a TCP check of the container port
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * The liveness probe of each container.
+   *
+   * @default - none
+   */
+  readonly liveness?: kplus.Probe;
+
+  /**
+   * Image pull policy of each container.
+   *
+   * @default - cdk8s-plus's default (`Always`)
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
+   * Environment variables of every version's container (a version's own `env` wins).
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+
+  /**
+   * Container arguments of every version.
+   *
+   * @default - the image's own command
+   */
+  readonly args?: string[];
+
+  /**
+   * Annotations of every version's pods.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Extra writable volumes of every version's pods (see `MeshServiceProps.volumes`).
+   *
+   * @default - only the writable `/tmp`
+   */
+  readonly volumes?: MeshServiceVolume[];
 
   /** The version serving production traffic today, e.g. `{ version: 'v1', image: 'reviews:1.0' }`. */
   readonly stable: MeshServiceVersion;
@@ -205,6 +254,13 @@ export class CanaryService extends Construct {
       resources: props.resources,
       securityContext: props.securityContext,
       readiness: props.readiness,
+      healthCheckPath: props.healthCheckPath,
+      liveness: props.liveness,
+      imagePullPolicy: props.imagePullPolicy,
+      env: props.env,
+      args: props.args,
+      podAnnotations: props.podAnnotations,
+      volumes: props.volumes,
       versions: [props.stable, props.canary],
     });
 
@@ -319,19 +375,19 @@ export class CanaryService extends Construct {
     const check = (field: string, subset: string | undefined, receives: boolean) => {
       if (subset === undefined) return;
       if (!this.destinationRule.hasSubset(subset)) {
-        errors.push(invalidMessage(this, `virtualService ${field}.subset`, subset, `the DestinationRule has no such subset (it has ${this.destinationRule.subsetNames.join(', ')}), so Istio would answer 503`, 'route to the stable or canary version, or add the subset with destinationRule.addSubset() and a matching version with service.addVersion()'));
+        errors.push(validationMessage(`virtualService ${field}.subset`, subset, `the DestinationRule has no such subset (it has ${this.destinationRule.subsetNames.join(', ')}), so Istio would answer 503`, 'route to the stable or canary version, or add the subset with destinationRule.addSubset() and a matching version with service.addVersion()'));
         return;
       }
       if (!this.service.versions.includes(subset)) {
-        errors.push(invalidMessage(this, `virtualService ${field}.subset`, subset, `no Deployment of the service carries version=${subset} (versions: ${this.service.versions.join(', ')}), so the subset selects no pods`, `add the version with service.addVersion({ version: '${subset}', image: ... })`));
+        errors.push(validationMessage(`virtualService ${field}.subset`, subset, `no Deployment of the service carries version=${subset} (versions: ${this.service.versions.join(', ')}), so the subset selects no pods`, `add the version with service.addVersion({ version: '${subset}', image: ... })`));
         return;
       }
       const deployment = this.service.deployment(subset);
       const label = deployment.podMetadata.getLabel('version');
       if (label !== subset) {
-        errors.push(invalidMessage(this, `deployment ${deployment.name} pod label version`, label, `the subset "${subset}" selects version=${subset}, so these pods are not part of it`, `keep the pod label version=${subset}`));
+        errors.push(validationMessage(`deployment ${deployment.name} pod label version`, label, `the subset "${subset}" selects version=${subset}, so these pods are not part of it`, `keep the pod label version=${subset}`));
       } else if (receives && (deployment.replicas ?? 1) < 1) {
-        errors.push(invalidMessage(this, `versions[${subset}].replicas`, deployment.replicas, `the subset "${subset}" receives traffic (${field}) but its Deployment has no pods, so those requests would fail with 503`, 'give the version at least one replica, or set its weight to 0 / roll back first'));
+        errors.push(validationMessage(`versions[${subset}].replicas`, deployment.replicas, `the subset "${subset}" receives traffic (${field}) but its Deployment has no pods, so those requests would fail with 503`, 'give the version at least one replica, or set its weight to 0 / roll back first'));
       }
     };
     this.virtualService.httpRoutes.forEach((rule, i) => {

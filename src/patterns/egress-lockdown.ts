@@ -4,8 +4,9 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { MeshAnalysis } from '../analysis/synth-time';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkHost, checkPort } from '../core/checks';
-import { invalid, invalidMessage } from '../core/errors';
+import { invalid, invalidMessage, validationMessage } from '../core/errors';
 import { Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { DestinationRule } from '../networking/destination-rule';
@@ -15,7 +16,6 @@ import { ServiceEntry, ServiceEntryLocation, ServiceEntryPort, ServiceEntryResol
 import { OutboundTrafficPolicyMode, Sidecar } from '../networking/sidecar';
 import { ClientTls } from '../networking/traffic-policy-client-tls';
 import { VirtualService } from '../networking/virtual-service';
-import { markChanged } from '../core/changes';
 
 /**
  * How one external host may be reached.
@@ -732,7 +732,7 @@ export class EgressLockdown extends Construct {
 
   private validateLockdown(): string[] {
     const errors: string[] = [];
-    const err = (field: string, value: unknown, problem: string, fix: string) => errors.push(invalidMessage(this, field, value, problem, fix));
+    const err = (field: string, value: unknown, problem: string, fix: string) => errors.push(validationMessage(field, value, problem, fix));
     if (this.hostOrder.length === 0 && !this.blockAllExternal) {
       err('allow', [], 'the lockdown allows no external host; that is usually a mistake', 'add hosts with `allow` or allowHost(), or set `blockAllExternal: true` to allow none on purpose');
     }

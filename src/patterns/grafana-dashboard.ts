@@ -5,10 +5,10 @@ import { MetricsReporter, MonitoredService } from './observability';
 import {
   checkPercentile, cleanNumber, errorRatioQuery, latencyQuery, renderPromDuration, requestRateQuery, ResolvedService,
 } from './observability-internal';
+import { markChanged } from '../core/changes';
 import { checkLabel, checkNonEmpty, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
-import { markChanged } from '../core/changes';
 
 /** Kubernetes limit on the total size of a ConfigMap's data. */
 const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
@@ -220,7 +220,7 @@ export class GrafanaDashboard extends Construct {
   private validateSize(): string[] {
     const bytes = Buffer.byteLength(this.renderJson(), 'utf8') + Buffer.byteLength(this.dataKey, 'utf8');
     return bytes > CONFIG_MAP_MAX_BYTES
-      ? [`[${this.node.path}] services ${JSON.stringify(this.keys.size)} is invalid: the dashboard JSON is ${bytes} bytes, over the ${CONFIG_MAP_MAX_BYTES}-byte ConfigMap limit. Fix: split the services over several GrafanaDashboards`]
+      ? [`services ${JSON.stringify(this.keys.size)} is invalid: the dashboard JSON is ${bytes} bytes, over the ${CONFIG_MAP_MAX_BYTES}-byte ConfigMap limit. Fix: split the services over several GrafanaDashboards`]
       : [];
   }
 

@@ -2,6 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressBackend, IngressPath, IngressPathType, IngressRoute } from './ingress-route';
 import * as gwapi from '../../imports/gateway.networking.k8s.io';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -20,7 +21,6 @@ import { HttpMatch } from '../networking/route-http-match';
 import { StringMatch } from '../networking/route-string-match';
 import { VirtualService } from '../networking/virtual-service';
 import { Principal } from '../security/principal';
-import { markChanged } from '../core/changes';
 
 /**
  * Which API an ingress is written in.
@@ -277,7 +277,7 @@ export class MeshIngress extends Construct {
     for (const route of props.routes ?? []) this.addRoute(route);
     this.node.addValidation({
       validate: () => (this._routes.length === 0
-        ? [`[${this.node.path}] routes [] is invalid: an ingress without routes answers every request with 404. Fix: add one, e.g. ingress.addRoute({ paths: [IngressPath.prefix('/')], backend: IngressBackend.fromMeshService(productpage) })`]
+        ? ['routes [] is invalid: an ingress without routes answers every request with 404. Fix: add one, e.g. ingress.addRoute({ paths: [IngressPath.prefix(\'/\')], backend: IngressBackend.fromMeshService(productpage) })']
         : []),
     });
   }

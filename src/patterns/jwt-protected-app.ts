@@ -311,6 +311,6 @@ export class JwtProtectedApp extends Construct {
     if (service.authorizationPolicy !== undefined) return [];
     const ns = service.node.scopes.find((s): s is MtlsNamespace => s instanceof MtlsNamespace);
     if (ns === undefined || ns.defaultDenyPolicy === undefined || ns.namespaceName !== service.namespace) return [];
-    return [`[${this.node.path}] service ${JSON.stringify(service.serviceName)} is invalid: it is in the default-deny namespace "${ns.namespaceName}" and no ALLOW policy admits any caller, so even requests with a valid token are denied. Fix: declare its callers (e.g. service.allowFromIngressGateway()), or set allowAuthenticatedCallers: true to admit every valid token`];
+    return [`service ${JSON.stringify(service.serviceName)} is invalid: it is in the default-deny namespace "${ns.namespaceName}" and no ALLOW policy admits any caller, so even requests with a valid token are denied. Fix: declare its callers (e.g. service.allowFromIngressGateway()), or set allowAuthenticatedCallers: true to admit every valid token`];
   }
 }

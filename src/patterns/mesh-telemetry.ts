@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkPercentage, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -8,7 +9,6 @@ import { TelemetryMetric } from '../telemetry/metrics';
 import { Telemetry } from '../telemetry/telemetry';
 import { TracingCustomTag } from '../telemetry/tracing';
 import { TelemetryWorkloadMode } from '../telemetry/workload-mode';
-import { markChanged } from '../core/changes';
 
 /** Istio's default root namespace: a Telemetry there without a selector is mesh-wide. */
 const DEFAULT_ROOT_NAMESPACE = 'istio-system';
@@ -335,7 +335,7 @@ export class MeshTelemetry extends Construct {
     const what = this.selector === undefined
       ? 'already configures the whole namespace, and Istio applies only the oldest workload-less Telemetry of a namespace'
       : `already configures the same workloads (${JSON.stringify(this.selector.labels)}), and Istio does not define which of two Telemetry selecting one workload applies`;
-    return [`[${this.node.path}] namespace ${JSON.stringify(this.namespace)} is invalid: ${first.node.path} ${what}. Fix: merge the settings into one MeshTelemetry, or scope this one to other workloads with \`selector\`/\`service\``];
+    return [`namespace ${JSON.stringify(this.namespace)} is invalid: ${first.node.path} ${what}. Fix: merge the settings into one MeshTelemetry, or scope this one to other workloads with \`selector\`/\`service\``];
   }
 
   /**

@@ -6,10 +6,10 @@ import {
   ResolvedService, SERVICE_LABELS, checkPercentile,
 } from './observability-internal';
 import * as l1 from '../../imports/monitoring.coreos.com';
+import { markChanged } from '../core/changes';
 import { checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
-import { markChanged } from '../core/changes';
 
 /**
  * The `severity` label of an alert, which Alertmanager routes on.

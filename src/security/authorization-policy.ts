@@ -6,12 +6,12 @@ import { AuthorizationRule, RuleOperation, RuleSource } from './authorization-ru
 import { SecurityPolicyTarget } from './authorization-target';
 import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
+import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
-import { markChanged } from '../core/changes';
 
 /**
  * What an AuthorizationPolicy does with the requests its rules match.

@@ -1,12 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/security.istio.io';
+import { markChanged } from '../core/changes';
 import { checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
-import { markChanged } from '../core/changes';
 
 /**
  * Mutual TLS mode accepted by a workload's sidecar or ztunnel.

@@ -4,13 +4,13 @@ import { checkStringList, copyList } from './authorization-checks';
 import { SecurityPolicyTarget } from './authorization-target';
 import { JwtRule } from './jwt-rule';
 import * as l1 from '../../imports/security.istio.io';
+import { markChanged } from '../core/changes';
 import { checkExclusive, checkNonEmpty } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
-import { markChanged } from '../core/changes';
 
 /**
  * Properties of a `RequestAuthentication`.

@@ -5,13 +5,13 @@ import { TelemetryMetrics, TelemetryMetricsOverride, TelemetryTagOperation, Tele
 import { TelemetryTargetRef } from './target-ref';
 import { TelemetryTracing } from './tracing';
 import * as l1 from '../../imports/telemetry.istio.io';
+import { markChanged } from '../core/changes';
 import { checkExclusive, checkNonEmpty, checkPercentage, checkUnique } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
-import { markChanged } from '../core/changes';
 
 /** Istio accepts at most this many `targetRefs`. */
 const MAX_TARGET_REFS = 16;

@@ -241,7 +241,9 @@ test('a second synth of a changed app is analyzed afresh (no stale shared result
 
 test('Secrets are external at synth time: an HTTPS credentialName without its Secret is no error', () => {
   const gateway = {
-    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' },
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace: 'istio-system' },
     spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'a-cert' } }] },
   };
   // istioctl semantics (files only): the missing Secret is reported

@@ -1,4 +1,5 @@
 import { Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import { ImagePullPolicy, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LoadBalancer, Protocol, SimpleLoadBalancer, StringMatch } from '../../src';
 import { CanaryPhase, CanaryService, CanaryServiceProps } from '../../src/patterns/canary-service';
@@ -402,5 +403,36 @@ describe('CanaryService', () => {
       expect(() => canary(bookinfo(), { faultInjection: FaultInjection.abort(503) }))
         .toThrow(/\[bookinfo\/reviews\] faultInjection.abort.percentage undefined is invalid: a fault without `match` applies to every request.*Fix: give e\.g\. percentage: 10/);
     });
+  });
+});
+
+describe('MeshService options pass through', () => {
+  test('image pull policy, env, args, pod annotations, volumes and health check reach every version', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new CanaryService(chart, 'reviews', {
+      port: 9080,
+      stable: { version: 'v1', image: 'reviews:1' },
+      canary: { version: 'v2', image: 'reviews:2', env: { LOG_LEVEL: 'debug' } },
+      imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
+      env: { LOG_DIR: '/tmp/logs', LOG_LEVEL: 'info' },
+      args: ['--serve'],
+      podAnnotations: { 'example.com/team': 'books' },
+      volumes: [{ volume: Volume.fromEmptyDir(chart, 'wlp', 'wlp-output'), path: '/opt/ibm/wlp/output' }],
+      healthCheckPath: '/health',
+    });
+    const deployments = Testing.synth(chart).filter((o) => o.kind === 'Deployment');
+    expect(deployments).toHaveLength(2);
+    for (const d of deployments) {
+      const pod = d.spec.template;
+      const c = pod.spec.containers[0];
+      const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+      expect(c.imagePullPolicy).toBe('IfNotPresent');
+      expect(c.args).toEqual(['--serve']);
+      expect(env.LOG_DIR).toBe('/tmp/logs');
+      expect(env.LOG_LEVEL).toBe(d.metadata.labels.version === 'v2' ? 'debug' : 'info');
+      expect(pod.metadata.annotations).toEqual(expect.objectContaining({ 'example.com/team': 'books' }));
+      expect(c.volumeMounts.map((m: any) => m.mountPath)).toContain('/opt/ibm/wlp/output');
+      expect(c.readinessProbe.httpGet.path).toBe('/health');
+    }
   });
 });
