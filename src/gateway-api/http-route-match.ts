@@ -105,6 +105,13 @@ export class GatewayApiPathMatch {
   }
 }
 
+/** A header or query parameter condition: a valid name, a value of 1..maxValue characters, an RE2 regex. */
+function checkNameValueMatch(scope: IConstruct, field: string, type: GatewayApiValueMatchType, name: string, value: string, maxValue: number): void {
+  checkHeaderName(scope, `${field}.name`, name);
+  checkLength(scope, `${field}.value`, value, 1, maxValue);
+  if (type === GatewayApiValueMatchType.REGULAR_EXPRESSION) checkRegex(scope, `${field}.value`, value);
+}
+
 /**
  * A request header condition: `GatewayApiHeaderMatch.exact('end-user', 'jason')`.
  */
@@ -130,9 +137,7 @@ export class GatewayApiHeaderMatch {
 
   /** @internal */
   public _validate(scope: IConstruct, field: string): void {
-    checkHeaderName(scope, `${field}.name`, this.name);
-    checkLength(scope, `${field}.value`, this.value, 1, 4096);
-    if (this.type === GatewayApiValueMatchType.REGULAR_EXPRESSION) checkRegex(scope, `${field}.value`, this.value);
+    checkNameValueMatch(scope, field, this.type, this.name, this.value, 4096);
   }
 
   /** @internal */
@@ -166,9 +171,7 @@ export class GatewayApiQueryParamMatch {
 
   /** @internal */
   public _validate(scope: IConstruct, field: string): void {
-    checkHeaderName(scope, `${field}.name`, this.name);
-    checkLength(scope, `${field}.value`, this.value, 1, 1024);
-    if (this.type === GatewayApiValueMatchType.REGULAR_EXPRESSION) checkRegex(scope, `${field}.value`, this.value);
+    checkNameValueMatch(scope, field, this.type, this.name, this.value, 1024);
   }
 
   /** @internal */

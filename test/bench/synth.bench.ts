@@ -2,7 +2,8 @@
  * Synthesis benchmark: a mesh of N services written with the library (MeshService with two
  * versions, DestinationRule, VirtualService, PeerAuthentication, allowFrom policies), against
  * the very same manifests written as raw cdk8s ApiObjects. The library's time includes
- * everything it does at synth: lazy rendering, validation and the automatic mesh analysis.
+ * everything it does at synth: lazy rendering, validation and the automatic mesh analysis
+ * (also shown with the analysis turned off, `cdk8s-istio/analysis: off`).
  *
  * Run: `npx projen bench:synth` (prints a table; nothing is asserted — this is a measurement).
  * Sizes: BENCH_SIZES=250,500,1000,2000 (services; each is 9 objects), BENCH_RUNS=3.
@@ -62,9 +63,10 @@ function manifestsOf(n: number): any[] {
   return app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
 }
 
-function timeSynth(build: (app: App) => void): { ms: number; objects: number } {
+function timeSynth(build: (app: App) => void, analysis = 'error'): { ms: number; objects: number } {
   const start = process.hrtime.bigint();
   const app = new App();
+  app.node.setContext('cdk8s-istio/analysis', analysis);
   build(app);
   const yaml = app.synthYaml();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -89,18 +91,19 @@ function main(): void {
   for (const n of sizes) {
     const manifests = manifestsOf(n);
     const lib = best(() => timeSynth((app) => libraryMesh(app, n)), runs);
+    const libNoAnalysis = best(() => timeSynth((app) => libraryMesh(app, n), 'off'), runs);
     const raw = best(() => timeSynth((app) => {
       const chart = new Chart(app, 'mesh');
       manifests.forEach((o, j) => new ApiObject(chart, `o${j}`, o));
     }), runs);
     rows.push([
-      String(n).padStart(8), String(lib.objects).padStart(8), lib.ms.toFixed(0).padStart(11), raw.ms.toFixed(0).padStart(13),
+      String(n).padStart(8), String(lib.objects).padStart(8), lib.ms.toFixed(0).padStart(11), libNoAnalysis.ms.toFixed(0).padStart(20), raw.ms.toFixed(0).padStart(13),
       (lib.ms / raw.ms).toFixed(2).padStart(12), ((lib.ms * 1000) / lib.objects).toFixed(0).padStart(18),
     ].join(' '));
     last = { n, lib: lib.ms, raw: raw.ms };
     first = first ?? last;
   }
-  console.log('services  objects  library ms  raw cdk8s ms  library/raw  library us/object');
+  console.log('services  objects  library ms  (analysis off) ms  raw cdk8s ms  library/raw  library us/object');
   rows.forEach((r) => console.log(r));
   if (first && last) {
     console.log(`growth ${first.n} -> ${last.n} services (x${(last.n / first.n).toFixed(0)}): library time x${(last.lib / first.lib).toFixed(1)}, raw time x${(last.raw / first.raw).toFixed(1)}`);
