@@ -97,7 +97,8 @@ function main(): void {
       manifests.forEach((o, j) => new ApiObject(chart, `o${j}`, o));
     }), runs);
     rows.push([
-      String(n).padStart(8), String(lib.objects).padStart(8), lib.ms.toFixed(0).padStart(11), libNoAnalysis.ms.toFixed(0).padStart(20), raw.ms.toFixed(0).padStart(13),
+      String(n).padStart(8), String(lib.objects).padStart(8), lib.ms.toFixed(0).padStart(11),
+      libNoAnalysis.ms.toFixed(0).padStart(20), raw.ms.toFixed(0).padStart(13),
       (lib.ms / raw.ms).toFixed(2).padStart(12), ((lib.ms * 1000) / lib.objects).toFixed(0).padStart(18),
     ].join(' '));
     last = { n, lib: lib.ms, raw: raw.ms };
