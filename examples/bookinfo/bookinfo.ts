@@ -30,7 +30,6 @@ import {
   IngressApi,
   IngressBackend,
   IngressPath,
-  IngressPathType,
   JwtProtectedApp,
   MeshIngress,
   MeshService,
@@ -250,8 +249,8 @@ export class BookinfoChart extends MtlsNamespace {
   /**
    * Ambient mode has no sidecar in productpage to validate tokens, so the JWT is checked
    * where requests enter: at the Gateway API gateway (an Envoy proxy), by policies attached
-   * to it with `targetRefs`. The gateway runs in this default-deny namespace, so it also
-   * gets an ALLOW policy for the public paths.
+   * to it with `targetRefs`. (The gateway runs in this default-deny namespace; MeshIngress
+   * gives it the ALLOW policy for its listeners.)
    */
   private requireJwtAtGateway(): void {
     const gateway = SecurityPolicyTarget.gateway(this.ingress.name);
@@ -265,12 +264,6 @@ export class BookinfoChart extends MtlsNamespace {
       targetRefs: [gateway],
       action: AuthorizationAction.DENY,
       rules: [{ sources: [{ notRequestPrincipals: [`${JWT_ISSUER}/*`] }], operations: [{ notPaths: JWT_EXEMPT_PATHS }] }],
-    });
-    new AuthorizationPolicy(this, 'gateway-public-paths', {
-      metadata: { name: 'bookinfo-gateway-public-paths' },
-      targetRefs: [gateway],
-      // AuthorizationPolicy paths: exact as written, a prefix ends with "*".
-      rules: [{ operations: [{ paths: PUBLIC_PATHS.map((p) => (p.matchType === IngressPathType.PREFIX ? `${p.value}*` : p.value)) }] }],
     });
   }
 

@@ -20,6 +20,8 @@ import { HeaderOperations } from '../networking/route-headers';
 import { HttpMatch } from '../networking/route-http-match';
 import { StringMatch } from '../networking/route-string-match';
 import { VirtualService } from '../networking/virtual-service';
+import { AuthorizationPolicy } from '../security/authorization-policy';
+import { SecurityPolicyTarget } from '../security/authorization-target';
 import { Principal } from '../security/principal';
 
 /**
@@ -208,6 +210,14 @@ export class MeshIngress extends Construct {
   /** The HTTPRoute redirecting plain HTTP to HTTPS (Gateway API with `credentialName` and `httpsRedirect` only). */
   public readonly httpsRedirectRoute?: GatewayApiHttpRoute;
 
+  /**
+   * The ALLOW policy attached to the Gateway API gateway (Gateway API only): it admits
+   * requests on the gateway's listeners, so the gateway keeps working in a default-deny
+   * namespace (`MtlsNamespace`). Which requests reach a backend is decided by the routes
+   * and by each backend's own policies.
+   */
+  public readonly gatewayPolicy?: AuthorizationPolicy;
+
   private readonly _hosts: string[];
   private readonly _routes: IngressRoute[] = [];
   private readonly explicitNamespace?: string;
@@ -257,6 +267,13 @@ export class MeshIngress extends Construct {
         : [GatewayApiListener.http({ allowedRoutes: same })];
       const gw = new GatewayApiGateway(this, 'Gateway', { metadata, gatewayClassName: this.gatewayClassName, listeners });
       this.gatewayApiGateway = gw;
+      // The gateway's pods run in this namespace: under its default-deny policy they would
+      // refuse every request. Admit requests on the gateway's own listener ports.
+      this.gatewayPolicy = new AuthorizationPolicy(this, 'GatewayAllow', {
+        metadata: { name: `${this.name}-listeners`, namespace: props.namespace },
+        targetRefs: [SecurityPolicyTarget.gateway(this.name)],
+        rules: [{ operations: [{ ports: listeners.map((l) => l.port) }] }],
+      });
       // "*" is not a Gateway API hostname: leaving hostnames out serves every host.
       const hostnames = this._hosts.includes('*') ? undefined : this._hosts;
       this.httpRoute = new GatewayApiHttpRoute(this, 'HttpRoute', {

@@ -6,6 +6,7 @@ import { WorkloadSelector } from '../../src/core/workload-selector';
 import { IngressApi, MeshIngress, MeshIngressProps } from '../../src/patterns/ingress';
 import { IngressBackend, IngressPath, IngressRoute } from '../../src/patterns/ingress-route';
 import { MeshService } from '../../src/patterns/mesh-service';
+import { MtlsNamespace } from '../../src/patterns/mtls-namespace';
 import { Principal } from '../../src/security/principal';
 
 // The kinds MeshIngress emits (plus the AuthorizationPolicies it adds to MeshServices).
@@ -629,5 +630,38 @@ describe('bad input', () => {
     const chart = chartIn('bookinfo');
     ingress(chart, 'ing', base);
     expect(() => Testing.synth(chart)).toThrow(/\[c\/ing\] routes \[\] is invalid: an ingress without routes answers every request with 404\. Fix: add one/);
+  });
+});
+
+describe('Gateway API gateway in a default-deny namespace', () => {
+  test('the gateway gets an ALLOW policy for exactly its listener ports, attached with targetRefs', () => {
+    const app = Testing.app();
+    const ns = new MtlsNamespace(app, 'shop');
+    const web = new MeshService(ns, 'web', { port: 8080, image: 'web:1' });
+    const ing = new MeshIngress(ns, 'edge', {
+      api: IngressApi.GATEWAY_API,
+      hosts: ['shop.example.com'],
+      credentialName: 'shop-cert',
+      routes: [{ paths: [IngressPath.prefix('/')], backend: IngressBackend.fromMeshService(web) }],
+    });
+    const objs = Testing.synth(ns);
+    const policy = objs.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'edge-listeners');
+    expect(ing.gatewayPolicy).toBeDefined();
+    expect(policy.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }]);
+    const gateway = objs.find((o) => o.kind === 'Gateway');
+    const listenerPorts = gateway.spec.listeners.map((l: any) => String(l.port)).sort();
+    expect(policy.spec.rules).toHaveLength(1);
+    expect(policy.spec.rules[0].to[0].operation.ports.slice().sort()).toEqual(listenerPorts);
+    expect(listenerPorts).toEqual(['443', '80']);
+    // the namespace's default deny is still there: the gateway policy is an explicit opening
+    expect(objs.some((o) => o.kind === 'AuthorizationPolicy' && o.spec && Object.keys(o.spec).length === 0)).toBe(true);
+  });
+
+  test('the Istio API does not add a gateway policy (Istio\'s ingress gateway runs in istio-system)', () => {
+    const app = Testing.app();
+    const ns = new MtlsNamespace(app, 'shop');
+    const web = new MeshService(ns, 'web', { port: 8080, image: 'web:1' });
+    const ing = new MeshIngress(ns, 'edge', { hosts: ['shop.example.com'], credentialName: 'shop-cert', routes: [{ paths: [IngressPath.prefix('/')], backend: IngressBackend.fromMeshService(web) }] });
+    expect(ing.gatewayPolicy).toBeUndefined();
   });
 });
