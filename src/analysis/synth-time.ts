@@ -19,12 +19,15 @@ const MODE_CONTEXT = 'cdk8s-istio/analysis';
 /** Charts that already carry the automatic analysis validation. */
 const AUTO_CHARTS = new WeakSet<IConstruct>();
 
+/** The charts of each app (by root) that carry the automatic analysis validation. */
+const CHARTS_OF = new WeakMap<IConstruct, Set<IConstruct>>();
+
 /**
  * One analysis of an app's objects, shared by the validations of all its charts during a
  * single synthesis (cleared when the synchronous synthesis is over), so that analysis
  * stays linear in the number of objects however many charts the app has.
  */
-const RUN_CACHE = new WeakMap<IConstruct, AppRun & { fingerprint: string }>();
+const RUN_CACHE = new WeakMap<IConstruct, AppRun & { fingerprint: string; pending: Set<IConstruct> }>();
 
 /**
  * A mesh analyzer diagnostic located in the construct tree.
@@ -118,11 +121,14 @@ export class MeshAnalysis {
     const chart = [...scope.node.scopes].reverse().find((c) => Chart.isChart(c));
     if (!chart || AUTO_CHARTS.has(chart)) return;
     AUTO_CHARTS.add(chart);
+    const root = chart.node.root;
+    const charts = CHARTS_OF.get(root) ?? new Set<IConstruct>();
+    CHARTS_OF.set(root, charts.add(chart));
     chart.node.addValidation({
       validate: () => {
         const mode = analysisMode(chart);
         if (mode === 'off') return [];
-        const { all, run } = analyzeApp(chart.node.root, {}, true);
+        const { all, run } = analyzeApp(chart.node.root, {}, chart);
         const errors: string[] = [];
         for (const d of located(chart, all, run)) {
           if (d.diagnostic.level === AnalysisLevel.ERROR && mode === 'error') {
@@ -184,17 +190,24 @@ function analysisMode(scope: IConstruct): 'error' | 'warn' | 'off' {
 type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
 
 /**
- * Analyzes every object of the app. With `shared` (the charts' synth validations), the run is
- * reused by all charts and by the several validation passes cdk8s makes during one synthesis
- * (one per chart it renders), as long as the app did not change: same constructs, and no
- * mutating call on a construct of this library since (see core/changes). A run is kept until
- * the current synchronous synthesis is over.
+ * Analyzes every object of the app. With a `consumer` (a chart's synth validation), the run
+ * is shared: cdk8s validates the whole app several times per synthesis (once more per chart
+ * it renders), each pass calling every chart's validation once. Within a pass the charts
+ * take the shared run as it is; a chart asking again starts a new pass, and only then is the
+ * tree walked to check whether the app changed (same constructs, no mutating call on a
+ * construct of this library since, see core/changes). So the app is walked once per pass,
+ * as cdk8s itself does, and analyzed once per synthesis.
  */
-function analyzeApp(root: IConstruct, options: AnalysisOptions, shared = false): AppRun {
+function analyzeApp(root: IConstruct, options: AnalysisOptions, consumer?: IConstruct): AppRun {
+  const cached = consumer ? RUN_CACHE.get(root) : undefined;
+  if (cached && consumer && cached.pending.delete(consumer)) return cached;
+  const others = () => new Set([...(CHARTS_OF.get(root) ?? [])].filter((c) => c !== consumer));
   const constructs = root.node.findAll();
   const fingerprint = `${constructs.length}:${changeEpoch()}`;
-  const cached = shared ? RUN_CACHE.get(root) : undefined;
-  if (cached && cached.fingerprint === fingerprint) return cached;
+  if (cached && cached.fingerprint === fingerprint) {
+    cached.pending = others();
+    return cached;
+  }
   const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
   const objects = all.map((o) => o.toJson());
   // An app that deploys objects into a namespace implies that namespace exists (kubectl
@@ -211,8 +224,8 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions, shared = false):
     externalSecrets: options.externalSecrets ?? true,
   });
   const result = { all, run };
-  if (shared) {
-    const entry = { ...result, fingerprint };
+  if (consumer) {
+    const entry = { ...result, fingerprint, pending: others() };
     RUN_CACHE.set(root, entry);
     queueMicrotask(() => {
       if (RUN_CACHE.get(root) === entry) RUN_CACHE.delete(root);

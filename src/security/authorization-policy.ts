@@ -3,11 +3,11 @@ import { Construct, IConstruct } from 'constructs';
 import { checkCidr, checkMatchValue, checkStringList, copyList as copy } from './authorization-checks';
 import { Condition } from './authorization-condition';
 import { AuthorizationRule, RuleOperation, RuleSource } from './authorization-rule';
-import { SecurityPolicyTarget } from './authorization-target';
+import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
 import { markChanged } from '../core/changes';
-import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkNonEmpty, checkPort } from '../core/checks';
+import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -84,7 +84,6 @@ export interface AuthorizationPolicyProps extends AuthorizationPolicyBaseProps {
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 const MAX_RULES = 512;
-const MAX_TARGET_REFS = 16;
 const MAX_SERVICE_ACCOUNTS = 16;
 
 /**
@@ -168,16 +167,7 @@ export class AuthorizationPolicy extends IstioResource {
     }
     this.provider = props.provider;
     this.selector = props.selector;
-    this.targetRefs = props.targetRefs === undefined ? undefined : [...props.targetRefs];
-
-    checkExclusive(this, { selector: props.selector, targetRefs: props.targetRefs }, 'select workloads with `selector` or attach to gateways/services with `targetRefs`, not both');
-    if (this.targetRefs !== undefined) {
-      checkNonEmpty(this, 'targetRefs', this.targetRefs, 'list at least one target, or leave targetRefs out');
-      if (this.targetRefs.length > MAX_TARGET_REFS) {
-        invalid(this, 'targetRefs', this.targetRefs.length, `at most ${MAX_TARGET_REFS} target references are allowed`, 'split the targets over several policies');
-      }
-      this.targetRefs.forEach((t, i) => t._render(this, `targetRefs[${i}]`));
-    }
+    this.targetRefs = checkPolicyScope(this, props.selector, props.targetRefs);
 
     if (this.action === AuthorizationAction.CUSTOM && (this.provider === undefined || this.provider.trim() === '')) {
       invalid(this, 'provider', this.provider, 'a CUSTOM policy delegates to an extension provider, so it needs the provider name', 'pass `provider` with the name of an extensionProviders entry of the mesh config, e.g. "my-ext-authz"');

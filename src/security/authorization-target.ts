@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
-import { checkDns1123Subdomain } from '../core/checks';
+import { checkDns1123Subdomain, checkExclusive, checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
+import { WorkloadSelector } from '../core/workload-selector';
 
 const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -70,4 +71,28 @@ export class SecurityPolicyTarget {
     checkDns1123Subdomain(scope, `${field} name`, this.name ?? '');
     return { group: this.group, kind: this.kind, name: this.name };
   }
+}
+
+/** Istio accepts at most this many `targetRefs` on a security policy. */
+const MAX_TARGET_REFS = 16;
+
+/**
+ * Checks how a security policy (AuthorizationPolicy, RequestAuthentication) is scoped: a
+ * workload `selector` or `targetRefs`, not both; when `targetRefs`, 1 to 16 valid
+ * references. Returns a copy of the references.
+ * @internal
+ */
+export function checkPolicyScope(
+  scope: IConstruct,
+  selector: WorkloadSelector | undefined,
+  targetRefs: SecurityPolicyTarget[] | undefined,
+): SecurityPolicyTarget[] | undefined {
+  checkExclusive(scope, { selector, targetRefs }, 'select workloads with `selector` or attach to gateways/services with `targetRefs`, not both');
+  if (targetRefs === undefined) return undefined;
+  checkNonEmpty(scope, 'targetRefs', targetRefs, 'list at least one target, or leave targetRefs out');
+  if (targetRefs.length > MAX_TARGET_REFS) {
+    invalid(scope, 'targetRefs', targetRefs.length, `at most ${MAX_TARGET_REFS} target references are allowed`, 'split the targets over several policies');
+  }
+  targetRefs.forEach((t, i) => t._render(scope, `targetRefs[${i}]`));
+  return [...targetRefs];
 }

@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkStringList, copyList } from './authorization-checks';
-import { SecurityPolicyTarget } from './authorization-target';
+import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { JwtRule } from './jwt-rule';
 import * as l1 from '../../imports/security.istio.io';
 import { markChanged } from '../core/changes';
@@ -41,7 +41,6 @@ export interface RequestAuthenticationProps extends IstioResourceProps {
 
 const HEADER_NAME = /^[-_A-Za-z0-9]+$/;
 const MAX_JWT_RULES = 4096;
-const MAX_TARGET_REFS = 16;
 
 /**
  * `security.istio.io/v1` RequestAuthentication: which JWTs the selected workloads accept.
@@ -66,16 +65,7 @@ export class RequestAuthentication extends IstioResource {
   public constructor(scope: Construct, id: string, props: RequestAuthenticationProps = {}) {
     super(scope, id);
     this.selector = props.selector;
-    this.targetRefs = props.targetRefs === undefined ? undefined : [...props.targetRefs];
-
-    checkExclusive(this, { selector: props.selector, targetRefs: props.targetRefs }, 'select workloads with `selector` or attach to gateways/services with `targetRefs`, not both');
-    if (this.targetRefs !== undefined) {
-      checkNonEmpty(this, 'targetRefs', this.targetRefs, 'list at least one target, or leave targetRefs out');
-      if (this.targetRefs.length > MAX_TARGET_REFS) {
-        invalid(this, 'targetRefs', this.targetRefs.length, `at most ${MAX_TARGET_REFS} target references are allowed`, 'split the targets over several policies');
-      }
-      this.targetRefs.forEach((t, i) => t._render(this, `targetRefs[${i}]`));
-    }
+    this.targetRefs = checkPolicyScope(this, props.selector, props.targetRefs);
 
     for (const rule of props.jwtRules ?? []) {
       this.addJwtRule(rule);
