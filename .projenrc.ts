@@ -45,6 +45,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
     include: ['imports/**/*.ts', 'examples/**/*.ts'],
   },
+  // Tests are transpiled without type-checking (fast); the `typecheck` step of the test task
+  // type-checks src, test and examples with tsc instead.
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
   jestOptions: {
     // Snapshots are reviewed like code: `npx projen test` never rewrites them;
     // `npx projen test:update` does, and the diff is reviewed before commit.
@@ -72,6 +75,48 @@ project.package.addField('exports', {
   './package.json': './package.json',
   './.jsii': './.jsii',
 });
+
+// Layers, enforced by eslint (see ARCHITECTURE.md): imports/ (L1) <- src/core <- L2 groups
+// (networking, security, telemetry, gateway-api) <- src/patterns (L3). The analysis engine
+// (src/analysis) reads plain manifests and imports none of the construct layers; the hook that
+// runs it at synth (src/core/mesh-analysis.ts) lives on the construct side. No import cycles.
+const L2_GROUPS = ['networking', 'security', 'telemetry', 'gateway-api'];
+const CONSTRUCT_LAYERS = ['core', ...L2_GROUPS, 'patterns'].map((d) => `./src/${d}`);
+project.eslint?.addRules({
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      {
+        target: './src/analysis',
+        from: [...CONSTRUCT_LAYERS, './imports'],
+        message: 'the analysis engine reads plain manifests: it must not import construct layers or L1 bindings (the synth-time hook lives in src/core/mesh-analysis.ts).',
+      },
+      {
+        target: './src/core',
+        from: [...L2_GROUPS.map((d) => `./src/${d}`), './src/patterns'],
+        message: 'src/core is the bottom construct layer: move what it needs down into src/core.',
+      },
+      ...L2_GROUPS.map((d) => ({
+        target: `./src/${d}`,
+        from: './src/patterns',
+        message: 'resource constructs (L2) must not import patterns (L3).',
+      })),
+      {
+        target: './imports',
+        from: './src',
+        message: 'generated L1 bindings must not import the library.',
+      },
+    ],
+  }],
+});
+// The fixtures that prove those rules are live (test/architecture) break them on purpose.
+project.eslint?.addIgnorePattern('test/fixtures/layering/');
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check src, test and examples (jest only transpiles)',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
 
 // `npm install`, not `npm ci`: the registry mirror this project builds against
 // lacks some other-platform optional packages, so strict lockfile installs fail.

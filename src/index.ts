@@ -2,6 +2,7 @@
 export * from './core/protocol';
 export * from './core/resource';
 export * from './core/workload-selector';
+export * from './core/mesh-analysis';
 
 // networking.istio.io
 export * from './networking/route-string-match';
@@ -71,7 +72,7 @@ export * from './patterns/mesh-telemetry';
 export * from './patterns/service-alerts';
 export * from './patterns/grafana-dashboard';
 
-// Mesh analysis (istioctl analyze rules), synth-time hook and cdk8s validation plugin
+// Mesh analysis engine (istioctl analyze rules) and cdk8s validation plugin
 export * from './analysis';
 
 // Generated L1 bindings (cdk8s import), kept importable as namespaces: the escape hatch.

@@ -1,4 +1,3 @@
 // Public API of the mesh analyzer (istioctl-analyze parity).
 export * from './mesh-analyzer';
-export * from './synth-time';
 export * from './validation-plugin';

@@ -1,7 +1,6 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { markChanged } from './changes';
-import { MeshAnalysis } from '../analysis/synth-time';
+import { MeshAnalysis } from './mesh-analysis';
 
 /**
  * Options common to every resource construct of this library.
@@ -74,7 +73,6 @@ export abstract class IstioResource extends Construct {
    * vs.addJsonPatch(JsonPatch.add('/spec/http/0/mirrorPercentage', { value: 5 }));
    */
   public addJsonPatch(...ops: JsonPatch[]): void {
-    markChanged();
     if (this.jsonPatches.length === 0) {
       const obj = this.apiObject;
       const render = obj.toJson.bind(obj);

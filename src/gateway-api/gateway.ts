@@ -4,7 +4,6 @@ import { GatewayApiAddress, GatewayApiAddressType } from './address';
 import { checkLength, checkMaxItems } from './internal';
 import { GatewayApiListener } from './listener';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
-import { markChanged } from '../core/changes';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -86,7 +85,6 @@ export class GatewayApiGateway extends IstioResource {
    * Adds a listener. Checks it at once against the CRD rules and the other listeners.
    */
   public addListener(listener: GatewayApiListener): GatewayApiGateway {
-    markChanged();
     const field = `listeners[${this._listeners.length}]`;
     checkMaxItems(this, 'listeners', this._listeners.length + 1, 64, 'split the listeners over several Gateways');
     listener._validate(this, field);
@@ -106,7 +104,6 @@ export class GatewayApiGateway extends IstioResource {
    * Requests an address for the gateway.
    */
   public addAddress(address: GatewayApiAddress): GatewayApiGateway {
-    markChanged();
     const field = `addresses[${this._addresses.length}]`;
     checkMaxItems(this, 'addresses', this._addresses.length + 1, 16, 'request fewer addresses');
     address._validate(this, field);

@@ -5,7 +5,6 @@ import { GatewayApiHttpRouteMatch, GatewayApiPathMatchType, renderHttpRouteMatch
 import { checkGatewayApiHostname, checkLength, checkMaxItems, renderGatewayApiDuration } from './internal';
 import { GatewayApiParentRef } from './parent-ref';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
@@ -157,7 +156,6 @@ export class GatewayApiHttpRoute extends IstioResource {
    * Attaches the route to a Gateway or Service.
    */
   public addParent(parent: GatewayApiParentRef): GatewayApiHttpRoute {
-    markChanged();
     const field = `parentRefs[${this._parents.length}]`;
     checkMaxItems(this, 'parentRefs', this._parents.length + 1, 32, 'split the route');
     parent._validate(this, field);
@@ -169,7 +167,6 @@ export class GatewayApiHttpRoute extends IstioResource {
    * Adds a hostname the route serves.
    */
   public addHostname(hostname: string): GatewayApiHttpRoute {
-    markChanged();
     checkMaxItems(this, 'hostnames', this._hostnames.length + 1, 16, 'split the route into several HTTPRoutes');
     checkGatewayApiHostname(this, `hostnames[${this._hostnames.length}]`, hostname);
     if (this._hostnames.includes(hostname)) invalid(this, 'hostnames', hostname, 'the hostname is listed twice', 'list each hostname once');
@@ -181,7 +178,6 @@ export class GatewayApiHttpRoute extends IstioResource {
    * Adds a rule. It is checked at once against the CRD's rules.
    */
   public addRule(rule: GatewayApiHttpRouteRule): GatewayApiHttpRoute {
-    markChanged();
     const field = `rules[${this._rules.length}]`;
     checkMaxItems(this, 'rules', this._rules.length + 1, 16, 'split the routes over several HTTPRoutes, or merge rules that share backends');
     this.validateRule(field, rule);

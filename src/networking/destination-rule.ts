@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
 import { checkExportTo, checkLabels } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkHost } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
@@ -129,7 +128,6 @@ export class DestinationRule extends IstioResource {
    * @param trafficPolicy a traffic policy for this subset only
    */
   public addSubset(name: string, labels?: { [key: string]: string }, trafficPolicy?: TrafficPolicy): DestinationRule {
-    markChanged();
     const field = `subsets[${name}]`;
     checkDns1123Label(this, 'subset name', name);
     if (this.subsets.has(name)) {

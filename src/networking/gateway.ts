@@ -2,7 +2,6 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Server } from './gateway-server';
 import * as l1 from '../../imports/networking.istio.io';
-import { markChanged } from '../core/changes';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
@@ -96,7 +95,6 @@ export class Gateway extends IstioResource {
    * Adds a server (listener). Checks it at once, together with the servers already present.
    */
   public addServer(server: Server): Gateway {
-    markChanged();
     const field = `servers[${this._servers.length}]`;
     server._validate(this, field);
     for (const other of this._servers) {

@@ -2,7 +2,6 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkExportTo, checkLabels, checkNonEmptyString, checkUint32, compact, isCidr, isFqdn, isIpAddress, renderStrings } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
@@ -290,7 +289,6 @@ export class ServiceEntry extends IstioResource {
    * Adds a port of the service.
    */
   public addPort(port: ServiceEntryPort): ServiceEntry {
-    markChanged();
     checkPort(this, 'ports number', port.number);
     checkPort(this, `ports[${port.number}].targetPort`, port.targetPort);
     if (!Object.values(Protocol).includes(port.protocol)) {
@@ -315,7 +313,6 @@ export class ServiceEntry extends IstioResource {
    * Adds an endpoint of the service.
    */
   public addEndpoint(endpoint: ServiceEntryEndpoint): ServiceEntry {
-    markChanged();
     const f = `endpoints[${this.endpoints.length}]`;
     if (this.resolution === ServiceEntryResolution.NONE) {
       invalid(this, f, endpoint.address ?? endpoint.network, 'resolution NONE cannot have endpoints (traffic goes to the address the caller connected to)', 'use resolution STATIC (IP endpoints) or DNS (DNS-name endpoints), or remove the endpoints');

@@ -3,7 +3,6 @@ import { Construct, IConstruct } from 'constructs';
 import { ConnectionPool, renderConnectionPool } from './traffic-policy-connection-pool';
 import { compact, isFqdn, isIpAddress } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
@@ -259,7 +258,6 @@ export class Sidecar extends IstioResource {
    * and it is rendered after the listeners with ports.
    */
   public addEgress(listener: SidecarEgressListener): Sidecar {
-    markChanged();
     const f = `egress[${listener.port?.number ?? '*'}]`;
     checkNonEmpty(this, `${f}.hosts`, listener.hosts, 'import at least one namespace/host, e.g. "./*"');
     const seen = new Set<string>();
@@ -315,7 +313,6 @@ export class Sidecar extends IstioResource {
    * Adds an ingress listener.
    */
   public addIngress(listener: SidecarIngressListener): Sidecar {
-    markChanged();
     const f = `ingress[${listener.port.number}]`;
     const port = renderSidecarPort(this, `${f}.port`, listener.port);
     if (this.ingressPorts.has(listener.port.number)) {

@@ -13,7 +13,6 @@ import { StringMatch, StringMatchType } from './route-string-match';
 import { TcpMatch, TcpRoute } from './route-tcp';
 import { TlsMatch, TlsRoute } from './route-tls';
 import * as l1 from '../../imports/networking.istio.io';
-import { markChanged } from '../core/changes';
 import {
   checkDns1123Label,
   checkDns1123Subdomain,
@@ -172,7 +171,6 @@ export class VirtualService extends IstioResource {
    * Adds a host traffic is addressed to.
    */
   public addHost(host: string): VirtualService {
-    markChanged();
     const field = `hosts[${this._hosts.length}]`;
     if (typeof host === 'string' && host.includes('/')) {
       invalid(this, field, host, 'a VirtualService host cannot name a namespace', 'write the host alone ("reviews" or "reviews.prod.svc.cluster.local") and use `exportTo` to control visibility');
@@ -191,7 +189,6 @@ export class VirtualService extends IstioResource {
    * `mesh`, or a Gateway construct.
    */
   public addGateway(gateway: string | IstioResource): VirtualService {
-    markChanged();
     const rendered = renderGateway(this, `gateways[${this._gateways.length}]`, gateway);
     if (this._gatewayNames.has(rendered)) {
       invalid(this, `gateways[${this._gateways.length}]`, rendered, 'the gateway is listed twice', 'list each gateway once');
@@ -205,7 +202,6 @@ export class VirtualService extends IstioResource {
    * Makes the VirtualService visible to a namespace (`.` for its own, `*` for all).
    */
   public addExportTo(exportNamespace: string): VirtualService {
-    markChanged();
     const field = `exportTo[${this._exportTo.length}]`;
     if (exportNamespace !== '.' && exportNamespace !== '*') {
       checkDns1123Label(this, field, exportNamespace);
@@ -224,7 +220,6 @@ export class VirtualService extends IstioResource {
    * Appends an HTTP route rule (evaluated after the rules already added).
    */
   public addHttpRoute(route: HttpRoute): VirtualService {
-    markChanged();
     renderHttpRoute(this, `http[${this._http.length}]`, route);
     if (route.delegateTo) {
       if (route.delegateTo === this) {
@@ -240,7 +235,6 @@ export class VirtualService extends IstioResource {
    * Appends a TCP route rule (evaluated after the rules already added).
    */
   public addTcpRoute(route: TcpRoute): VirtualService {
-    markChanged();
     renderTcpRoute(this, `tcp[${this._tcp.length}]`, route);
     this._tcp.push(route);
     return this;
@@ -250,7 +244,6 @@ export class VirtualService extends IstioResource {
    * Appends a TLS (SNI) route rule (evaluated after the rules already added).
    */
   public addTlsRoute(route: TlsRoute): VirtualService {
-    markChanged();
     renderTlsRoute(this, `tls[${this._tls.length}]`, route);
     this._tls.push(route);
     return this;

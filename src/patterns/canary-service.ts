@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { RequestMatch } from './fault-injection';
 import { MeshService, MeshServiceVersion, MeshServiceVolume } from './mesh-service';
 import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, isHttpProtocol, resilienceRoutes } from './resilience';
-import { markChanged } from '../core/changes';
 import { checkNonEmpty, checkPercentage } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { Protocol } from '../core/protocol';
@@ -326,7 +325,6 @@ export class CanaryService extends Construct {
    * (Not `setCanaryWeight`: jsii reserves `set...` names for Java property setters.)
    */
   public updateCanaryWeight(weight: number): CanaryService {
-    markChanged();
     this.weight = this.checkCanaryWeight('updateCanaryWeight weight', weight);
     this.currentPhase = CanaryPhase.SPLIT;
     return this;
@@ -338,7 +336,6 @@ export class CanaryService extends Construct {
    * rollback) until you remove them from your code.
    */
   public promote(): CanaryService {
-    markChanged();
     this.currentPhase = CanaryPhase.PROMOTED;
     return this;
   }
@@ -348,7 +345,6 @@ export class CanaryService extends Construct {
    * version, and mirroring stops. The canary Deployment keeps running.
    */
   public rollback(): CanaryService {
-    markChanged();
     this.currentPhase = CanaryPhase.ROLLED_BACK;
     return this;
   }

@@ -3,10 +3,9 @@ import { isIP } from 'net';
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
-import { MeshAnalysis } from '../analysis/synth-time';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkHost, checkPort } from '../core/checks';
 import { invalid, invalidMessage, validationMessage } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { DestinationRule } from '../networking/destination-rule';
@@ -428,7 +427,6 @@ export class EgressLockdown extends Construct {
    * the gateway.
    */
   public allowHost(host: string, options: EgressHostOptions = {}): EgressLockdown {
-    markChanged();
     const field = `allow[${JSON.stringify(host)}]`;
     if (this.blockAllExternal) {
       invalid(this, field, host, 'the lockdown was created with `blockAllExternal: true`, which allows no external host', 'remove `blockAllExternal`, or do not allow hosts');
@@ -454,7 +452,6 @@ export class EgressLockdown extends Construct {
    * Allows the workloads to call a mesh service (its FQDN, in its namespace).
    */
   public allowMeshService(service: MeshService): EgressLockdown {
-    markChanged();
     const ns = service.namespace;
     if (ns === undefined) {
       invalid(this, 'meshServices', service.node.path, 'the MeshService has no namespace, so its host name is not known', 'give the MeshService a `namespace`, or create it in a Chart with a namespace');
@@ -466,7 +463,6 @@ export class EgressLockdown extends Construct {
    * Allows the workloads to call every service of another namespace (`<namespace>/*`).
    */
   public allowMeshNamespace(namespace: string): EgressLockdown {
-    markChanged();
     checkDns1123Label(this, 'meshNamespaces', namespace);
     if (namespace === this.namespace) {
       invalid(this, 'meshNamespaces', namespace, 'importing the own namespace as a whole ("<namespace>/*") would also import every ServiceEntry in it, i.e. the hosts other workloads are allowed', 'leave `sameNamespace` at true (own Kubernetes Services only), or list the services with allowMeshService()');
@@ -479,7 +475,6 @@ export class EgressLockdown extends Construct {
    * `observability/otel-collector.observability.svc.cluster.local`).
    */
   public allowMeshHost(host: string): EgressLockdown {
-    markChanged();
     const field = 'meshHosts';
     const slash = host.indexOf('/');
     if (slash < 0) {

@@ -5,7 +5,6 @@ import { MetricsReporter, MonitoredService } from './observability';
 import {
   checkPercentile, cleanNumber, errorRatioQuery, latencyQuery, renderPromDuration, requestRateQuery, ResolvedService,
 } from './observability-internal';
-import { markChanged } from '../core/changes';
 import { checkLabel, checkNonEmpty, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
@@ -195,7 +194,6 @@ export class GrafanaDashboard extends Construct {
 
   /** Adds a row for another service (below the existing ones). */
   public addService(service: MonitoredService): GrafanaDashboard {
-    markChanged();
     const field = `services[${this.keys.size}]`;
     this.addResolved(service._resolve(this, field), field);
     return this;

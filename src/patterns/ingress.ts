@@ -2,7 +2,6 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressBackend, IngressPath, IngressPathType, IngressRoute } from './ingress-route';
 import * as gwapi from '../../imports/gateway.networking.k8s.io';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -337,7 +336,6 @@ export class MeshIngress extends Construct {
    * An exposed MeshService is allowed to receive the route's requests from the gateway.
    */
   public addRoute(route: IngressRoute): MeshIngress {
-    markChanged();
     const field = `routes[${this._routes.length}]`;
     this.checkRoute(field, route);
     this.checkPaths(field, route.paths);

@@ -1,7 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkNonEmpty, checkPort, checkPositiveInteger, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
@@ -515,7 +514,6 @@ export class MeshService extends Construct {
    * `app=<serviceName>` and `version=<version>`, behind the service's Service.
    */
   public addVersion(version: MeshServiceVersion): kplus.Deployment {
-    markChanged();
     if (version === null || typeof version !== 'object') {
       invalid(this, 'version', version, 'a version must be an object', "pass e.g. { version: 'v2', image: 'my-image:2.0' }");
     }
@@ -588,7 +586,6 @@ export class MeshService extends Construct {
    * @param version an existing version of the service, e.g. `v1`
    */
   public addVersionService(version: string): kplus.Service {
-    markChanged();
     this.deployment(version);
     if (this.versionServices.has(version)) {
       invalid(this, 'addVersionService version', version, 'the version already has its Service', 'call addVersionService() once per version, and keep the returned Service');
@@ -673,7 +670,6 @@ export class MeshService extends Construct {
    * @param options the methods, paths and ports the caller may use (default: any)
    */
   public allowFrom(caller: MeshService, options: MeshServiceAllowOptions = {}): MeshService {
-    markChanged();
     if (!(caller instanceof MeshService)) {
       invalid(this, 'allowFrom caller', caller === undefined ? undefined : String(caller), 'the caller must be a MeshService', 'pass the calling MeshService, or use allowFromPrincipal(Principal.fromServiceAccount(sa)) for another workload');
     }
@@ -689,13 +685,11 @@ export class MeshService extends Construct {
    * (`Principal.serviceAccount('ingress', 'my-gateway-istio')`).
    */
   public allowFromPrincipal(principal: Principal, options: MeshServiceAllowOptions = {}): MeshService {
-    markChanged();
     return this.allow({ principals: [principal] }, options);
   }
 
   /** Allows every workload of a namespace to call this service. */
   public allowFromNamespace(namespaceName: string, options: MeshServiceAllowOptions = {}): MeshService {
-    markChanged();
     if (typeof namespaceName !== 'string' || namespaceName === '') {
       invalid(this, 'allowFromNamespace namespace', namespaceName, 'the namespace must be named', "pass the callers' namespace, e.g. 'frontend'");
     }
@@ -709,7 +703,6 @@ export class MeshService extends Construct {
    * another gateway deployment use `allowFromPrincipal()` with its service account.
    */
   public allowFromIngressGateway(options: MeshServiceAllowOptions = {}): MeshService {
-    markChanged();
     return this.allow({ principals: [INGRESS_GATEWAY_PRINCIPAL] }, options);
   }
 

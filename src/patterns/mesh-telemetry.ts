@@ -1,7 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkPercentage, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -343,7 +342,6 @@ export class MeshTelemetry extends Construct {
    * set once (in the props or here).
    */
   public enableTracing(tracing: MeshTelemetryTracing): MeshTelemetry {
-    markChanged();
     if (this.tracingSet) {
       invalid(this, 'tracing', tracing.samplingPercentage, 'tracing is already configured, and Istio honours one tracing rule per Telemetry',
         'configure tracing once, either in the `tracing` prop or with a single enableTracing() call');
@@ -363,7 +361,6 @@ export class MeshTelemetry extends Construct {
    * `envoy` logs everything). Each provider at most once.
    */
   public addAccessLogging(accessLogging: MeshTelemetryAccessLogging): MeshTelemetry {
-    markChanged();
     const provider = accessLogging.provider ?? 'envoy';
     const field = `accessLogging[${this.accessLogProviders.length}]`;
     if (this.accessLogProviders.includes(provider)) {

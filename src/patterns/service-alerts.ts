@@ -6,7 +6,6 @@ import {
   ResolvedService, SERVICE_LABELS, checkPercentile,
 } from './observability-internal';
 import * as l1 from '../../imports/monitoring.coreos.com';
-import { markChanged } from '../core/changes';
 import { checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
@@ -288,7 +287,6 @@ export class ServiceAlerts extends Construct {
    * Adds the alerts of another service (a new rule group).
    */
   public addService(service: MonitoredService): ServiceAlerts {
-    markChanged();
     const field = `services[${this.keys.size}]`;
     this.addResolved(service._resolve(this, field), field);
     return this;

@@ -6,7 +6,6 @@ import { AuthorizationRule, RuleOperation, RuleSource } from './authorization-ru
 import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
-import { markChanged } from '../core/changes';
 import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
@@ -203,7 +202,6 @@ export class AuthorizationPolicy extends IstioResource {
    * });
    */
   public addRule(rule: AuthorizationRule): AuthorizationPolicy {
-    markChanged();
     const field = `rules[${this.ruleList.length}]`;
     if (this.preset !== undefined) {
       invalid(this, field, rule, `this policy was created with AuthorizationPolicy.${this.preset}, whose meaning depends on its fixed rules`, 'create a separate AuthorizationPolicy for additional rules');

@@ -1,7 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/security.istio.io';
-import { markChanged } from '../core/changes';
 import { checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
@@ -97,7 +96,6 @@ export class PeerAuthentication extends IstioResource {
    * Sets the mTLS mode of one workload port, overriding `mode` there.
    */
   public addPortMtls(port: number, mode: MtlsMode): PeerAuthentication {
-    markChanged();
     checkPort(this, 'portLevelMtls port', port);
     if (this.portLevel.has(port)) {
       invalid(this, 'portLevelMtls port', port, 'the port already has a mode', 'set each port once');

@@ -4,7 +4,6 @@ import { checkStringList, copyList } from './authorization-checks';
 import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { JwtRule } from './jwt-rule';
 import * as l1 from '../../imports/security.istio.io';
-import { markChanged } from '../core/changes';
 import { checkExclusive, checkNonEmpty } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
@@ -97,7 +96,6 @@ export class RequestAuthentication extends IstioResource {
    * Accepts JWTs of one more issuer. Each issuer may appear once.
    */
   public addJwtRule(rule: JwtRule): RequestAuthentication {
-    markChanged();
     const field = `jwtRules[${this.rules.length}]`;
     if (rule === null || typeof rule !== 'object') {
       invalid(this, field, rule, 'a JWT rule must be an object', 'pass e.g. { issuer: "https://accounts.example.com", jwksUri: "https://accounts.example.com/jwks.json" }');

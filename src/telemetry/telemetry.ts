@@ -5,7 +5,6 @@ import { TelemetryMetrics, TelemetryMetricsOverride, TelemetryTagOperation, Tele
 import { TelemetryTargetRef } from './target-ref';
 import { TelemetryTracing } from './tracing';
 import * as l1 from '../../imports/telemetry.istio.io';
-import { markChanged } from '../core/changes';
 import { checkExclusive, checkNonEmpty, checkPercentage, checkUnique } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
@@ -105,7 +104,6 @@ export class Telemetry extends IstioResource {
    * Adds a tracing rule (`spec.tracing[]`).
    */
   public addTracing(tracing: TelemetryTracing): Telemetry {
-    markChanged();
     const field = `tracing[${this.tracing.length}]`;
     checkPercentage(this, `${field}.randomSamplingPercentage`, tracing.randomSamplingPercentage);
     let customTags: { [key: string]: l1.TelemetrySpecTracingCustomTags } | undefined;
@@ -133,7 +131,6 @@ export class Telemetry extends IstioResource {
    * Adds a metrics rule (`spec.metrics[]`).
    */
   public addMetrics(metrics: TelemetryMetrics): Telemetry {
-    markChanged();
     const field = `metrics[${this.metrics.length}]`;
     const overrides = metrics.overrides?.map((o, i) => renderOverride(this, `${field}.overrides[${i}]`, o));
     this.metrics.push({
@@ -148,7 +145,6 @@ export class Telemetry extends IstioResource {
    * Adds an access-logging rule (`spec.accessLogging[]`).
    */
   public addAccessLogging(accessLogging: TelemetryAccessLogging): Telemetry {
-    markChanged();
     const field = `accessLogging[${this.accessLogging.length}]`;
     if (accessLogging.filter !== undefined && accessLogging.filter.trim().length === 0) {
       invalid(this, `${field}.filter`, accessLogging.filter, 'the filter expression is empty',

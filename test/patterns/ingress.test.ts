@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshAnalysis } from '../../src/analysis/synth-time';
+import { MeshAnalysis } from '../../src/core/mesh-analysis';
 import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
 import { IngressApi, MeshIngress, MeshIngressProps } from '../../src/patterns/ingress';

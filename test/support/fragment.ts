@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { MeshAnalysis } from '../../src/analysis/synth-time';
+import { MeshAnalysis } from '../../src/core/mesh-analysis';
 
 /**
  * A chart for unit tests that build a *fragment* of a mesh: a VirtualService whose Services,

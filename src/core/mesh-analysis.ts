@@ -1,10 +1,11 @@
-// Synth-time mesh analysis (draft hook, not wired into charts yet): collects the ApiObjects of a
-// construct tree, renders them, runs the analyzer and maps each diagnostic back to the construct
-// path that produced the object.
+// Synth-time mesh analysis: the hook that connects charts (the construct side) to the analysis
+// engine (src/analysis, which reads plain manifests). Every construct of the library turns it on
+// for its chart; it collects the app's ApiObjects, renders them, runs the analyzer and maps each
+// diagnostic back to the construct path that produced the object.
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
-import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from './mesh-analyzer';
-import { changeEpoch } from '../core/changes';
+import { currentSynthesis, trackSyntheses } from './synthesis';
+import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 
 const SUPPRESS_METADATA = 'cdk8s-istio:analyze-suppress';
 
@@ -19,15 +20,12 @@ const MODE_CONTEXT = 'cdk8s-istio/analysis';
 /** Charts that already carry the automatic analysis validation. */
 const AUTO_CHARTS = new WeakSet<IConstruct>();
 
-/** The charts of each app (by root) that carry the automatic analysis validation. */
-const CHARTS_OF = new WeakMap<IConstruct, Set<IConstruct>>();
-
 /**
- * One analysis of an app's objects, shared by the validations of all its charts during a
- * single synthesis (cleared when the synchronous synthesis is over), so that analysis
- * stays linear in the number of objects however many charts the app has.
+ * One analysis of an app's objects per synthesis (see ./synthesis), shared by the validations
+ * of all its charts in all of cdk8s's validation passes, so that analysis stays linear in the
+ * number of objects however many charts the app has. Each chart's findings are located once.
  */
-const RUN_CACHE = new WeakMap<IConstruct, AppRun & { fingerprint: string; pending: Set<IConstruct> }>();
+const RUN_CACHE = new WeakMap<IConstruct, AppRun & { synthesis: number; findings: Map<IConstruct, MeshConstructDiagnostic[]> }>();
 
 /**
  * A mesh analyzer diagnostic located in the construct tree.
@@ -121,16 +119,13 @@ export class MeshAnalysis {
     const chart = [...scope.node.scopes].reverse().find((c) => Chart.isChart(c));
     if (!chart || AUTO_CHARTS.has(chart)) return;
     AUTO_CHARTS.add(chart);
-    const root = chart.node.root;
-    const charts = CHARTS_OF.get(root) ?? new Set<IConstruct>();
-    CHARTS_OF.set(root, charts.add(chart));
+    trackSyntheses(chart);
     chart.node.addValidation({
       validate: () => {
         const mode = analysisMode(chart);
         if (mode === 'off') return [];
-        const { all, run } = analyzeApp(chart.node.root, {}, chart);
         const errors: string[] = [];
-        for (const d of located(chart, all, run)) {
+        for (const d of chartFindings(chart)) {
           if (d.diagnostic.level === AnalysisLevel.ERROR && mode === 'error') {
             errors.push(`${MeshAnalysis.format(d)} (to accept this deliberately: MeshAnalysis.suppress(construct, '${d.diagnostic.code}'))`);
           } else if (d.diagnostic.level !== AnalysisLevel.INFO) {
@@ -190,25 +185,30 @@ function analysisMode(scope: IConstruct): 'error' | 'warn' | 'off' {
 type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
 
 /**
- * Analyzes every object of the app. With a `consumer` (a chart's synth validation), the run
- * is shared: cdk8s validates the whole app several times per synthesis (once more per chart
- * it renders), each pass calling every chart's validation once. Within a pass the charts
- * take the shared run as it is; a chart asking again starts a new pass, and only then is the
- * tree walked to check whether the app changed (same constructs, no mutating call on a
- * construct of this library since, see core/changes). So the app is walked once per pass,
- * as cdk8s itself does, and analyzed once per synthesis.
+ * The diagnostics about a chart's objects in the app's analysis for the synthesis in progress:
+ * the app is analyzed once per synthesis, each chart's findings located once. Outside a
+ * synthesis (a direct `node.validate()`), nothing is reused.
  */
-function analyzeApp(root: IConstruct, options: AnalysisOptions, consumer?: IConstruct): AppRun {
-  const cached = consumer ? RUN_CACHE.get(root) : undefined;
-  if (cached && consumer && cached.pending.delete(consumer)) return cached;
-  const others = () => new Set([...(CHARTS_OF.get(root) ?? [])].filter((c) => c !== consumer));
-  const constructs = root.node.findAll();
-  const fingerprint = `${constructs.length}:${changeEpoch()}`;
-  if (cached && cached.fingerprint === fingerprint) {
-    cached.pending = others();
-    return cached;
+function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
+  const root = chart.node.root;
+  const synthesis = currentSynthesis(root);
+  if (synthesis === undefined) {
+    const { all, run } = analyzeApp(root, {});
+    return located(chart, all, run);
   }
-  const all = constructs.filter((c): c is ApiObject => c instanceof ApiObject);
+  let cached = RUN_CACHE.get(root);
+  if (!cached || cached.synthesis !== synthesis) {
+    cached = { ...analyzeApp(root, {}), synthesis, findings: new Map() };
+    RUN_CACHE.set(root, cached);
+  }
+  let found = cached.findings.get(chart);
+  if (!found) cached.findings.set(chart, found = located(chart, cached.all, cached.run));
+  return found;
+}
+
+/** Analyzes every object of the app (rendered with `toJson()`). */
+function analyzeApp(root: IConstruct, options: AnalysisOptions): AppRun {
+  const all = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const objects = all.map((o) => o.toJson());
   // An app that deploys objects into a namespace implies that namespace exists (kubectl
   // apply would fail otherwise), even when the app does not define the Namespace object.
@@ -223,15 +223,7 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions, consumer?: ICons
     workloadPods: options.workloadPods ?? true,
     externalSecrets: options.externalSecrets ?? true,
   });
-  const result = { all, run };
-  if (consumer) {
-    const entry = { ...result, fingerprint, pending: others() };
-    RUN_CACHE.set(root, entry);
-    queueMicrotask(() => {
-      if (RUN_CACHE.get(root) === entry) RUN_CACHE.delete(root);
-    });
-  }
-  return result;
+  return { all, run };
 }
 
 function located(scope: IConstruct, all: ApiObject[], run: AppRun['run']): MeshConstructDiagnostic[] {

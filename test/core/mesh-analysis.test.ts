@@ -1,13 +1,16 @@
-// The synth-time hook (draft): analysis of a construct tree, diagnostics mapped to construct paths,
-// Error-level diagnostics failing synth, suppression per construct and per chart.
-import { ApiObject, Chart, Testing } from 'cdk8s';
+// The synth-time hook: analysis of a construct tree, diagnostics mapped to construct paths,
+// Error-level diagnostics failing synth, suppression per construct and per chart, and one
+// analysis per synthesis that sees every change made between two syntheses.
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Deployment, Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as net from '../../imports/networking.istio.io';
 import { MeshAnalyzer } from '../../src/analysis/mesh-analyzer';
-import { MeshAnalysis } from '../../src/analysis/synth-time';
+import { MeshAnalysis } from '../../src/core/mesh-analysis';
 import { StringMatch } from '../../src/networking/route-string-match';
+import { Sidecar } from '../../src/networking/sidecar';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { WorkloadSelector } from '../../src/core/workload-selector';
 
 /** A minimal L2-style wrapper (like IstioResource): the L1 object is its `Resource` child. */
 class ReviewsRoute extends Construct {
@@ -254,4 +257,29 @@ test('Secrets are external at synth time: an HTTPS credentialName without its Se
   const chart = new Chart(app, 'edge');
   new ApiObject(chart, 'gw', gateway as any);
   expect(MeshAnalysis.analyze(chart).map((d) => d.diagnostic.code)).not.toContain('IST0101');
+});
+
+test('a change made through cdk8s-plus between two syntheses is analyzed (no stale shared results)', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  const deployment = new Deployment(chart, 'api', {
+    metadata: { name: 'api' },
+    podMetadata: { labels: { app: 'api' } },
+    containers: [{ image: 'example/api:1.0', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+  });
+  new Deployment(chart, 'worker', {
+    metadata: { name: 'worker' },
+    podMetadata: { labels: { app: 'worker', team: 'payments' } },
+    containers: [{ image: 'example/worker:1.0', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+  });
+  // two Sidecars: one selects app=api, the other team=payments; no pod has both labels yet
+  new Sidecar(chart, 'by-app', { metadata: { name: 'by-app' }, workloadSelector: WorkloadSelector.fromLabels({ app: 'api' }) });
+  new Sidecar(chart, 'by-team', { metadata: { name: 'by-team' }, workloadSelector: WorkloadSelector.fromLabels({ team: 'payments' }) });
+  expect(() => app.synthYaml()).not.toThrow();
+  // same tick, no call into this library: the pods now match both Sidecars (IST0110)
+  deployment.podMetadata.addLabel('team', 'payments');
+  expect(() => app.synthYaml()).toThrow(/IST0110/);
+  // and a change made through a raw ApiObject: JSON patch the label away again
+  ApiObject.of(deployment).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/team'));
+  expect(() => app.synthYaml()).not.toThrow();
 });

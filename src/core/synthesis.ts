@@ -1,0 +1,67 @@
+// Synthesis boundaries of an app, so that work done once per synthesis (the synth-time mesh
+// analysis) can be shared by the several validation passes cdk8s makes within one synthesis,
+// and never outlives it.
+//
+// cdk8s has no synthesis hook, so the app's `synth`/`synthYaml` and each chart's `toJson` are
+// wrapped on the instances (not on the prototypes): a call that is not nested in another starts
+// a new synthesis of that app. User code only runs between syntheses, so every change to the
+// app — through this library, cdk8s-plus or raw ApiObjects — is seen by the next synthesis.
+import { IConstruct } from 'constructs';
+
+interface SynthesisState {
+  /** Number of the current (or last) synthesis of the app. */
+  id: number;
+  /** Depth of nested synthesis calls (app.synthYaml() renders each chart with chart.toJson()). */
+  depth: number;
+}
+
+const STATE = new WeakMap<IConstruct, SynthesisState>();
+const WRAPPED = new WeakSet<object>();
+
+function stateOf(root: IConstruct): SynthesisState {
+  let state = STATE.get(root);
+  if (!state) STATE.set(root, state = { id: 0, depth: 0 });
+  return state;
+}
+
+function wrap(target: any, method: string, root: IConstruct): void {
+  const original = target[method];
+  if (typeof original !== 'function') return;
+  const state = stateOf(root);
+  Object.defineProperty(target, method, {
+    configurable: true,
+    writable: true,
+    value: function synthesis(this: unknown, ...args: unknown[]) {
+      if (state.depth === 0) state.id++;
+      state.depth++;
+      try {
+        return original.apply(this, args);
+      } finally {
+        state.depth--;
+      }
+    },
+  });
+}
+
+/**
+ * Tracks the syntheses of the app that `chart` belongs to (idempotent).
+ * @internal
+ */
+export function trackSyntheses(chart: IConstruct): void {
+  const root = chart.node.root;
+  for (const [target, methods] of [[root, ['synth', 'synthYaml']], [chart, ['toJson']]] as const) {
+    if (WRAPPED.has(target)) continue;
+    WRAPPED.add(target);
+    for (const m of methods) wrap(target, m, root);
+  }
+}
+
+/**
+ * The synthesis of `root` in progress, or undefined outside a synthesis (e.g. a direct
+ * `node.validate()` call), where nothing may be reused.
+ * @internal
+ */
+export function currentSynthesis(root: IConstruct): number | undefined {
+  const state = STATE.get(root);
+  return state && state.depth > 0 ? state.id : undefined;
+}
