@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 
@@ -107,5 +108,37 @@ export function checkLabel(scope: IConstruct, field: string, key: string, value:
   }
   if (value.length > 63 || (value.length > 0 && !LABEL_NAME.test(value))) {
     invalid(scope, field, value, 'a label value must be at most 63 characters of letters, digits, "-", "_", "." and start and end with a letter or digit; wildcards are not allowed', 'use the exact label value, e.g. "reviews"');
+  }
+}
+
+/**
+ * True for an IPv4 or IPv6 address (no prefix length).
+ * @internal
+ */
+export function isIpAddress(value: string): boolean {
+  return typeof value === 'string' && isIP(value) !== 0;
+}
+
+/**
+ * True for an IPv4 or IPv6 CIDR block with its prefix length, e.g. "10.0.0.0/16".
+ * @internal
+ */
+export function isCidr(value: string): boolean {
+  if (typeof value !== 'string') return false;
+  const slash = value.indexOf('/');
+  if (slash < 0) return false;
+  const family = isIP(value.slice(0, slash));
+  const bits = value.slice(slash + 1);
+  if (family === 0 || !/^[0-9]{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Checks an IP address or CIDR block ("10.0.0.0/16", "192.168.1.7", "2001:db8::/32").
+ * @internal
+ */
+export function checkIpOrCidr(scope: IConstruct, field: string, value: string): void {
+  if (!isIpAddress(value) && !isCidr(value)) {
+    invalid(scope, field, value, 'it must be an IP address or a CIDR block', 'write e.g. "10.0.0.0/16", "192.168.1.7" or "2001:db8::/32"');
   }
 }

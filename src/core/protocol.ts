@@ -19,3 +19,14 @@ export enum Protocol {
   /** TLS, routed by SNI without terminating. */
   TLS = 'TLS',
 }
+
+const HTTP_FAMILY: ReadonlySet<string> = new Set([Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC]);
+
+/**
+ * True for the protocols Istio routes and authorizes at L7 as HTTP requests: HTTP, HTTP2
+ * and gRPC (HTTPS is TLS to a sidecar that does not terminate it).
+ * @internal
+ */
+export function isHttpFamily(protocol: Protocol | string): boolean {
+  return HTTP_FAMILY.has(protocol);
+}
