@@ -17,6 +17,8 @@ export * from './networking/route-cors';
 export * from './networking/route-http';
 export * from './networking/route-tcp';
 export * from './networking/route-tls';
+export * from './networking/gateway-ref';
+export * from './networking/virtual-service-ref';
 export * from './networking/virtual-service';
 export * from './networking/gateway-server';
 export * from './networking/gateway';

@@ -1,5 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GatewayReference, IGateway } from './gateway-ref';
 import { Server } from './gateway-server';
 import * as l1 from '../../imports/networking.istio.io';
 import { invalid } from '../core/errors';
@@ -46,7 +47,25 @@ function protocolFamily(protocol: Protocol): string {
  *   ],
  * });
  */
-export class Gateway extends IstioResource {
+export class Gateway extends IstioResource implements IGateway {
+  /**
+   * Every sidecar of the mesh: routes bound to it apply to traffic between workloads (the
+   * reserved gateway name `mesh`). A VirtualService without gateways applies to the mesh only;
+   * list `Gateway.MESH` next to a gateway to apply the routes to both.
+   */
+  public static readonly MESH: IGateway = new GatewayReference('mesh');
+
+  /**
+   * A gateway defined outside this app, by name.
+   *
+   * @param name the gateway's `metadata.name`
+   * @param namespace the gateway's namespace; leave it out for a gateway in the namespace
+   *   of the referring VirtualService
+   */
+  public static fromGatewayName(name: string, namespace?: string): IGateway {
+    return new GatewayReference(name, namespace);
+  }
+
   public readonly apiObject: l1.Gateway;
 
   private readonly selector: WorkloadSelector;
@@ -65,6 +84,16 @@ export class Gateway extends IstioResource {
         ? ['servers [] is invalid: a Gateway without servers exposes nothing. Fix: add one, e.g. gateway.addServer(Server.http({ hosts: [\'*\'] }))']
         : []),
     });
+  }
+
+  /** The gateway's name (`IGateway`). */
+  public get gatewayName(): string {
+    return this.name;
+  }
+
+  /** The gateway's namespace, if it has one (`IGateway`). */
+  public get gatewayNamespace(): string | undefined {
+    return this.namespace;
   }
 
   /** The servers of the gateway, in order. */

@@ -1,5 +1,11 @@
 import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { HEADER_NAME } from './route-headers';
+import { HTTP_METHODS } from './route-http-match';
 import { StringMatch } from './route-string-match';
+import * as l1 from '../../imports/networking.istio.io';
+import { renderDuration } from '../core/duration';
+import { invalid } from '../core/errors';
 
 /**
  * What happens to preflight requests whose origin is not allowed.
@@ -70,4 +76,35 @@ export interface CorsPolicy {
    * @default CorsUnmatchedPreflights.FORWARD
    */
   readonly unmatchedPreflights?: CorsUnmatchedPreflights;
+}
+
+/** @internal */
+export function renderCors(scope: IConstruct, field: string, c: CorsPolicy | undefined): l1.VirtualServiceSpecHttpCorsPolicy | undefined {
+  if (c === undefined) return undefined;
+  const names = (f: string, list: string[] | undefined) => {
+    (list ?? []).forEach((h, i) => {
+      if (h !== '*' && (typeof h !== 'string' || !HEADER_NAME.test(h))) {
+        invalid(scope, `${f}[${i}]`, h, 'a header name must be a non-empty HTTP token (letters, digits, "-")', 'use a name such as "x-custom-header", or "*"');
+      }
+    });
+    return list && list.length ? [...list] : undefined;
+  };
+  (c.allowMethods ?? []).forEach((m, i) => {
+    if (m !== '*' && !HTTP_METHODS.includes(m)) {
+      invalid(scope, `${field}.allowMethods[${i}]`, m, 'it is not an upper-case HTTP method', `use one of ${HTTP_METHODS.join(', ')}`);
+    }
+  });
+  if (c.maxAge !== undefined && c.maxAge.toMilliseconds() % 1000 !== 0) {
+    invalid(scope, `${field}.maxAge`, `${c.maxAge.toMilliseconds()}ms`, 'Istio applies maxAge with whole-second precision only', 'use Duration.seconds(...), Duration.minutes(...) or Duration.hours(...)');
+  }
+  const origins = c.allowOrigins?.map((o, i) => o._render(scope, `${field}.allowOrigins[${i}]`));
+  return {
+    allowOrigins: origins && origins.length ? origins : undefined,
+    allowMethods: c.allowMethods && c.allowMethods.length ? [...c.allowMethods] : undefined,
+    allowHeaders: names(`${field}.allowHeaders`, c.allowHeaders),
+    exposeHeaders: names(`${field}.exposeHeaders`, c.exposeHeaders),
+    maxAge: renderDuration(scope, `${field}.maxAge`, c.maxAge),
+    allowCredentials: c.allowCredentials,
+    unmatchedPreflights: c.unmatchedPreflights as string as l1.VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights | undefined,
+  };
 }

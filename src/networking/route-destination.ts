@@ -1,4 +1,8 @@
+import { IConstruct } from 'constructs';
 import { HeaderOperations } from './route-headers';
+import * as l1 from '../../imports/networking.istio.io';
+import { checkDns1123Label, checkHost, checkNonEmpty, checkPort, checkWeight } from '../core/checks';
+import { invalid } from '../core/errors';
 
 /**
  * A weighted destination of a TCP or TLS route: the service (and optionally subset and
@@ -105,4 +109,38 @@ export interface RoutedDestination {
    * @default false
    */
   readonly mirror?: boolean;
+}
+
+/** @internal */
+export function checkDestinationHost(scope: IConstruct, field: string, host: string): void {
+  if (host === '*' || (typeof host === 'string' && host.startsWith('*'))) {
+    invalid(scope, field, host, 'a destination host cannot be a wildcard', 'name one service, e.g. "reviews" or "reviews.prod.svc.cluster.local"');
+  }
+  checkHost(scope, field, host);
+}
+
+/** @internal */
+export function renderDestination(scope: IConstruct, field: string, d: HttpMirror): l1.VirtualServiceSpecHttpRouteDestination {
+  checkDestinationHost(scope, `${field}.host`, d.host);
+  if (d.subset !== undefined) checkDns1123Label(scope, `${field}.subset`, d.subset);
+  checkPort(scope, `${field}.port`, d.port);
+  return {
+    host: d.host,
+    subset: d.subset,
+    port: d.port !== undefined ? { number: d.port } : undefined,
+  };
+}
+
+/** @internal */
+export function renderRouteDestinations(
+  scope: IConstruct, field: string, route: readonly RouteDestination[] | undefined,
+): l1.VirtualServiceSpecTcpRoute[] {
+  if (route === undefined) {
+    return invalid(scope, field, route, 'a rule needs at least one destination', 'add route: [{ host: "reviews" }]');
+  }
+  checkNonEmpty(scope, field, route, 'add at least one destination, e.g. { host: "reviews" }');
+  return route.map((d, i) => {
+    checkWeight(scope, `${field}[${i}].weight`, d.weight);
+    return { destination: renderDestination(scope, `${field}[${i}]`, d), weight: d.weight };
+  });
 }

@@ -1,3 +1,6 @@
+import { IConstruct } from 'constructs';
+import * as l1 from '../../imports/networking.istio.io';
+import { invalid } from '../core/errors';
 /**
  * Changes to the headers of a request or response: set (overwrite), add (append)
  * and remove. Header names are case-insensitive; values may use Envoy's
@@ -28,3 +31,45 @@ export interface HeaderOperations {
    */
   readonly remove?: string[];
 }
+
+/** @internal */
+export function renderHeaderOperations(
+  scope: IConstruct, field: string, ops: HeaderOperations | undefined,
+): l1.VirtualServiceSpecHttpHeadersRequest | undefined {
+  if (ops === undefined) return undefined;
+  const checkName = (f: string, name: string) => {
+    if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
+      invalid(scope, f, name, 'a header name must be a non-empty HTTP token (letters, digits, "-", no spaces or ":")', 'use a name such as "x-request-id"');
+    }
+    if (name.toLowerCase() === 'host') {
+      invalid(scope, f, name, 'the Host header cannot be changed with header operations', 'use `rewrite: { authority: ... }` to change the host');
+    }
+  };
+  const map = (kind: string, m: { [name: string]: string } | undefined) => {
+    if (m === undefined) return undefined;
+    for (const name of Object.keys(m)) checkName(`${field}.${kind} key`, name);
+    return Object.keys(m).length ? { ...m } : undefined;
+  };
+  const set = map('set', ops.set);
+  const add = map('add', ops.add);
+  (ops.remove ?? []).forEach((name, i) => checkName(`${field}.remove[${i}]`, name));
+  const remove = ops.remove && ops.remove.length ? [...ops.remove] : undefined;
+  if (!set && !add && !remove) return undefined;
+  return { set, add, remove };
+}
+
+/** @internal */
+export function renderHeaders(
+  scope: IConstruct, field: string, request: HeaderOperations | undefined, response: HeaderOperations | undefined,
+): l1.VirtualServiceSpecHttpHeaders | undefined {
+  const req = renderHeaderOperations(scope, `${field}.requestHeaders`, request);
+  const res = renderHeaderOperations(scope, `${field}.responseHeaders`, response);
+  if (!req && !res) return undefined;
+  return { request: req, response: res };
+}
+
+/**
+ * An HTTP header name (an RFC 7230 token).
+ * @internal
+ */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

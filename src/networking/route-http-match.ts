@@ -1,5 +1,9 @@
-import { StringMatch } from './route-string-match';
-import { IstioResource } from '../core/resource';
+import { IConstruct } from 'constructs';
+import { IGateway, renderGateways } from './gateway-ref';
+import { renderSourceConditions } from './route-source';
+import { renderStringMatchMap, StringMatch, StringMatchType } from './route-string-match';
+import * as l1 from '../../imports/networking.istio.io';
+import { invalid } from '../core/errors';
 
 /**
  * The conditions of one HTTP match: every condition given must hold. An HTTP route
@@ -95,13 +99,12 @@ export interface HttpMatch {
   readonly sourceNamespace?: string;
 
   /**
-   * Gateways this match applies to, overriding the VirtualService's `gateways`: gateway
-   * names (`bookinfo-gateway`, `istio-system/ingress`), `mesh` for sidecars, or a
-   * Gateway construct.
+   * Gateways this match applies to, overriding the VirtualService's `gateways`: `Gateway`
+   * constructs, `Gateway.fromGatewayName(...)`, or `Gateway.MESH` for sidecars.
    *
    * @default - the VirtualService's gateways
    */
-  readonly gateways?: Array<string | IstioResource>;
+  readonly gateways?: IGateway[];
 
   /**
    * A prefix for the statistics Envoy emits for this match.
@@ -110,3 +113,36 @@ export interface HttpMatch {
    */
   readonly statPrefix?: string;
 }
+
+/** @internal */
+export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch): l1.VirtualServiceSpecHttpMatch {
+  renderSourceConditions(scope, field, m);
+  if (m.method?.matchType === StringMatchType.EXACT && !HTTP_METHODS.includes(m.method.value)) {
+    invalid(scope, `${field}.method.exact`, m.method.value, 'it is not an upper-case HTTP method', `use one of ${HTTP_METHODS.join(', ')}`);
+  }
+  if (m.ignoreUriCase && m.uri === undefined) {
+    invalid(scope, `${field}.ignoreUriCase`, true, 'it has no effect without a `uri` condition', 'add `uri` or remove `ignoreUriCase`');
+  }
+  return {
+    name: m.name,
+    uri: m.uri?._render(scope, `${field}.uri`),
+    ignoreUriCase: m.ignoreUriCase,
+    scheme: m.scheme?._render(scope, `${field}.scheme`),
+    method: m.method?._render(scope, `${field}.method`),
+    authority: m.authority?._render(scope, `${field}.authority`),
+    headers: renderStringMatchMap(scope, `${field}.headers`, m.headers, 'header'),
+    withoutHeaders: renderStringMatchMap(scope, `${field}.withoutHeaders`, m.withoutHeaders, 'header'),
+    queryParams: renderStringMatchMap(scope, `${field}.queryParams`, m.queryParams, 'query'),
+    port: m.port,
+    sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
+    sourceNamespace: m.sourceNamespace,
+    gateways: renderGateways(scope, `${field}.gateways`, m.gateways),
+    statPrefix: m.statPrefix,
+  };
+}
+
+/**
+ * The HTTP methods Istio matches and allows in CORS policies (upper case).
+ * @internal
+ */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];

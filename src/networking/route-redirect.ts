@@ -1,3 +1,7 @@
+import { IConstruct } from 'constructs';
+import * as l1 from '../../imports/networking.istio.io';
+import { checkExclusive, checkPort } from '../core/checks';
+import { invalid } from '../core/errors';
 /**
  * How a redirect chooses the port of the new URL.
  */
@@ -71,4 +75,39 @@ export interface HttpDirectResponse {
    * @default - empty body
    */
   readonly body?: string;
+}
+
+/** @internal */
+export function renderRedirect(scope: IConstruct, field: string, r: HttpRedirect | undefined): l1.VirtualServiceSpecHttpRedirect | undefined {
+  if (r === undefined) return undefined;
+  if (r.uri === undefined && r.authority === undefined && r.scheme === undefined && r.port === undefined && r.derivePort === undefined) {
+    invalid(scope, field, r, 'a redirect must change the URI, authority, scheme or port', 'add e.g. uri: "/new-path" or scheme: "https"');
+  }
+  checkExclusive(scope, { [`${field}.port`]: r.port, [`${field}.derivePort`]: r.derivePort }, 'give either a fixed port or derivePort');
+  checkPort(scope, `${field}.port`, r.port);
+  if (r.redirectCode !== undefined && (!Number.isInteger(r.redirectCode) || r.redirectCode < 300 || r.redirectCode > 399)) {
+    invalid(scope, `${field}.redirectCode`, r.redirectCode, 'a redirect code must be a 3xx status', 'use 301, 302, 307 or 308');
+  }
+  if (r.uri !== undefined && !r.uri.startsWith('/')) {
+    invalid(scope, `${field}.uri`, r.uri, 'the redirect path must start with "/"', `write "/${r.uri}"`);
+  }
+  return {
+    uri: r.uri,
+    authority: r.authority,
+    scheme: r.scheme,
+    port: r.port,
+    derivePort: r.derivePort as string as l1.VirtualServiceSpecHttpRedirectDerivePort | undefined,
+    redirectCode: r.redirectCode,
+  };
+}
+
+/** @internal */
+export function renderDirectResponse(
+  scope: IConstruct, field: string, r: HttpDirectResponse | undefined,
+): l1.VirtualServiceSpecHttpDirectResponse | undefined {
+  if (r === undefined) return undefined;
+  if (!Number.isInteger(r.status) || r.status < 200 || r.status > 599) {
+    invalid(scope, `${field}.status`, r.status, 'the status must be an integer from 200 to 599', 'use e.g. 404 or 503');
+  }
+  return { status: r.status, body: r.body !== undefined ? { string: r.body } : undefined };
 }

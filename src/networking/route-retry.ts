@@ -1,5 +1,8 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import * as l1 from '../../imports/networking.istio.io';
+import { checkNonEmpty, checkPositiveInteger } from '../core/checks';
+import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 
 // Retry conditions Istio accepts (Envoy's x-envoy-retry-on and x-envoy-retry-grpc-on).
@@ -135,4 +138,29 @@ export interface HttpRetry {
    * @default - Envoy's default (25ms)
    */
   readonly backoff?: Duration;
+}
+
+/** @internal */
+export function renderRetries(scope: IConstruct, field: string, r: HttpRetry | undefined): l1.VirtualServiceSpecHttpRetries | undefined {
+  if (r === undefined) return undefined;
+  checkPositiveInteger(scope, `${field}.attempts`, r.attempts, 0);
+  let retryOn: string | undefined;
+  if (r.retryOn !== undefined) {
+    checkNonEmpty(scope, `${field}.retryOn`, r.retryOn, 'list at least one condition, e.g. [HttpRetryOn.GATEWAY_ERROR], or leave `retryOn` out for Istio\'s default');
+    const conditions = r.retryOn.map((c, i) => c._render(scope, `${field}.retryOn[${i}]`));
+    const seen = new Set<string>();
+    for (const c of conditions) {
+      if (seen.has(c)) invalid(scope, `${field}.retryOn`, c, 'the condition is listed twice', 'list each condition once');
+      seen.add(c);
+    }
+    retryOn = conditions.join(',');
+  }
+  return {
+    attempts: r.attempts,
+    perTryTimeout: renderDuration(scope, `${field}.perTryTimeout`, r.perTryTimeout),
+    retryOn,
+    retryRemoteLocalities: r.retryRemoteLocalities,
+    retryIgnorePreviousHosts: r.retryIgnorePreviousHosts,
+    backoff: renderDuration(scope, `${field}.backoff`, r.backoff),
+  };
 }

@@ -95,3 +95,22 @@ function checkRe2(scope: IConstruct, field: string, pattern: string): void {
     }
   }
 }
+
+/** @internal */
+export function renderStringMatchMap(scope: IConstruct, field: string, m: { [name: string]: StringMatch } | undefined, kind: 'header' | 'query'): { [name: string]: any } | undefined {
+  if (m === undefined) return undefined;
+  const out: { [name: string]: any } = {};
+  for (const [name, match] of Object.entries(m)) {
+    if (name.length === 0) {
+      invalid(scope, `${field} key`, name, 'the name must not be empty', 'give the header or query parameter name');
+    }
+    if (kind === 'header' && name !== name.toLowerCase()) {
+      invalid(scope, `${field} key`, name, 'header names in matches must be lower-case', `write "${name.toLowerCase()}"`);
+    }
+    if (kind === 'query' && match.matchType === StringMatchType.PREFIX) {
+      invalid(scope, `${field}.${name}`, match.value, 'Istio matches query parameters only exactly or by regex', 'use StringMatch.exact(...) or StringMatch.regex(...)');
+    }
+    out[name] = match._render(scope, `${field}.${name}`);
+  }
+  return Object.keys(out).length ? out : undefined;
+}

@@ -1,5 +1,8 @@
-import { RouteDestination } from './route-destination';
-import { IstioResource } from '../core/resource';
+import { IConstruct } from 'constructs';
+import { IGateway, renderGateways } from './gateway-ref';
+import { renderRouteDestinations, RouteDestination } from './route-destination';
+import { renderSourceConditions, renderSubnets } from './route-source';
+import * as l1 from '../../imports/networking.istio.io';
 
 /**
  * The conditions of one TCP match: every condition given must hold.
@@ -38,7 +41,7 @@ export interface TcpMatch {
    *
    * @default - the VirtualService's gateways
    */
-  readonly gateways?: Array<string | IstioResource>;
+  readonly gateways?: IGateway[];
 }
 
 /**
@@ -55,4 +58,22 @@ export interface TcpRoute {
 
   /** Destinations connections are forwarded to, with optional weights. */
   readonly route: RouteDestination[];
+}
+
+/** @internal */
+export function renderTcpMatch(scope: IConstruct, field: string, m: TcpMatch): l1.VirtualServiceSpecTcpMatch {
+  renderSourceConditions(scope, field, m);
+  return {
+    port: m.port,
+    destinationSubnets: renderSubnets(scope, `${field}.destinationSubnets`, m.destinationSubnets),
+    sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
+    sourceNamespace: m.sourceNamespace,
+    gateways: renderGateways(scope, `${field}.gateways`, m.gateways),
+  };
+}
+
+/** @internal */
+export function renderTcpRoute(scope: IConstruct, field: string, r: TcpRoute): l1.VirtualServiceSpecTcp {
+  const match = r.match && r.match.length ? r.match.map((m, i) => renderTcpMatch(scope, `${field}.match[${i}]`, m)) : undefined;
+  return { match, route: renderRouteDestinations(scope, `${field}.route`, r.route) };
 }

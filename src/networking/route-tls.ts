@@ -1,5 +1,10 @@
-import { RouteDestination } from './route-destination';
-import { IstioResource } from '../core/resource';
+import { IConstruct } from 'constructs';
+import { IGateway, renderGateways } from './gateway-ref';
+import { renderRouteDestinations, RouteDestination } from './route-destination';
+import { renderSourceConditions, renderSubnets } from './route-source';
+import * as l1 from '../../imports/networking.istio.io';
+import { checkHost, checkNonEmpty } from '../core/checks';
+import { invalid } from '../core/errors';
 
 /**
  * The conditions of one TLS match (by SNI, without terminating TLS): every condition
@@ -44,7 +49,7 @@ export interface TlsMatch {
    *
    * @default - the VirtualService's gateways
    */
-  readonly gateways?: Array<string | IstioResource>;
+  readonly gateways?: IGateway[];
 }
 
 /**
@@ -57,4 +62,34 @@ export interface TlsRoute {
 
   /** Destinations connections are forwarded to, with optional weights. */
   readonly route: RouteDestination[];
+}
+
+/** @internal */
+export function renderTlsMatch(scope: IConstruct, field: string, m: TlsMatch): l1.VirtualServiceSpecTlsMatch {
+  renderSourceConditions(scope, field, m);
+  if (m.sniHosts === undefined) {
+    invalid(scope, `${field}.sniHosts`, undefined, 'a TLS match needs SNI hosts', 'add sniHosts: ["login.example.com"]');
+  }
+  checkNonEmpty(scope, `${field}.sniHosts`, m.sniHosts, 'add at least one SNI host, e.g. "login.example.com"');
+  m.sniHosts.forEach((h, i) => checkHost(scope, `${field}.sniHosts[${i}]`, h));
+  return {
+    sniHosts: [...m.sniHosts],
+    port: m.port,
+    destinationSubnets: renderSubnets(scope, `${field}.destinationSubnets`, m.destinationSubnets),
+    sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
+    sourceNamespace: m.sourceNamespace,
+    gateways: renderGateways(scope, `${field}.gateways`, m.gateways),
+  };
+}
+
+/** @internal */
+export function renderTlsRoute(scope: IConstruct, field: string, r: TlsRoute): l1.VirtualServiceSpecTls {
+  if (r.match === undefined) {
+    invalid(scope, `${field}.match`, undefined, 'a TLS route needs a match with SNI hosts', 'add match: [{ sniHosts: ["login.example.com"] }]');
+  }
+  checkNonEmpty(scope, `${field}.match`, r.match, 'add at least one match with SNI hosts');
+  return {
+    match: r.match.map((m, i) => renderTlsMatch(scope, `${field}.match[${i}]`, m)),
+    route: renderRouteDestinations(scope, `${field}.route`, r.route),
+  };
 }

@@ -1,30 +1,13 @@
-import { Duration, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
-import { CorsPolicy } from './route-cors';
-import { HttpMirror, HttpRouteDestination, RouteDestination, RoutedDestination } from './route-destination';
-import { HttpFault } from './route-fault';
-import { HeaderOperations } from './route-headers';
-import { HttpRoute } from './route-http';
-import { HttpMatch } from './route-http-match';
-import { HttpDirectResponse, HttpRedirect } from './route-redirect';
-import { HttpRetry } from './route-retry';
-import { HttpRewrite } from './route-rewrite';
-import { StringMatch, StringMatchType } from './route-string-match';
-import { TcpMatch, TcpRoute } from './route-tcp';
-import { TlsMatch, TlsRoute } from './route-tls';
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IGateway, renderGateway } from './gateway-ref';
+import { RouteDestination, RoutedDestination } from './route-destination';
+import { HttpRoute, renderHttpRoute } from './route-http';
+import { TcpRoute, renderTcpRoute } from './route-tcp';
+import { TlsRoute, renderTlsRoute } from './route-tls';
+import { IVirtualService, VirtualServiceReference, describeVirtualService } from './virtual-service-ref';
 import * as l1 from '../../imports/networking.istio.io';
-import {
-  checkDns1123Label,
-  checkDns1123Subdomain,
-  checkExclusive,
-  checkHost,
-  checkNonEmpty,
-  checkPercentage,
-  checkPort,
-  checkPositiveInteger,
-  checkWeight,
-} from '../core/checks';
-import { renderDuration } from '../core/duration';
+import { checkDns1123Label, checkHost, checkNonEmpty } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -43,13 +26,14 @@ export interface VirtualServiceProps extends IstioResourceProps {
   readonly hosts?: string[];
 
   /**
-   * The gateways and sidecars applying these routes: gateway names
-   * (`bookinfo-gateway`, `istio-system/ingressgateway`), `mesh` for every sidecar, or a
-   * Gateway construct (rendered as `namespace/name`).
+   * The gateways and sidecars applying these routes: `Gateway` constructs, gateways defined
+   * elsewhere (`Gateway.fromGatewayName('ingressgateway', 'istio-system')`), and
+   * `Gateway.MESH` for every sidecar. A gateway in another namespace renders as
+   * `namespace/name`.
    *
    * @default - `mesh`: every sidecar in the mesh, no gateway
    */
-  readonly gateways?: Array<string | IstioResource>;
+  readonly gateways?: IGateway[];
 
   /**
    * HTTP route rules, evaluated in order. More can be added with `addHttpRoute`.
@@ -98,12 +82,23 @@ export interface VirtualServiceProps extends IstioResourceProps {
  * });
  * vs.addHttpRoute({ route: [{ host: 'reviews', subset: 'v1', weight: 90 }, { host: 'reviews', subset: 'v3', weight: 10 }] });
  */
-export class VirtualService extends IstioResource {
+export class VirtualService extends IstioResource implements IVirtualService {
+  /**
+   * A VirtualService defined outside this app, by name: the target of a delegating route
+   * (`delegateTo`).
+   *
+   * @param name the VirtualService's `metadata.name`
+   * @param namespace its namespace; leave it out for one in the root VirtualService's namespace
+   */
+  public static fromVirtualServiceName(name: string, namespace?: string): IVirtualService {
+    return new VirtualServiceReference(name, namespace);
+  }
+
   public readonly apiObject: l1.VirtualService;
 
   private readonly _hosts: string[] = [];
   private readonly _hostSet = new Set<string>();
-  private readonly _gateways: Array<string | IstioResource> = [];
+  private readonly _gateways: IGateway[] = [];
   private readonly _exportTo: string[] = [];
   private readonly _http: HttpRoute[] = [];
   private readonly _tcp: TcpRoute[] = [];
@@ -129,6 +124,16 @@ export class VirtualService extends IstioResource {
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({ validate: () => this.validateAtSynth() });
+  }
+
+  /** The VirtualService's name (`IVirtualService`). */
+  public get virtualServiceName(): string {
+    return this.name;
+  }
+
+  /** The VirtualService's namespace, if it has one (`IVirtualService`). */
+  public get virtualServiceNamespace(): string | undefined {
+    return this.namespace;
   }
 
   /** The hosts of this VirtualService (empty for a delegate). */
@@ -185,10 +190,10 @@ export class VirtualService extends IstioResource {
   }
 
   /**
-   * Binds the routes to a gateway: a name (`bookinfo-gateway`, `istio-system/ingress`),
-   * `mesh`, or a Gateway construct.
+   * Binds the routes to a gateway: a `Gateway` construct, `Gateway.fromGatewayName(...)`, or
+   * `Gateway.MESH`.
    */
-  public addGateway(gateway: string | IstioResource): VirtualService {
+  public addGateway(gateway: IGateway): VirtualService {
     const rendered = renderGateway(this, `gateways[${this._gateways.length}]`, gateway);
     if (this._gatewayNames.has(rendered)) {
       invalid(this, `gateways[${this._gateways.length}]`, rendered, 'the gateway is listed twice', 'list each gateway once');
@@ -223,9 +228,9 @@ export class VirtualService extends IstioResource {
     renderHttpRoute(this, `http[${this._http.length}]`, route);
     if (route.delegateTo) {
       if (route.delegateTo === this) {
-        invalid(this, `http[${this._http.length}].delegateTo`, route.delegateTo.node.path, 'a VirtualService cannot delegate to itself', 'delegate to a separate VirtualService without hosts');
+        invalid(this, `http[${this._http.length}].delegateTo`, this.node.path, 'a VirtualService cannot delegate to itself', 'delegate to a separate VirtualService without hosts');
       }
-      route.delegateTo._delegatedFrom.push(this);
+      if (route.delegateTo instanceof VirtualService) route.delegateTo._delegatedFrom.push(this);
     }
     this._http.push(route);
     return this;
@@ -335,428 +340,11 @@ export class VirtualService extends IstioResource {
     // Delegation: the target must be a delegate (checked on the target); roots must have hosts.
     this._http.forEach((r, i) => {
       if (r.delegateTo && this._hosts.length === 0) {
-        err(`http[${i}].delegateTo`, r.delegateTo.node.path, 'only a root VirtualService (with hosts) can delegate; Istio supports one level of delegation', 'delegate from the root VirtualService instead');
+        err(`http[${i}].delegateTo`, describeVirtualService(r.delegateTo), 'only a root VirtualService (with hosts) can delegate; Istio supports one level of delegation', 'delegate from the root VirtualService instead');
       }
     });
     return errors;
   }
-}
-
-// ---------------------------------------------------------------------------------
-// Rendering. Each function checks its input and throws `invalid()` with the field path.
-
-const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
-const GRPC_STATUSES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND',
-  'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const IP_OR_CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?)$/;
-
-/**
- * `name`, `namespace/name` or `mesh`. A Gateway construct in the VirtualService's own
- * namespace renders as its bare name, as Istio users write it.
- */
-function renderGateway(scope: IConstruct, field: string, gateway: string | IstioResource, ownNamespace?: string): string {
-  if (gateway instanceof IstioResource) {
-    if (gateway.kind !== 'Gateway' || !gateway.apiVersion.startsWith('networking.istio.io/')) {
-      invalid(scope, field, `${gateway.apiVersion} ${gateway.kind} ${gateway.node.path}`, 'a VirtualService can only be bound to an Istio Gateway (networking.istio.io)', 'pass an Istio Gateway construct or a gateway name such as "bookinfo-gateway"');
-    }
-    return gateway.namespace && gateway.namespace !== ownNamespace ? `${gateway.namespace}/${gateway.name}` : gateway.name;
-  }
-  if (typeof gateway !== 'string') {
-    return invalid(scope, field, gateway, 'a gateway must be a name or a Gateway construct', 'pass e.g. "bookinfo-gateway"');
-  }
-  if (gateway === 'mesh') return gateway;
-  const parts = gateway.split('/');
-  if (parts.length > 2 || parts.some((p) => p.length === 0)) {
-    invalid(scope, field, gateway, 'a gateway reference is "name", "namespace/name" or "mesh"', 'write e.g. "istio-system/ingressgateway"');
-  }
-  if (parts.length === 2) checkDns1123Label(scope, `${field} namespace`, parts[0]);
-  checkDns1123Subdomain(scope, field, parts[parts.length - 1]);
-  return gateway;
-}
-
-function renderGateways(scope: IConstruct, field: string, gateways: ReadonlyArray<string | IstioResource> | undefined): string[] | undefined {
-  if (gateways === undefined) return undefined;
-  checkNonEmpty(scope, field, gateways, 'list at least one gateway, or leave `gateways` out to use the VirtualService\'s');
-  const own = scope instanceof VirtualService ? scope.apiObject?.metadata.namespace : undefined;
-  return gateways.map((g, i) => renderGateway(scope, `${field}[${i}]`, g, own));
-}
-
-function checkDestinationHost(scope: IConstruct, field: string, host: string): void {
-  if (host === '*' || (typeof host === 'string' && host.startsWith('*'))) {
-    invalid(scope, field, host, 'a destination host cannot be a wildcard', 'name one service, e.g. "reviews" or "reviews.prod.svc.cluster.local"');
-  }
-  checkHost(scope, field, host);
-}
-
-function renderDestination(scope: IConstruct, field: string, d: HttpMirror): l1.VirtualServiceSpecHttpRouteDestination {
-  checkDestinationHost(scope, `${field}.host`, d.host);
-  if (d.subset !== undefined) checkDns1123Label(scope, `${field}.subset`, d.subset);
-  checkPort(scope, `${field}.port`, d.port);
-  return {
-    host: d.host,
-    subset: d.subset,
-    port: d.port !== undefined ? { number: d.port } : undefined,
-  };
-}
-
-function renderRouteDestinations(scope: IConstruct, field: string, route: readonly RouteDestination[] | undefined): l1.VirtualServiceSpecTcpRoute[] {
-  if (route === undefined) {
-    return invalid(scope, field, route, 'a rule needs at least one destination', 'add route: [{ host: "reviews" }]');
-  }
-  checkNonEmpty(scope, field, route, 'add at least one destination, e.g. { host: "reviews" }');
-  return route.map((d, i) => {
-    checkWeight(scope, `${field}[${i}].weight`, d.weight);
-    return { destination: renderDestination(scope, `${field}[${i}]`, d), weight: d.weight };
-  });
-}
-
-function renderHeaderOperations(
-  scope: IConstruct, field: string, ops: HeaderOperations | undefined,
-): l1.VirtualServiceSpecHttpHeadersRequest | undefined {
-  if (ops === undefined) return undefined;
-  const checkName = (f: string, name: string) => {
-    if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
-      invalid(scope, f, name, 'a header name must be a non-empty HTTP token (letters, digits, "-", no spaces or ":")', 'use a name such as "x-request-id"');
-    }
-    if (name.toLowerCase() === 'host') {
-      invalid(scope, f, name, 'the Host header cannot be changed with header operations', 'use `rewrite: { authority: ... }` to change the host');
-    }
-  };
-  const map = (kind: string, m: { [name: string]: string } | undefined) => {
-    if (m === undefined) return undefined;
-    for (const name of Object.keys(m)) checkName(`${field}.${kind} key`, name);
-    return Object.keys(m).length ? { ...m } : undefined;
-  };
-  const set = map('set', ops.set);
-  const add = map('add', ops.add);
-  (ops.remove ?? []).forEach((name, i) => checkName(`${field}.remove[${i}]`, name));
-  const remove = ops.remove && ops.remove.length ? [...ops.remove] : undefined;
-  if (!set && !add && !remove) return undefined;
-  return { set, add, remove };
-}
-
-function renderHeaders(
-  scope: IConstruct, field: string, request: HeaderOperations | undefined, response: HeaderOperations | undefined,
-): l1.VirtualServiceSpecHttpHeaders | undefined {
-  const req = renderHeaderOperations(scope, `${field}.requestHeaders`, request);
-  const res = renderHeaderOperations(scope, `${field}.responseHeaders`, response);
-  if (!req && !res) return undefined;
-  return { request: req, response: res };
-}
-
-function renderStringMatchMap(scope: IConstruct, field: string, m: { [name: string]: StringMatch } | undefined, kind: 'header' | 'query'): { [name: string]: any } | undefined {
-  if (m === undefined) return undefined;
-  const out: { [name: string]: any } = {};
-  for (const [name, match] of Object.entries(m)) {
-    if (name.length === 0) {
-      invalid(scope, `${field} key`, name, 'the name must not be empty', 'give the header or query parameter name');
-    }
-    if (kind === 'header' && name !== name.toLowerCase()) {
-      invalid(scope, `${field} key`, name, 'header names in matches must be lower-case', `write "${name.toLowerCase()}"`);
-    }
-    if (kind === 'query' && match.matchType === StringMatchType.PREFIX) {
-      invalid(scope, `${field}.${name}`, match.value, 'Istio matches query parameters only exactly or by regex', 'use StringMatch.exact(...) or StringMatch.regex(...)');
-    }
-    out[name] = match._render(scope, `${field}.${name}`);
-  }
-  return Object.keys(out).length ? out : undefined;
-}
-
-function renderSourceConditions(
-  scope: IConstruct, field: string, m: { port?: number; sourceNamespace?: string; sourceLabels?: { [k: string]: string } },
-): void {
-  checkPort(scope, `${field}.port`, m.port);
-  checkDns1123Label(scope, `${field}.sourceNamespace`, m.sourceNamespace);
-  if (m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length === 0) {
-    invalid(scope, `${field}.sourceLabels`, m.sourceLabels, 'the label selector must not be empty', 'give at least one label, e.g. { app: "productpage" }, or leave it out');
-  }
-}
-
-function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch): l1.VirtualServiceSpecHttpMatch {
-  renderSourceConditions(scope, field, m);
-  if (m.method?.matchType === StringMatchType.EXACT && !HTTP_METHODS.includes(m.method.value)) {
-    invalid(scope, `${field}.method.exact`, m.method.value, 'it is not an upper-case HTTP method', `use one of ${HTTP_METHODS.join(', ')}`);
-  }
-  if (m.ignoreUriCase && m.uri === undefined) {
-    invalid(scope, `${field}.ignoreUriCase`, true, 'it has no effect without a `uri` condition', 'add `uri` or remove `ignoreUriCase`');
-  }
-  return {
-    name: m.name,
-    uri: m.uri?._render(scope, `${field}.uri`),
-    ignoreUriCase: m.ignoreUriCase,
-    scheme: m.scheme?._render(scope, `${field}.scheme`),
-    method: m.method?._render(scope, `${field}.method`),
-    authority: m.authority?._render(scope, `${field}.authority`),
-    headers: renderStringMatchMap(scope, `${field}.headers`, m.headers, 'header'),
-    withoutHeaders: renderStringMatchMap(scope, `${field}.withoutHeaders`, m.withoutHeaders, 'header'),
-    queryParams: renderStringMatchMap(scope, `${field}.queryParams`, m.queryParams, 'query'),
-    port: m.port,
-    sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
-    sourceNamespace: m.sourceNamespace,
-    gateways: renderGateways(scope, `${field}.gateways`, m.gateways),
-    statPrefix: m.statPrefix,
-  };
-}
-
-function renderRetries(scope: IConstruct, field: string, r: HttpRetry | undefined): l1.VirtualServiceSpecHttpRetries | undefined {
-  if (r === undefined) return undefined;
-  checkPositiveInteger(scope, `${field}.attempts`, r.attempts, 0);
-  let retryOn: string | undefined;
-  if (r.retryOn !== undefined) {
-    checkNonEmpty(scope, `${field}.retryOn`, r.retryOn, 'list at least one condition, e.g. [HttpRetryOn.GATEWAY_ERROR], or leave `retryOn` out for Istio\'s default');
-    const conditions = r.retryOn.map((c, i) => c._render(scope, `${field}.retryOn[${i}]`));
-    const seen = new Set<string>();
-    for (const c of conditions) {
-      if (seen.has(c)) invalid(scope, `${field}.retryOn`, c, 'the condition is listed twice', 'list each condition once');
-      seen.add(c);
-    }
-    retryOn = conditions.join(',');
-  }
-  return {
-    attempts: r.attempts,
-    perTryTimeout: renderDuration(scope, `${field}.perTryTimeout`, r.perTryTimeout),
-    retryOn,
-    retryRemoteLocalities: r.retryRemoteLocalities,
-    retryIgnorePreviousHosts: r.retryIgnorePreviousHosts,
-    backoff: renderDuration(scope, `${field}.backoff`, r.backoff),
-  };
-}
-
-function renderFault(scope: IConstruct, field: string, f: HttpFault | undefined): l1.VirtualServiceSpecHttpFault | undefined {
-  if (f === undefined) return undefined;
-  if (!f.delay && !f.abort) {
-    invalid(scope, field, f, 'a fault needs a delay, an abort, or both', 'add delay: { fixedDelay: Duration.seconds(5) } or abort: { httpStatus: 503 }');
-  }
-  let delay: l1.VirtualServiceSpecHttpFaultDelay | undefined;
-  if (f.delay) {
-    if (f.delay.fixedDelay === undefined) {
-      invalid(scope, `${field}.delay.fixedDelay`, undefined, 'a delay fault needs a fixed delay', 'add fixedDelay: Duration.seconds(5)');
-    }
-    checkPercentage(scope, `${field}.delay.percentage`, f.delay.percentage);
-    delay = {
-      fixedDelay: renderDuration(scope, `${field}.delay.fixedDelay`, f.delay.fixedDelay),
-      percentage: f.delay.percentage !== undefined ? { value: f.delay.percentage } : undefined,
-    };
-  }
-  let abort: l1.VirtualServiceSpecHttpFaultAbort | undefined;
-  if (f.abort) {
-    const a = f.abort;
-    checkExclusive(scope, { [`${field}.abort.httpStatus`]: a.httpStatus, [`${field}.abort.grpcStatus`]: a.grpcStatus }, 'give exactly one of httpStatus and grpcStatus');
-    if (a.httpStatus === undefined && a.grpcStatus === undefined) {
-      invalid(scope, `${field}.abort`, a, 'an abort fault needs an error to return', 'add httpStatus: 503 (or grpcStatus: "UNAVAILABLE" for gRPC)');
-    }
-    if (a.httpStatus !== undefined && (!Number.isInteger(a.httpStatus) || a.httpStatus < 200 || a.httpStatus > 599)) {
-      invalid(scope, `${field}.abort.httpStatus`, a.httpStatus, 'the HTTP status must be an integer from 200 to 599', 'use e.g. 503 or 500');
-    }
-    if (a.grpcStatus !== undefined && !GRPC_STATUSES.includes(a.grpcStatus)) {
-      invalid(scope, `${field}.abort.grpcStatus`, a.grpcStatus, 'it is not a gRPC status name', `use an upper-case name such as "UNAVAILABLE" (one of ${GRPC_STATUSES.join(', ')})`);
-    }
-    checkPercentage(scope, `${field}.abort.percentage`, a.percentage);
-    abort = {
-      httpStatus: a.httpStatus,
-      grpcStatus: a.grpcStatus,
-      percentage: a.percentage !== undefined ? { value: a.percentage } : undefined,
-    };
-  }
-  return { delay, abort };
-}
-
-function renderRedirect(scope: IConstruct, field: string, r: HttpRedirect | undefined): l1.VirtualServiceSpecHttpRedirect | undefined {
-  if (r === undefined) return undefined;
-  if (r.uri === undefined && r.authority === undefined && r.scheme === undefined && r.port === undefined && r.derivePort === undefined) {
-    invalid(scope, field, r, 'a redirect must change the URI, authority, scheme or port', 'add e.g. uri: "/new-path" or scheme: "https"');
-  }
-  checkExclusive(scope, { [`${field}.port`]: r.port, [`${field}.derivePort`]: r.derivePort }, 'give either a fixed port or derivePort');
-  checkPort(scope, `${field}.port`, r.port);
-  if (r.redirectCode !== undefined && (!Number.isInteger(r.redirectCode) || r.redirectCode < 300 || r.redirectCode > 399)) {
-    invalid(scope, `${field}.redirectCode`, r.redirectCode, 'a redirect code must be a 3xx status', 'use 301, 302, 307 or 308');
-  }
-  if (r.uri !== undefined && !r.uri.startsWith('/')) {
-    invalid(scope, `${field}.uri`, r.uri, 'the redirect path must start with "/"', `write "/${r.uri}"`);
-  }
-  return {
-    uri: r.uri,
-    authority: r.authority,
-    scheme: r.scheme,
-    port: r.port,
-    derivePort: r.derivePort as string as l1.VirtualServiceSpecHttpRedirectDerivePort | undefined,
-    redirectCode: r.redirectCode,
-  };
-}
-
-function renderDirectResponse(
-  scope: IConstruct, field: string, r: HttpDirectResponse | undefined,
-): l1.VirtualServiceSpecHttpDirectResponse | undefined {
-  if (r === undefined) return undefined;
-  if (!Number.isInteger(r.status) || r.status < 200 || r.status > 599) {
-    invalid(scope, `${field}.status`, r.status, 'the status must be an integer from 200 to 599', 'use e.g. 404 or 503');
-  }
-  return { status: r.status, body: r.body !== undefined ? { string: r.body } : undefined };
-}
-
-function renderRewrite(scope: IConstruct, field: string, r: HttpRewrite | undefined): l1.VirtualServiceSpecHttpRewrite | undefined {
-  if (r === undefined) return undefined;
-  if (r.uri === undefined && r.uriRegexRewrite === undefined && r.authority === undefined) {
-    invalid(scope, field, r, 'a rewrite must change the URI or the authority', 'add uri: "/new-prefix" or authority: "new-host"');
-  }
-  checkExclusive(scope, { [`${field}.uri`]: r.uri, [`${field}.uriRegexRewrite`]: r.uriRegexRewrite }, 'rewrite the path either by prefix (uri) or by regex (uriRegexRewrite)');
-  if (r.uri !== undefined && r.uri.length === 0) {
-    invalid(scope, `${field}.uri`, r.uri, 'the new path must not be empty', 'use "/" to strip the matched prefix');
-  }
-  if (r.authority !== undefined && r.authority.length === 0) {
-    invalid(scope, `${field}.authority`, r.authority, 'the new authority must not be empty', 'give a host such as "reviews.prod.svc.cluster.local"');
-  }
-  let uriRegexRewrite: l1.VirtualServiceSpecHttpRewriteUriRegexRewrite | undefined;
-  if (r.uriRegexRewrite) {
-    StringMatch.regex(r.uriRegexRewrite.match)._render(scope, `${field}.uriRegexRewrite.match`);
-    uriRegexRewrite = { match: r.uriRegexRewrite.match, rewrite: r.uriRegexRewrite.rewrite };
-  }
-  return { uri: r.uri, authority: r.authority, uriRegexRewrite };
-}
-
-function renderCors(scope: IConstruct, field: string, c: CorsPolicy | undefined): l1.VirtualServiceSpecHttpCorsPolicy | undefined {
-  if (c === undefined) return undefined;
-  const names = (f: string, list: string[] | undefined) => {
-    (list ?? []).forEach((h, i) => {
-      if (h !== '*' && (typeof h !== 'string' || !HEADER_NAME.test(h))) {
-        invalid(scope, `${f}[${i}]`, h, 'a header name must be a non-empty HTTP token (letters, digits, "-")', 'use a name such as "x-custom-header", or "*"');
-      }
-    });
-    return list && list.length ? [...list] : undefined;
-  };
-  (c.allowMethods ?? []).forEach((m, i) => {
-    if (m !== '*' && !HTTP_METHODS.includes(m)) {
-      invalid(scope, `${field}.allowMethods[${i}]`, m, 'it is not an upper-case HTTP method', `use one of ${HTTP_METHODS.join(', ')}`);
-    }
-  });
-  if (c.maxAge !== undefined && c.maxAge.toMilliseconds() % 1000 !== 0) {
-    invalid(scope, `${field}.maxAge`, `${c.maxAge.toMilliseconds()}ms`, 'Istio applies maxAge with whole-second precision only', 'use Duration.seconds(...), Duration.minutes(...) or Duration.hours(...)');
-  }
-  const origins = c.allowOrigins?.map((o, i) => o._render(scope, `${field}.allowOrigins[${i}]`));
-  return {
-    allowOrigins: origins && origins.length ? origins : undefined,
-    allowMethods: c.allowMethods && c.allowMethods.length ? [...c.allowMethods] : undefined,
-    allowHeaders: names(`${field}.allowHeaders`, c.allowHeaders),
-    exposeHeaders: names(`${field}.exposeHeaders`, c.exposeHeaders),
-    maxAge: renderDuration(scope, `${field}.maxAge`, c.maxAge),
-    allowCredentials: c.allowCredentials,
-    unmatchedPreflights: c.unmatchedPreflights as string as l1.VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights | undefined,
-  };
-}
-
-function renderHttpRoute(scope: IConstruct, field: string, r: HttpRoute): l1.VirtualServiceSpecHttp {
-  if (r.name !== undefined && r.name.length === 0) {
-    invalid(scope, `${field}.name`, r.name, 'a route name must not be empty', 'give a name such as "reviews-canary", or leave it out');
-  }
-  const actions: { [k: string]: unknown } = {
-    [`${field}.route`]: r.route,
-    [`${field}.redirect`]: r.redirect,
-    [`${field}.directResponse`]: r.directResponse,
-    [`${field}.delegateTo`]: r.delegateTo?.node.path,
-  };
-  checkExclusive(scope, actions, 'an HTTP route either forwards (route), redirects, answers directly (directResponse) or delegates: keep one and move the others to separate rules');
-  if (Object.values(actions).every((v) => v === undefined)) {
-    invalid(scope, field, r.name ?? '(unnamed route)', 'an HTTP route must forward (route), redirect, answer directly (directResponse) or delegate', 'add route: [{ host: "reviews" }]');
-  }
-  const answersItself = r.redirect ? 'redirect' : r.directResponse ? 'directResponse' : undefined;
-  if (answersItself && r.rewrite) {
-    invalid(scope, `${field}.rewrite`, r.rewrite, `a rule with a ${answersItself} does not forward, so it cannot rewrite`, `remove the rewrite, or replace the ${answersItself} with a route`);
-  }
-  if (answersItself && r.fault) {
-    invalid(scope, `${field}.fault`, r.fault, `a rule with a ${answersItself} does not forward, so it cannot inject faults`, 'move the fault injection to a rule with a route');
-  }
-  if (r.mirrorPercentage !== undefined && r.mirror === undefined) {
-    invalid(scope, `${field}.mirrorPercentage`, r.mirrorPercentage, 'it has no effect without a mirror', 'add mirror: { host: "reviews", subset: "v3" } or remove mirrorPercentage');
-  }
-  checkPercentage(scope, `${field}.mirrorPercentage`, r.mirrorPercentage);
-
-  let delegate: l1.VirtualServiceSpecHttpDelegate | undefined;
-  if (r.delegateTo) {
-    delegate = { name: r.delegateTo.name, namespace: r.delegateTo.namespace };
-  }
-  let route: l1.VirtualServiceSpecHttpRoute[] | undefined;
-  if (r.route !== undefined) {
-    const base = renderRouteDestinations(scope, `${field}.route`, r.route);
-    route = base.map((d, i) => {
-      const dest = r.route![i] as HttpRouteDestination;
-      return { ...d, headers: renderHeaders(scope, `${field}.route[${i}]`, dest.requestHeaders, dest.responseHeaders) };
-    });
-  }
-  // An explicit empty list is kept as written (`match: []`, i.e. match everything).
-  const match = r.match?.map((m, i) => renderHttpMatch(scope, `${field}.match[${i}]`, m));
-  return {
-    name: r.name,
-    match,
-    route,
-    redirect: renderRedirect(scope, `${field}.redirect`, r.redirect),
-    directResponse: renderDirectResponse(scope, `${field}.directResponse`, r.directResponse),
-    delegate,
-    rewrite: renderRewrite(scope, `${field}.rewrite`, r.rewrite),
-    timeout: renderDuration(scope, `${field}.timeout`, r.timeout as Duration | undefined),
-    retries: renderRetries(scope, `${field}.retries`, r.retries),
-    fault: renderFault(scope, `${field}.fault`, r.fault),
-    mirror: r.mirror ? renderDestination(scope, `${field}.mirror`, r.mirror) : undefined,
-    mirrorPercentage: r.mirrorPercentage !== undefined ? { value: r.mirrorPercentage } : undefined,
-    corsPolicy: renderCors(scope, `${field}.corsPolicy`, r.corsPolicy),
-    headers: renderHeaders(scope, field, r.requestHeaders, r.responseHeaders),
-  };
-}
-
-function renderSubnets(scope: IConstruct, field: string, subnets: string[] | undefined): string[] | undefined {
-  if (subnets === undefined) return undefined;
-  checkNonEmpty(scope, field, subnets, 'list at least one subnet, or leave it out');
-  subnets.forEach((s, i) => {
-    if (!IP_OR_CIDR.test(s)) {
-      invalid(scope, `${field}[${i}]`, s, 'it is not an IP address or CIDR subnet', 'write e.g. "10.1.0.0/16" or "192.168.1.10"');
-    }
-  });
-  return [...subnets];
-}
-
-function renderTcpMatch(scope: IConstruct, field: string, m: TcpMatch): l1.VirtualServiceSpecTcpMatch {
-  renderSourceConditions(scope, field, m);
-  return {
-    port: m.port,
-    destinationSubnets: renderSubnets(scope, `${field}.destinationSubnets`, m.destinationSubnets),
-    sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
-    sourceNamespace: m.sourceNamespace,
-    gateways: renderGateways(scope, `${field}.gateways`, m.gateways),
-  };
-}
-
-function renderTcpRoute(scope: IConstruct, field: string, r: TcpRoute): l1.VirtualServiceSpecTcp {
-  const match = r.match && r.match.length ? r.match.map((m, i) => renderTcpMatch(scope, `${field}.match[${i}]`, m)) : undefined;
-  return { match, route: renderRouteDestinations(scope, `${field}.route`, r.route) };
-}
-
-function renderTlsMatch(scope: IConstruct, field: string, m: TlsMatch): l1.VirtualServiceSpecTlsMatch {
-  renderSourceConditions(scope, field, m);
-  if (m.sniHosts === undefined) {
-    invalid(scope, `${field}.sniHosts`, undefined, 'a TLS match needs SNI hosts', 'add sniHosts: ["login.example.com"]');
-  }
-  checkNonEmpty(scope, `${field}.sniHosts`, m.sniHosts, 'add at least one SNI host, e.g. "login.example.com"');
-  m.sniHosts.forEach((h, i) => checkHost(scope, `${field}.sniHosts[${i}]`, h));
-  return {
-    sniHosts: [...m.sniHosts],
-    port: m.port,
-    destinationSubnets: renderSubnets(scope, `${field}.destinationSubnets`, m.destinationSubnets),
-    sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
-    sourceNamespace: m.sourceNamespace,
-    gateways: renderGateways(scope, `${field}.gateways`, m.gateways),
-  };
-}
-
-function renderTlsRoute(scope: IConstruct, field: string, r: TlsRoute): l1.VirtualServiceSpecTls {
-  if (r.match === undefined) {
-    invalid(scope, `${field}.match`, undefined, 'a TLS route needs a match with SNI hosts', 'add match: [{ sniHosts: ["login.example.com"] }]');
-  }
-  checkNonEmpty(scope, `${field}.match`, r.match, 'add at least one match with SNI hosts');
-  return {
-    match: r.match.map((m, i) => renderTlsMatch(scope, `${field}.match[${i}]`, m)),
-    route: renderRouteDestinations(scope, `${field}.route`, r.route),
-  };
 }
 
 /**

@@ -709,17 +709,17 @@ export class EgressLockdown extends Construct {
     const vs = new VirtualService(this, `Route-${slug}`, {
       metadata: { name, namespace: this.namespace },
       hosts: [host],
-      gateways: ['mesh', gateway],
+      gateways: [Gateway.MESH, gateway],
       exportTo,
     });
     MeshAnalysis.suppress(vs, 'IST0101');
     const toGateway = { host: gw.serviceHost, subset, port: gw.port };
     const toHost = { host, port: port.number };
     if (tls) {
-      vs.addTlsRoute({ match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [toGateway] });
+      vs.addTlsRoute({ match: [{ gateways: [Gateway.MESH], port: port.number, sniHosts: [host] }], route: [toGateway] });
       vs.addTlsRoute({ match: [{ gateways: [gateway], port: gw.port, sniHosts: [host] }], route: [toHost] });
     } else {
-      vs.addHttpRoute({ match: [{ gateways: ['mesh'], port: port.number }], route: [toGateway] });
+      vs.addHttpRoute({ match: [{ gateways: [Gateway.MESH], port: port.number }], route: [toGateway] });
       vs.addHttpRoute({ match: [{ gateways: [gateway], port: gw.port }], route: [toHost] });
     }
     this.ownRoutes.push(vs);

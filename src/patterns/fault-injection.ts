@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { checkPercentage } from '../core/checks';
 import { invalid } from '../core/errors';
 import { IstioResource } from '../core/resource';
-import { HttpFault } from '../networking/route-fault';
+import { FaultAbort, GrpcStatus, HttpFault } from '../networking/route-fault';
 import { HttpMatch } from '../networking/route-http-match';
 import { StringMatch, StringMatchType } from '../networking/route-string-match';
 
@@ -297,14 +297,14 @@ export class FaultInjection {
    * Answers requests with an HTTP error status (200-599, e.g. 503) instead of forwarding them.
    */
   public static abort(httpStatus: number, options: FaultInjectionOptions = {}): FaultInjection {
-    return new FaultInjection({ abort: { httpStatus, percentage: percentageOf(options) } }, options.match, options);
+    return new FaultInjection({ abort: FaultAbort.http(httpStatus, { percentage: percentageOf(options) }) }, options.match, options);
   }
 
   /**
-   * Answers gRPC requests with a gRPC status, by upper-case name (e.g. `UNAVAILABLE`).
+   * Answers gRPC requests with a gRPC status (e.g. `GrpcStatus.UNAVAILABLE`).
    */
-  public static grpcAbort(grpcStatus: string, options: FaultInjectionOptions = {}): FaultInjection {
-    return new FaultInjection({ abort: { grpcStatus, percentage: percentageOf(options) } }, options.match, options);
+  public static grpcAbort(grpcStatus: GrpcStatus, options: FaultInjectionOptions = {}): FaultInjection {
+    return new FaultInjection({ abort: FaultAbort.grpc(grpcStatus, { percentage: percentageOf(options) }) }, options.match, options);
   }
 
   /**
@@ -312,9 +312,11 @@ export class FaultInjection {
    */
   public static of(props: FaultInjectionProps): FaultInjection {
     const f = props.fault;
-    const fill = <T extends { percentage?: number }>(part: T | undefined): T | undefined =>
-      part && props.match !== undefined && part.percentage === undefined ? { ...part, percentage: 100 } : part;
-    return new FaultInjection({ delay: fill(f.delay), abort: fill(f.abort) }, props.match, {});
+    // a scoped fault applies to every matching request unless its percentage says otherwise
+    const everyMatch = props.match !== undefined;
+    const delay = f.delay && everyMatch && f.delay.percentage === undefined ? { ...f.delay, percentage: 100 } : f.delay;
+    const abort = f.abort && everyMatch && f.abort.percentage === undefined ? f.abort.withPercentage(100) : f.abort;
+    return new FaultInjection({ delay, abort }, props.match, {});
   }
 
   /** The fault, as rendered into the VirtualService route. */

@@ -60,8 +60,7 @@ function sourceGraph(): Map<string, string[]> {
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts')) {
+      if (entry.isDirectory()) {walk(full);} else if (entry.name.endsWith('.ts')) {
         const text = fs.readFileSync(full, 'utf8');
         const targets: string[] = [];
         for (const m of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'(\.[^']+)'/gm)) {

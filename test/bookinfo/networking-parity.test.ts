@@ -9,6 +9,7 @@ import { BOOKINFO_DIR, expectParity } from './normalize';
 import {
   ClientTls,
   DestinationRule,
+  FaultAbort,
   Gateway,
   HttpFault,
   HttpRouteDestination,
@@ -136,7 +137,7 @@ const builders: { [file: string]: () => ReturnType<typeof fragmentChart> } = {
       metadata: { name: 'cert-manager', namespace: 'istio-system' },
       hosts: ['*'],
       // Same namespace as the gateway: refer to it by its bare name, as the official file does.
-      gateways: [gateway.refFrom('istio-system')],
+      gateways: [gateway],
       http: [{
         match: [{ uri: StringMatch.prefix('/.well-known/acme-challenge/') }],
         route: [{ host: 'cert-manager-resolver', port: 8089 }],
@@ -197,7 +198,7 @@ const builders: { [file: string]: () => ReturnType<typeof fragmentChart> } = {
       metadata: { name: 'details' },
       hosts: ['details'],
       http: [
-        { fault: { abort: { httpStatus: 555, percentage: 100 } }, route: [{ host: 'details', subset: 'v1' }] },
+        { fault: { abort: FaultAbort.http(555, { percentage: 100 }) }, route: [{ host: 'details', subset: 'v1' }] },
         { route: [{ host: 'details', subset: 'v1' }] },
       ],
     });
@@ -223,7 +224,7 @@ const builders: { [file: string]: () => ReturnType<typeof fragmentChart> } = {
   'virtual-service-ratings-mysql-vm.yaml': () => ratingsBackend('v2-mysql-vm'),
   'virtual-service-ratings-mysql.yaml': () => ratingsBackend('v2-mysql'),
 
-  'virtual-service-ratings-test-abort.yaml': () => ratingsFaultForJason({ abort: { httpStatus: 500, percentage: 100 } }),
+  'virtual-service-ratings-test-abort.yaml': () => ratingsFaultForJason({ abort: FaultAbort.http(500, { percentage: 100 }) }),
   'virtual-service-ratings-test-delay.yaml': () => ratingsFaultForJason({ delay: { fixedDelay: Duration.seconds(7), percentage: 100 } }),
 
   'virtual-service-reviews-50-v3.yaml': () => reviewsSplit(['v1', 50], ['v3', 50]),

@@ -7,10 +7,10 @@ import { Construct } from 'constructs';
 import * as net from '../../imports/networking.istio.io';
 import { MeshAnalyzer } from '../../src/analysis/mesh-analyzer';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
+import { WorkloadSelector } from '../../src/core/workload-selector';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { Sidecar } from '../../src/networking/sidecar';
 import { VirtualService } from '../../src/networking/virtual-service';
-import { WorkloadSelector } from '../../src/core/workload-selector';
 
 /** A minimal L2-style wrapper (like IstioResource): the L1 object is its `Resource` child. */
 class ReviewsRoute extends Construct {

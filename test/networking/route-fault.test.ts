@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { HttpFault } from '../../src/networking/route-fault';
+import { FaultAbort, GrpcStatus, HttpFault } from '../../src/networking/route-fault';
 import { VirtualService } from '../../src/networking/virtual-service';
 import { fragmentChart } from '../support/fragment';
 
@@ -13,7 +13,7 @@ describe('HttpFault', () => {
   test('delay and abort together', () => {
     expect(renderFault({
       delay: { fixedDelay: Duration.seconds(7), percentage: 50 },
-      abort: { httpStatus: 503, percentage: 0.5 },
+      abort: FaultAbort.http(503, { percentage: 0.5 }),
     })).toEqual({
       delay: { fixedDelay: '7s', percentage: { value: 50 } },
       abort: { httpStatus: 503, percentage: { value: 0.5 } },
@@ -21,25 +21,28 @@ describe('HttpFault', () => {
   });
 
   test('gRPC abort without a percentage', () => {
-    expect(renderFault({ abort: { grpcStatus: 'UNAVAILABLE' } })).toEqual({ abort: { grpcStatus: 'UNAVAILABLE' } });
+    expect(renderFault({ abort: FaultAbort.grpc(GrpcStatus.UNAVAILABLE) })).toEqual({ abort: { grpcStatus: 'UNAVAILABLE' } });
+  });
+
+  test('GrpcStatus has the 17 canonical gRPC status names, rendered verbatim', () => {
+    const names = Object.values(GrpcStatus);
+    expect(names).toEqual(['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+      'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL',
+      'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED']);
+    for (const name of names) expect(renderFault({ abort: FaultAbort.grpc(name) })).toEqual({ abort: { grpcStatus: name } });
+  });
+
+  test('withPercentage() keeps the status', () => {
+    expect(renderFault({ abort: FaultAbort.http(503).withPercentage(20) })).toEqual({ abort: { httpStatus: 503, percentage: { value: 20 } } });
   });
 
   describe('bad input', () => {
-    test('abort with both httpStatus and grpcStatus', () => {
-      expect(() => renderFault({ abort: { httpStatus: 503, grpcStatus: 'UNAVAILABLE' } }))
-        .toThrow(/\[test\/vs\] http\[0\].fault.abort.httpStatus and http\[0\].fault.abort.grpcStatus .* is invalid: these fields are mutually exclusive. Fix: give exactly one/);
-    });
-
-    test('abort with no status', () => {
-      expect(() => renderFault({ abort: { percentage: 10 } })).toThrow(/http\[0\].fault.abort \{"percentage":10\} is invalid: an abort fault needs an error to return/);
-    });
-
     test('HTTP status out of range', () => {
-      expect(() => renderFault({ abort: { httpStatus: 600 } })).toThrow(/fault.abort.httpStatus 600 is invalid: the HTTP status must be an integer from 200 to 599/);
+      expect(() => renderFault({ abort: FaultAbort.http(600) })).toThrow(/fault.abort.httpStatus 600 is invalid: the HTTP status must be an integer from 200 to 599/);
     });
 
-    test('numeric gRPC status', () => {
-      expect(() => renderFault({ abort: { grpcStatus: '14' } })).toThrow(/fault.abort.grpcStatus "14" is invalid: it is not a gRPC status name. Fix: use an upper-case name such as "UNAVAILABLE"/);
+    test('numeric gRPC status (from JavaScript, where enums are not checked)', () => {
+      expect(() => renderFault({ abort: FaultAbort.grpc('14' as GrpcStatus) })).toThrow(/fault.abort.grpcStatus "14" is invalid: it is not a gRPC status name. Fix: use an upper-case name such as "UNAVAILABLE"/);
     });
 
     test('percentage above 100', () => {

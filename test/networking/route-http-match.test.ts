@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Gateway } from '../../src/networking/gateway';
 import { HttpMatch } from '../../src/networking/route-http-match';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
@@ -25,7 +26,7 @@ describe('HttpMatch', () => {
       port: 9080,
       sourceLabels: { app: 'productpage' },
       sourceNamespace: 'bookinfo',
-      gateways: ['mesh'],
+      gateways: [Gateway.MESH],
       statPrefix: 'api',
     })).toEqual([{
       name: 'v2-api',

@@ -1,4 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
+import { Gateway } from '../../src/networking/gateway';
+import { FaultAbort } from '../../src/networking/route-fault';
 import { HttpRoute } from '../../src/networking/route-http';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
@@ -63,7 +65,7 @@ describe('HttpRoute', () => {
     });
 
     test('fault injection on a direct response', () => {
-      expect(() => renderRule({ directResponse: { status: 200 }, fault: { abort: { httpStatus: 500 } } }))
+      expect(() => renderRule({ directResponse: { status: 200 }, fault: { abort: FaultAbort.http(500) } }))
         .toThrow(/http\[0\].fault .* is invalid: a rule with a directResponse does not forward, so it cannot inject faults/);
     });
 
@@ -75,7 +77,7 @@ describe('HttpRoute', () => {
       const chart = fragmentChart();
       const leaf = new VirtualService(chart, 'leaf', { http: [{ route: [{ host: 'reviews' }] }] });
       const middle = new VirtualService(chart, 'middle', { http: [{ delegateTo: leaf }] });
-      new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: ['gw'], http: [{ delegateTo: middle }] });
+      new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: [Gateway.fromGatewayName('gw')], http: [{ delegateTo: middle }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/middle\] http\[0\].delegateTo "test\/leaf" is invalid: only a root VirtualService \(with hosts\) can delegate/);
     });
   });

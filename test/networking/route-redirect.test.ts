@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Gateway } from '../../src/networking/gateway';
 import { HttpDirectResponse, HttpRedirect, HttpRedirectDerivePort } from '../../src/networking/route-redirect';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
@@ -6,7 +7,7 @@ import { fragmentChart } from '../support/fragment';
 
 function renderRule(rule: { redirect?: HttpRedirect; directResponse?: HttpDirectResponse }): any {
   const chart = fragmentChart();
-  new VirtualService(chart, 'vs', { hosts: ['bookinfo.example.com'], gateways: ['gw'], http: [{ match: [{ uri: StringMatch.prefix('/old') }], ...rule }] });
+  new VirtualService(chart, 'vs', { hosts: ['bookinfo.example.com'], gateways: [Gateway.fromGatewayName('gw')], http: [{ match: [{ uri: StringMatch.prefix('/old') }], ...rule }] });
   return Testing.synth(chart)[0].spec.http[0];
 }
 

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Gateway } from '../../src/networking/gateway';
 import { TcpRoute } from '../../src/networking/route-tcp';
 import { VirtualService } from '../../src/networking/virtual-service';
 import { fragmentChart } from '../support/fragment';
@@ -12,7 +13,7 @@ function renderTcp(...tcp: TcpRoute[]): any {
 describe('TcpRoute', () => {
   test('match on port, subnets and source; weighted destinations', () => {
     expect(renderTcp({
-      match: [{ port: 27017, destinationSubnets: ['10.1.0.0/16', '192.168.1.10'], sourceLabels: { app: 'reviews' }, sourceNamespace: 'bookinfo', gateways: ['mesh'] }],
+      match: [{ port: 27017, destinationSubnets: ['10.1.0.0/16', '192.168.1.10'], sourceLabels: { app: 'reviews' }, sourceNamespace: 'bookinfo', gateways: [Gateway.MESH] }],
       route: [{ host: 'mongo.backend.svc.cluster.local', subset: 'v1', port: 5555, weight: 80 }, { host: 'mongo.backend.svc.cluster.local', subset: 'v2', port: 5555, weight: 20 }],
     })).toEqual([{
       match: [{ port: 27017, destinationSubnets: ['10.1.0.0/16', '192.168.1.10'], sourceLabels: { app: 'reviews' }, sourceNamespace: 'bookinfo', gateways: ['mesh'] }],

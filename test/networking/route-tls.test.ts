@@ -1,11 +1,12 @@
 import { Testing } from 'cdk8s';
+import { Gateway } from '../../src/networking/gateway';
 import { TlsRoute } from '../../src/networking/route-tls';
 import { VirtualService } from '../../src/networking/virtual-service';
 import { fragmentChart } from '../support/fragment';
 
 function renderTls(hosts: string[], ...tls: TlsRoute[]): any {
   const chart = fragmentChart();
-  new VirtualService(chart, 'vs', { hosts, gateways: ['edge'], tls });
+  new VirtualService(chart, 'vs', { hosts, gateways: [Gateway.fromGatewayName('edge')], tls });
   return Testing.synth(chart)[0].spec.tls;
 }
 
@@ -15,7 +16,7 @@ describe('TlsRoute', () => {
       match: [{ sniHosts: ['login.bookinfo.com'], port: 443, sourceLabels: { app: 'web' } }],
       route: [{ host: 'login.prod.svc.cluster.local', port: 443 }],
     }, {
-      match: [{ sniHosts: ['reviews.bookinfo.com'], sourceNamespace: 'frontend', destinationSubnets: ['10.0.0.0/8'], gateways: ['edge'] }],
+      match: [{ sniHosts: ['reviews.bookinfo.com'], sourceNamespace: 'frontend', destinationSubnets: ['10.0.0.0/8'], gateways: [Gateway.fromGatewayName('edge')] }],
       route: [{ host: 'reviews.prod.svc.cluster.local', port: 443 }],
     })).toEqual([
       { match: [{ sniHosts: ['login.bookinfo.com'], port: 443, sourceLabels: { app: 'web' } }], route: [{ destination: { host: 'login.prod.svc.cluster.local', port: { number: 443 } } }] },

@@ -2,6 +2,8 @@ import { ApiObject, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/networking.istio.io';
 import { IstioResource } from '../../src/core/resource';
+import { Gateway } from '../../src/networking/gateway';
+import { IGateway } from '../../src/networking/gateway-ref';
 import { HttpRetryOn } from '../../src/networking/route-retry';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
@@ -9,8 +11,10 @@ import { PeerAuthentication } from '../../src/security/peer-authentication';
 import { fragmentChart } from '../support/fragment';
 
 /** A minimal Istio Gateway construct, standing in for the Gateway L2 construct. */
-class TestGateway extends IstioResource {
+class TestGateway extends IstioResource implements IGateway {
   public readonly apiObject: ApiObject;
+  public get gatewayName(): string { return this.name; }
+  public get gatewayNamespace(): string | undefined { return this.namespace; }
   public constructor(scope: Construct, id: string, namespace?: string) {
     super(scope, id);
     this.apiObject = new l1.Gateway(this, 'Resource', {
@@ -88,17 +92,17 @@ describe('VirtualService', () => {
     const gwLocal = new TestGateway(chart, 'local-gw');
     const vs = new VirtualService(chart, 'vs', {
       hosts: ['bookinfo.example.com'],
-      gateways: ['bookinfo-gateway', 'istio-ingress/shared-gw', gwNs, gwLocal],
+      gateways: [Gateway.fromGatewayName('bookinfo-gateway'), Gateway.fromGatewayName('shared-gw', 'istio-ingress'), gwNs, gwLocal],
       http: [{ route: [{ host: 'productpage', port: 9080 }] }],
     });
-    vs.addGateway('mesh');
+    vs.addGateway(Gateway.MESH);
     expect(vs.gateways).toEqual(['bookinfo-gateway', 'istio-ingress/shared-gw', 'istio-system/public-gw', 'local-gw', 'mesh']);
     expect(synthVs(chart).spec.gateways).toEqual(vs.gateways);
   });
 
   test('the wildcard host is allowed on ingress gateways', () => {
     const chart = fragmentChart();
-    new VirtualService(chart, 'vs', { hosts: ['*'], gateways: ['bookinfo-gateway'], http: [{ route: [{ host: 'productpage' }] }] });
+    new VirtualService(chart, 'vs', { hosts: ['*'], gateways: [Gateway.fromGatewayName('bookinfo-gateway')], http: [{ route: [{ host: 'productpage' }] }] });
     expect(synthVs(chart).spec.hosts).toEqual(['*']);
   });
 
@@ -106,7 +110,7 @@ describe('VirtualService', () => {
     const chart = fragmentChart();
     new VirtualService(chart, 'vs', {
       hosts: ['*.example.com'],
-      gateways: ['edge'],
+      gateways: [Gateway.fromGatewayName('edge')],
       tcp: [{ match: [{ port: 5201 }], route: [{ host: 'tcp-iperf', port: 5201 }] }],
       tls: [{ match: [{ sniHosts: ['login.example.com'], port: 443 }], route: [{ host: 'login', port: 443 }] }],
     });
@@ -147,7 +151,7 @@ describe('VirtualService', () => {
     new VirtualService(chart, 'root', {
       metadata: { name: 'root' },
       hosts: ['bookinfo.example.com'],
-      gateways: ['istio-system/ingress'],
+      gateways: [Gateway.fromGatewayName('ingress', 'istio-system')],
       http: [{ match: [{ uri: StringMatch.prefix('/productpage') }], delegateTo: delegate }],
     });
     expect(delegate.isDelegate).toBe(true);
@@ -166,7 +170,7 @@ describe('VirtualService', () => {
   test('rendering stays linear: 5000 rules with 1000 hosts synthesize quickly', () => {
     const chart = fragmentChart();
     const hosts = Array.from({ length: 1000 }, (_, i) => `svc-${i}.example.com`);
-    const vs = new VirtualService(chart, 'big', { hosts, gateways: ['gw'] });
+    const vs = new VirtualService(chart, 'big', { hosts, gateways: [Gateway.fromGatewayName('gw')] });
     for (let i = 0; i < 5000; i++) {
       vs.addHttpRoute({ match: [{ uri: StringMatch.prefix(`/p${i}`) }], route: [{ host: 'a', subset: 'v1', weight: 50 }, { host: 'a', subset: 'v2', weight: 50 }] });
     }
@@ -207,14 +211,14 @@ describe('VirtualService', () => {
     test('delegate target with hosts fails synth', () => {
       const chart = fragmentChart();
       const target = new VirtualService(chart, 'target', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });
-      new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: ['gw'], http: [{ delegateTo: target }] });
+      new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: [Gateway.fromGatewayName('gw')], http: [{ delegateTo: target }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/target\] hosts \["reviews"\] is invalid: the VirtualService is the delegate of test\/root.*remove the hosts/);
     });
 
     test('delegate with gateways fails synth', () => {
       const chart = fragmentChart();
-      const target = new VirtualService(chart, 'target', { gateways: ['gw'], http: [{ route: [{ host: 'reviews' }] }] });
-      new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: ['gw'], http: [{ delegateTo: target }] });
+      const target = new VirtualService(chart, 'target', { gateways: [Gateway.fromGatewayName('gw')], http: [{ route: [{ host: 'reviews' }] }] });
+      new VirtualService(chart, 'root', { hosts: ['bookinfo.example.com'], gateways: [Gateway.fromGatewayName('gw')], http: [{ delegateTo: target }] });
       expect(() => Testing.synth(chart)).toThrow(/\[test\/target\] gateways \["gw"\] is invalid: a delegate VirtualService .*cannot name gateways/);
     });
 
@@ -232,27 +236,29 @@ describe('VirtualService', () => {
 
     test('malformed gateway reference', () => {
       const chart = fragmentChart();
-      expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: ['a/b/c'] }))
+      expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: [Gateway.fromGatewayName('a/b/c')] }))
         .toThrow(/\[test\/vs\] gateways\[0\] "a\/b\/c" is invalid: a gateway reference is "name", "namespace\/name" or "mesh"/);
     });
 
     test('gateway with an invalid namespace', () => {
       const chart = fragmentChart();
-      expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: ['Istio_System/gw'] }))
+      expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: [Gateway.fromGatewayName('gw', 'Istio_System')] }))
         .toThrow(/gateways\[0\] namespace "Istio_System" is invalid: it must be a DNS-1123 label/);
     });
 
-    test('a construct that is not a Gateway passed as gateway', () => {
+    test('a construct that is not a Gateway, or a gateway name as a string, passed from JavaScript', () => {
       const chart = fragmentChart();
       const pa = new PeerAuthentication(chart, 'pa');
-      expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: [pa] }))
-        .toThrow(/\[test\/vs\] gateways\[0\] "security.istio.io\/v1 PeerAuthentication test\/pa" is invalid: .*only be bound to an Istio Gateway/);
+      expect(() => new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: [pa as any] }))
+        .toThrow(/\[test\/vs\] gateways\[0\] "test\/pa" is invalid: a gateway must be a Gateway construct, Gateway.fromGatewayName\(...\) or Gateway.MESH/);
+      expect(() => new VirtualService(chart, 'vs2', { hosts: ['reviews'], gateways: ['bookinfo-gateway' as any] }))
+        .toThrow(/\[test\/vs2\] gateways\[0\] "bookinfo-gateway" is invalid: a gateway is a typed reference, not a string. Fix: pass Gateway.fromGatewayName\("bookinfo-gateway"\)/);
     });
 
     test('gateway listed twice', () => {
       const chart = fragmentChart();
-      const vs = new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: ['mesh'] });
-      expect(() => vs.addGateway('mesh')).toThrow(/gateways\[1\] "mesh" is invalid: the gateway is listed twice/);
+      const vs = new VirtualService(chart, 'vs', { hosts: ['reviews'], gateways: [Gateway.MESH] });
+      expect(() => vs.addGateway(Gateway.MESH)).toThrow(/gateways\[1\] "mesh" is invalid: the gateway is listed twice/);
     });
 
     test('exportTo mixing "*" with namespaces', () => {

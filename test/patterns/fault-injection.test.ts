@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { StringMatch } from '../../src';
+import { FaultAbort, GrpcStatus, StringMatch } from '../../src';
 import { FaultInjection, RequestMatch } from '../../src/patterns/fault-injection';
 import { MeshService } from '../../src/patterns/mesh-service';
 import { ServiceResilience } from '../../src/patterns/resilience';
@@ -93,13 +93,13 @@ describe('FaultInjection', () => {
   });
 
   test('grpcAbort() with a gRPC status name', () => {
-    const [rule] = rulesFor(FaultInjection.grpcAbort('UNAVAILABLE', { percentage: 25 }));
+    const [rule] = rulesFor(FaultInjection.grpcAbort(GrpcStatus.UNAVAILABLE, { percentage: 25 }));
     expect(rule.fault).toEqual({ abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 25 } } });
   });
 
   test('of(): delay and abort together, each with its own share', () => {
     const [faulted] = rulesFor(FaultInjection.of({
-      fault: { delay: { fixedDelay: Duration.millis(300), percentage: 50 }, abort: { httpStatus: 503 } },
+      fault: { delay: { fixedDelay: Duration.millis(300), percentage: 50 }, abort: FaultAbort.http(503) },
       match: RequestMatch.header('x-chaos', StringMatch.exact('on')),
     }));
     expect(faulted.fault).toEqual({ delay: { fixedDelay: '300ms', percentage: { value: 50 } }, abort: { httpStatus: 503, percentage: { value: 100 } } });
@@ -121,8 +121,8 @@ describe('FaultInjection', () => {
         .toThrow(/http\[0\].fault.abort.httpStatus 700 is invalid: the HTTP status must be an integer from 200 to 599\. Fix: use e\.g\. 503/);
     });
 
-    test('a gRPC status by number or in lower case', () => {
-      expect(() => rulesFor(FaultInjection.grpcAbort('unavailable', { percentage: 10 })))
+    test('a gRPC status by number or in lower case (from JavaScript, where enums are not checked)', () => {
+      expect(() => rulesFor(FaultInjection.grpcAbort('unavailable' as GrpcStatus, { percentage: 10 })))
         .toThrow(/fault.abort.grpcStatus "unavailable" is invalid: it is not a gRPC status name\. Fix: use an upper-case name such as "UNAVAILABLE"/);
     });
 

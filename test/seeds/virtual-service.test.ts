@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import { expectSameAsSeed, loadSeed } from './seed';
 import * as l1 from '../../imports/networking.istio.io';
 import { IstioResource } from '../../src/core/resource';
+import { Gateway } from '../../src/networking/gateway';
+import { IGateway } from '../../src/networking/gateway-ref';
+import { FaultAbort } from '../../src/networking/route-fault';
 import { HttpRetryOn } from '../../src/networking/route-retry';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService } from '../../src/networking/virtual-service';
@@ -20,8 +23,10 @@ import { fragmentChart } from '../support/fragment';
 //   `fault.abort` (fault.percentage is an unknown field).
 
 /** A stand-in Istio Gateway construct to show gateway binding by construct. */
-class SeedGateway extends IstioResource {
+class SeedGateway extends IstioResource implements IGateway {
   public readonly apiObject: ApiObject;
+  public get gatewayName(): string { return this.name; }
+  public get gatewayNamespace(): string | undefined { return this.namespace; }
   public constructor(scope: Construct, id: string) {
     super(scope, id);
     this.apiObject = new l1.Gateway(this, 'Resource', {
@@ -217,7 +222,7 @@ describe('seed snippets: VirtualService', () => {
     new VirtualService(chart, 'bookinfo', {
       metadata: { name: 'bookinfo' },
       hosts: ['productpage'],
-      gateways: ['bookinfo-gateway'],
+      gateways: [Gateway.fromGatewayName('bookinfo-gateway')],
       http: [{ match: PRODUCTPAGE_URIS, route: [{ host: 'productpage' }] }],
     });
     expectSameAsSeed(synthVs(chart), seed);
@@ -229,7 +234,7 @@ describe('seed snippets: VirtualService', () => {
     new VirtualService(chart, 'bookinfo', {
       metadata: { name: 'bookinfo' },
       hosts: ['*'],
-      gateways: ['bookinfo-gateway'],
+      gateways: [Gateway.fromGatewayName('bookinfo-gateway')],
       http: [{ match: PRODUCTPAGE_URIS, route: [{ host: 'productpage' }] }],
     });
     expectSameAsSeed(synthVs(chart), seed);
@@ -301,7 +306,7 @@ describe('seed snippets: VirtualService', () => {
       http: [
         {
           match: [{ headers: { 'end-user': StringMatch.exact('testing-user') } }],
-          fault: { abort: { httpStatus: 403, percentage: 30 } },
+          fault: { abort: FaultAbort.http(403, { percentage: 30 }) },
           route: [{ host: 'ratings' }],
         },
         { route: [{ host: 'ratings' }] },
@@ -332,7 +337,7 @@ describe('seed snippets: VirtualService', () => {
     new VirtualService(chart, 'tcp-iperf', {
       metadata: { name: 'tcp-iperf' },
       hosts: ['*'],
-      gateways: ['tcp-iperf'],
+      gateways: [Gateway.fromGatewayName('tcp-iperf')],
       tcp: [{ match: [{ port: 5201 }], route: [{ host: 'tcp-iperf', port: 5201 }] }],
     });
     expectSameAsSeed(synthVs(chart), seed);
