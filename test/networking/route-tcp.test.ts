@@ -34,6 +34,13 @@ describe('TcpRoute', () => {
         .toThrow(/tcp\[0\].match\[0\].destinationSubnets\[0\] "10.1.0.0\/33" is invalid: it is not an IP address or CIDR subnet/);
     });
 
+    test('destination subnets that only look like addresses', () => {
+      for (const bad of ['999.999.999.999', ':::::', '10.0.0.1/', '2001:db8::/129']) {
+        expect(() => renderTcp({ match: [{ destinationSubnets: [bad] }], route: [{ host: 'mongo' }] }))
+          .toThrow(`tcp[0].match[0].destinationSubnets[0] ${JSON.stringify(bad)} is invalid: it is not an IP address or CIDR subnet`);
+      }
+    });
+
     test('match port out of range', () => {
       expect(() => renderTcp({ match: [{ port: 70000 }], route: [{ host: 'mongo' }] })).toThrow(/tcp\[0\].match\[0\].port 70000 is invalid/);
     });

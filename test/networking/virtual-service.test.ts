@@ -202,6 +202,17 @@ describe('VirtualService', () => {
       expect(() => new VirtualService(chart, 'vs', { hosts: ['bookinfo/reviews'] })).toThrow(/hosts\[0\] "bookinfo\/reviews" is invalid: .*cannot name a namespace.*exportTo/);
     });
 
+    test('a delegate defined outside the app, by name', () => {
+      const chart = fragmentChart();
+      new VirtualService(chart, 'root', {
+        metadata: { name: 'root', namespace: 'edge' },
+        hosts: ['bookinfo.example.com'],
+        gateways: [Gateway.fromGatewayName('gw')],
+        http: [{ match: [{ uri: StringMatch.prefix('/reviews') }], delegateTo: VirtualService.fromVirtualServiceName('reviews-routes', 'reviews-team') }],
+      });
+      expect(synthVs(chart).spec.http[0].delegate).toEqual({ name: 'reviews-routes', namespace: 'reviews-team' });
+    });
+
     test('no hosts and nobody delegates to it fails synth', () => {
       const chart = fragmentChart();
       new VirtualService(chart, 'vs', { http: [{ route: [{ host: 'reviews' }] }] });
