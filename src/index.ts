@@ -60,6 +60,10 @@ export * from './gateway-api/http-route-match';
 export * from './gateway-api/http-route-filter';
 
 // Patterns (L3): one intention of a platform team, as a complete and consistent set of objects
+export * from './patterns/workload-options';
+export * from './patterns/mesh-service-version';
+export * from './patterns/mesh-service-port';
+export * from './patterns/service-ip-family';
 export * from './patterns/mesh-service';
 export * from './patterns/mtls-namespace';
 export * from './patterns/jwt-protected-app';

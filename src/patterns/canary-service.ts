@@ -1,11 +1,12 @@
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RequestMatch } from './fault-injection';
-import { MeshService, MeshServiceVersion, MeshServiceVolume } from './mesh-service';
-import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, isHttpProtocol, resilienceRoutes } from './resilience';
+import { MeshService } from './mesh-service';
+import { MeshServiceVersion } from './mesh-service-version';
+import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, resilienceRoutes } from './resilience';
+import { WorkloadOptions, workloadOptionsOf } from './workload-options';
 import { checkNonEmpty, checkPercentage } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
-import { Protocol } from '../core/protocol';
+import { isHttpFamily, Protocol } from '../core/protocol';
 import { DestinationRule } from '../networking/destination-rule';
 import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
 import { VirtualService } from '../networking/virtual-service';
@@ -25,7 +26,7 @@ export enum CanaryPhase {
 /**
  * Properties of a `CanaryService`.
  */
-export interface CanaryServiceProps extends ResilienceOptions {
+export interface CanaryServiceProps extends ResilienceOptions, WorkloadOptions {
   /**
    * The service name: Service name, `app` label, and the name of the DestinationRule and
    * VirtualService.
@@ -65,76 +66,6 @@ export interface CanaryServiceProps extends ResilienceOptions {
    * @default - the service name
    */
   readonly serviceAccountName?: string;
-
-  /**
-   * Resource requests and limits of each container.
-   *
-   * @default - MeshService's defaults (requests cpu 100m / memory 128Mi, limits cpu 500m / memory 512Mi)
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
-   * The container security context.
-   *
-   * @default - MeshService's defaults (non-root, no privilege escalation, read-only root filesystem)
-   */
-  readonly securityContext?: kplus.ContainerSecurityContextProps;
-
-  /**
-   * The readiness probe of each container.
-   *
-   * @default - a TCP check of the container port
-   */
-  readonly readiness?: kplus.Probe;
-
-  /**
-   * HTTP path of the readiness check (see `MeshServiceProps.healthCheckPath`).
-   *
-   * @default - a TCP check of the container port
-   */
-  readonly healthCheckPath?: string;
-
-  /**
-   * The liveness probe of each container.
-   *
-   * @default - none
-   */
-  readonly liveness?: kplus.Probe;
-
-  /**
-   * Image pull policy of each container.
-   *
-   * @default - cdk8s-plus's default (`Always`)
-   */
-  readonly imagePullPolicy?: kplus.ImagePullPolicy;
-
-  /**
-   * Environment variables of every version's container (a version's own `env` wins).
-   *
-   * @default - none
-   */
-  readonly env?: { [name: string]: string };
-
-  /**
-   * Container arguments of every version.
-   *
-   * @default - the image's own command
-   */
-  readonly args?: string[];
-
-  /**
-   * Annotations of every version's pods.
-   *
-   * @default - none
-   */
-  readonly podAnnotations?: { [key: string]: string };
-
-  /**
-   * Extra writable volumes of every version's pods (see `MeshServiceProps.volumes`).
-   *
-   * @default - only the writable `/tmp`
-   */
-  readonly volumes?: MeshServiceVolume[];
 
   /** The version serving production traffic today, e.g. `{ version: 'v1', image: 'reviews:1.0' }`. */
   readonly stable: MeshServiceVersion;
@@ -233,7 +164,7 @@ export class CanaryService extends Construct {
     }
     this.mirrorShare = props.mirrorPercentage;
     const protocol = props.protocol ?? Protocol.HTTP;
-    if (!isHttpProtocol(protocol)) {
+    if (!isHttpFamily(protocol)) {
       invalid(this, 'protocol', protocol, 'a canary release splits, matches and mirrors requests, which Istio does for HTTP, HTTP2 and GRPC ports only', 'use Protocol.HTTP, Protocol.HTTP2 or Protocol.GRPC (for TCP services, weight routes with a VirtualService tcp rule)');
     }
     checkNonEmpty(this, 'canaryFor', props.canaryFor, 'list at least one condition, e.g. [RequestMatch.user(\'jason\')], or leave canaryFor out');
@@ -250,16 +181,7 @@ export class CanaryService extends Construct {
       containerPort: props.containerPort,
       protocol,
       serviceAccountName: props.serviceAccountName,
-      resources: props.resources,
-      securityContext: props.securityContext,
-      readiness: props.readiness,
-      healthCheckPath: props.healthCheckPath,
-      liveness: props.liveness,
-      imagePullPolicy: props.imagePullPolicy,
-      env: props.env,
-      args: props.args,
-      podAnnotations: props.podAnnotations,
-      volumes: props.volumes,
+      ...workloadOptionsOf(props),
       versions: [props.stable, props.canary],
     });
 

@@ -6,7 +6,7 @@ import { MeshService } from './mesh-service';
 import { checkDns1123Label, checkHost, checkPort } from '../core/checks';
 import { invalid, invalidMessage, validationMessage } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
-import { Protocol } from '../core/protocol';
+import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { DestinationRule } from '../networking/destination-rule';
 import { Gateway } from '../networking/gateway';
@@ -198,7 +198,6 @@ export interface EgressLockdownProps {
 const DEFAULT_PORTS: ServiceEntryPort[] = [{ number: 443, protocol: Protocol.TLS }];
 const DEFAULT_GATEWAY_HOST = 'istio-egressgateway.istio-system.svc.cluster.local';
 const TLS_LIKE = new Set<string>([Protocol.TLS, Protocol.HTTPS]);
-const HTTP_LIKE = new Set<string>([Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC]);
 
 /** One external host in one namespace: its ServiceEntry is shared by every lockdown allowing it. */
 interface HostRecord {
@@ -607,7 +606,7 @@ export class EgressLockdown extends Construct {
         invalid(this, `${field}.ports number`, p.number, 'the port appears more than once', 'list each port once');
       }
       seen.add(p.number);
-      const opaque = !TLS_LIKE.has(p.protocol) && !HTTP_LIKE.has(p.protocol);
+      const opaque = !TLS_LIKE.has(p.protocol) && !isHttpFamily(p.protocol);
       if (opaque && (host.startsWith('*') || resolution === ServiceEntryResolution.NONE || resolution === ServiceEntryResolution.DYNAMIC_DNS)) {
         invalid(this, `${field}.ports[${p.number}].protocol`, p.protocol, `opaque ${p.protocol} carries no host name, so with a wildcard host or ${resolution} resolution the sidecar would let through connections to any address on port ${p.number}`, 'use a concrete host with DNS resolution, or a TLS/HTTP protocol');
       }

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { checkDns1123Label, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
-import { Protocol } from '../core/protocol';
+import { isHttpFamily, Protocol } from '../core/protocol';
 import { HeaderOperations } from '../networking/route-headers';
 
 /**
@@ -197,7 +197,7 @@ export class IngressBackend {
         invalid(scope, `${field} (${svc.node.path}).port`, this.port, `it is not a port of the service (its ports are ${svc.ports.map((p) => p.port).join(', ')})`, 'route to one of its ports, or leave `port` out for its main port');
       }
       const protocol = port.protocol ?? Protocol.HTTP;
-      if (![Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC].includes(protocol)) {
+      if (!isHttpFamily(protocol)) {
         invalid(scope, `${field} (${svc.node.path}) port ${port.port} protocol`, protocol, 'an HTTP ingress route can only forward to an HTTP, HTTP2 or gRPC port', 'route to an HTTP port of the service, or route TCP traffic with a VirtualService tcp route');
       }
       if (svc.namespace === undefined) {

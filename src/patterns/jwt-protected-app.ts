@@ -3,7 +3,7 @@ import { MeshService } from './mesh-service';
 import { MtlsNamespace } from './mtls-namespace';
 import { checkDns1123Label, checkExclusive } from '../core/checks';
 import { invalid } from '../core/errors';
-import { Protocol } from '../core/protocol';
+import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { Condition } from '../security/authorization-condition';
 import { AuthorizationAction, AuthorizationPolicy } from '../security/authorization-policy';
@@ -121,8 +121,6 @@ export interface JwtProtectedAppProps {
   readonly allowAuthenticatedCallers?: boolean;
 }
 
-/** Protocols on which Istio sees HTTP requests, so JWTs and paths can be checked. */
-const L7_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC];
 
 /**
  * A workload that requires a valid JWT: a RequestAuthentication for the issuer plus
@@ -254,7 +252,7 @@ export class JwtProtectedApp extends Construct {
     let ports: number[] | undefined;
     if (service) {
       const all = service.ports;
-      const l7 = all.filter((p) => L7_PROTOCOLS.includes(p.protocol ?? Protocol.HTTP));
+      const l7 = all.filter((p) => isHttpFamily(p.protocol ?? Protocol.HTTP));
       if (l7.length === 0) {
         invalid(this, `service ${service.node.path} ports`, all.map((p) => `${p.port}/${p.protocol}`), 'JWTs are HTTP headers, and the service has no HTTP, HTTP2 or gRPC port', 'protect an HTTP service, or declare its port with Protocol.HTTP');
       }

@@ -1,141 +1,24 @@
-import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkNonEmpty, checkPort, checkPositiveInteger, checkUnique } from '../core/checks';
+import { checkProtocol, MeshServicePort, ResolvedPort, resolvePorts } from './mesh-service-port';
+import { MeshServiceVersion } from './mesh-service-version';
+import { checkIpFamilies, ServiceIpFamily, ServiceIpFamilyPolicy } from './service-ip-family';
+import { workloadContainer } from './workload-container';
+import { checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
+import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkPositiveInteger, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
-import { Protocol } from '../core/protocol';
+import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../security/authorization-policy';
 import { RuleOperation } from '../security/authorization-rule';
 import { Principal } from '../security/principal';
 
-/**
- * One version of a mesh service: a Deployment whose pods carry `app` and `version` labels.
- */
-export interface MeshServiceVersion {
-  /**
-   * The version label value (`version: v1`), used by DestinationRule subsets.
-   * A DNS-1123 label such as `v1` or `v2-beta`.
-   */
-  readonly version: string;
-
-  /** The container image, e.g. `docker.io/istio/examples-bookinfo-reviews-v1:1.20.3`. */
-  readonly image: string;
-
-  /**
-   * Number of pods.
-   *
-   * @default 1
-   */
-  readonly replicas?: number;
-
-  /**
-   * Environment variables of the container. They are added after the service-wide `env`
-   * (`MeshServiceProps.env`); a variable given in both takes this value.
-   *
-   * @default - none
-   */
-  readonly env?: { [name: string]: string };
-
-  /**
-   * Annotations of this version's pods, added to the service-wide `podAnnotations`
-   * (a key given in both takes this value).
-   *
-   * @default - none
-   */
-  readonly podAnnotations?: { [key: string]: string };
-
-  /**
-   * Runs this version's pods under another, existing ServiceAccount (e.g. `default`, or one
-   * created separately) instead of the service's own. Those pods then carry that identity,
-   * not `principal`: rules built with `allowFrom(thisService)` do not admit them (they fail
-   * closed), and policies of this service still select them by `app`.
-   *
-   * @default - the service's ServiceAccount (`serviceAccountName`)
-   */
-  readonly serviceAccountName?: string;
-}
-
-/**
- * An IP family of a Service's cluster IPs.
- */
-export enum ServiceIpFamily {
-  /** IPv4. */
-  IPV4 = 'IPv4',
-  /** IPv6. */
-  IPV6 = 'IPv6',
-}
-
-/**
- * How many IP families a Service's cluster IPs come from (Kubernetes `ipFamilyPolicy`).
- */
-export enum ServiceIpFamilyPolicy {
-  /** One IP family. */
-  SINGLE_STACK = 'SingleStack',
-  /** Two IP families on a dual-stack cluster, one otherwise. */
-  PREFER_DUAL_STACK = 'PreferDualStack',
-  /** Two IP families; the Service is rejected on a single-stack cluster. */
-  REQUIRE_DUAL_STACK = 'RequireDualStack',
-}
-
-/**
- * A further volume mounted into the container of every version (besides the writable
- * `/tmp` the service always mounts).
- */
-export interface MeshServiceVolume {
-  /**
-   * The volume, e.g. `kplus.Volume.fromEmptyDir(chart, 'wlp-output', 'wlp-output')` for a
-   * writable directory under a read-only root filesystem, or a ConfigMap / Secret volume.
-   * Its name must not be `tmp` (the service's own `/tmp` volume).
-   */
-  readonly volume: kplus.Volume;
-
-  /** The absolute path the volume is mounted at, e.g. `/opt/ibm/wlp/output`. Not `/tmp`. */
-  readonly path: string;
-
-  /**
-   * Whether the container may only read the volume.
-   *
-   * @default false
-   */
-  readonly readOnly?: boolean;
-}
-
-/**
- * A further port of a mesh service (besides its main `port`), e.g. a gRPC or metrics port.
- */
-export interface MeshServicePort {
-  /** The port the Service listens on, 1-65535. */
-  readonly port: number;
-
-  /**
-   * The port the container listens on.
-   *
-   * @default - the same as `port`
-   */
-  readonly containerPort?: number;
-
-  /**
-   * The application protocol of the port, rendered as its `appProtocol` and as the
-   * prefix of its name.
-   *
-   * @default Protocol.HTTP
-   */
-  readonly protocol?: Protocol;
-
-  /**
-   * The port name. Istio reads the protocol from a `<protocol>[-<suffix>]` name, so the
-   * name must start with the protocol (`grpc`, `grpc-api`, ...).
-   *
-   * @default - `<protocol>-<port>`, e.g. `grpc-9090`
-   */
-  readonly name?: string;
-}
 
 /**
  * Properties of a `MeshService`.
  */
-export interface MeshServiceProps {
+export interface MeshServiceProps extends WorkloadOptions {
   /**
    * The service name: the Kubernetes Service's name, the `app` label of its pods and the
    * host other services call (`<name>.<namespace>.svc.cluster.local`).
@@ -192,93 +75,12 @@ export interface MeshServiceProps {
   readonly serviceAccountName?: string;
 
   /**
-   * Resource requests and limits of each container.
-   *
-   * @default - requests cpu 100m / memory 128Mi, limits cpu 500m / memory 512Mi
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
-   * The container security context. The default runs as a non-root user, without
-   * privilege escalation, with a read-only root filesystem (a writable `/tmp` emptyDir is
-   * mounted). Loosen it explicitly, e.g. `{ readOnlyRootFilesystem: false }` for images that
-   * write to their own directories.
-   *
-   * @default - non-root, no privilege escalation, read-only root filesystem
-   */
-  readonly securityContext?: kplus.ContainerSecurityContextProps;
-
-  /**
-   * The readiness probe of each container.
-   *
-   * @default - a TCP check of the container port
-   */
-  readonly readiness?: kplus.Probe;
-
-  /**
-   * An HTTP path answering 200 when the service is ready, e.g. `/health`: the readiness
-   * probe becomes an HTTP GET of this path on the container port (instead of a TCP
-   * check). Mutually exclusive with `readiness`.
-   *
-   * @default - no HTTP check; see `readiness`
-   */
-  readonly healthCheckPath?: string;
-
-  /**
-   * The liveness probe of each container.
-   *
-   * @default - no liveness probe (a failing readiness probe only takes the pod out of the Service)
-   */
-  readonly liveness?: kplus.Probe;
-
-  /**
    * Further ports of the service (the main one is `port`), each with its own
    * protocol-named Service port, `appProtocol` and container port.
    *
    * @default - only the main port
    */
   readonly additionalPorts?: MeshServicePort[];
-
-  /**
-   * When the kubelet pulls the container image. Istio's Bookinfo manifests use
-   * `IfNotPresent` (also Kubernetes' own default for an image with a tag other than
-   * `latest`).
-   *
-   * @default kplus.ImagePullPolicy.ALWAYS (the cdk8s-plus default)
-   */
-  readonly imagePullPolicy?: kplus.ImagePullPolicy;
-
-  /**
-   * Environment variables of the container of every version (a version's own `env` is
-   * added after these and wins for a variable given in both).
-   *
-   * @default - none
-   */
-  readonly env?: { [name: string]: string };
-
-  /**
-   * Arguments of the container of every version (the image's `CMD` is replaced), e.g.
-   * `['--bind_ip_all']`.
-   *
-   * @default - the image's own arguments
-   */
-  readonly args?: string[];
-
-  /**
-   * Annotations of the pods of every version, e.g. Prometheus' `prometheus.io/scrape`.
-   *
-   * @default - none
-   */
-  readonly podAnnotations?: { [key: string]: string };
-
-  /**
-   * Further volumes mounted into the container of every version, e.g. writable emptyDir
-   * directories an image needs under the read-only root filesystem. They are mounted after
-   * the service's own writable `/tmp`.
-   *
-   * @default - only the writable `/tmp`
-   */
-  readonly volumes?: MeshServiceVolume[];
 
   /**
    * The type of the service's Service, e.g. `kplus.ServiceType.NODE_PORT` to reach it on
@@ -333,30 +135,9 @@ export interface MeshServiceAllowOptions {
   readonly ports?: number[];
 }
 
-const DEFAULT_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
-  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
-};
-
-/** Protocols whose requests Istio sees at L7, so methods and paths can be matched. */
-const L7_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC];
 
 /** The identity of Istio's default ingress gateway deployment. */
 const INGRESS_GATEWAY_PRINCIPAL = Principal.serviceAccount('istio-system', 'istio-ingressgateway-service-account');
-
-/** Ports the Istio sidecar listens on in every pod: an application container cannot use them. */
-const SIDECAR_PORTS = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
-
-/** Container port names are IANA service names: at most 15 characters. */
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** A port of the service with every default filled in. */
-interface ResolvedPort {
-  readonly name: string;
-  readonly port: number;
-  readonly containerPort: number;
-  readonly protocol: Protocol;
-}
 
 /**
  * A Bookinfo-style mesh service: a ServiceAccount (its mesh identity), a Service with a
@@ -428,10 +209,7 @@ export class MeshService extends Construct {
     checkPort(this, 'containerPort', props.containerPort);
     checkProtocol(this, 'protocol', this.protocol);
     checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
-    checkExclusive(this, { readiness: props.readiness, healthCheckPath: props.healthCheckPath }, 'give either a full readiness probe or a health check path, not both');
-    if (props.healthCheckPath !== undefined && !/^\/\S*$/.test(props.healthCheckPath)) {
-      invalid(this, 'healthCheckPath', props.healthCheckPath, 'a health check path must be an absolute URL path without spaces', 'write e.g. "/health" or "/ready"');
-    }
+    checkWorkloadProbes(this, props);
     if (props.versions !== undefined && props.image !== undefined) {
       invalid(this, 'versions and image', { versions: props.versions.map((v) => v.version), image: props.image }, 'these fields are mutually exclusive', 'give `image` for a single v1 deployment, or list every version in `versions`');
     }
@@ -441,11 +219,8 @@ export class MeshService extends Construct {
     }
     checkNonEmpty(this, 'versions', versions, "list at least one version, e.g. [{ version: 'v1', image: 'my-image:1.0' }]");
     checkUnique(this, 'versions[].version', versions.map((v) => v.version), 'give each version a distinct label value');
-    this.resolvedPorts = this.resolvePorts(props);
-    this.checkVolumes(props.volumes);
-    if (props.args !== undefined && (!Array.isArray(props.args) || props.args.some((a) => typeof a !== 'string'))) {
-      invalid(this, 'args', props.args, 'the container arguments must be a list of strings', "write e.g. ['--bind_ip_all']");
-    }
+    this.resolvedPorts = resolvePorts(this, props);
+    checkWorkloadContainer(this, props);
 
     const metadata = (name: string) => ({ name, namespace: this.explicitNamespace, labels: { app: this.serviceName } });
 
@@ -454,7 +229,7 @@ export class MeshService extends Construct {
       automountToken: false,
     });
 
-    this.checkIpFamilies(props);
+    checkIpFamilies(this, props);
     this.service = this.createService('Service', { ...metadata(this.serviceName), labels: { app: this.serviceName, service: this.serviceName } }, { app: this.serviceName }, props.serviceType);
 
     versions.forEach((v) => this.addVersion(v));
@@ -533,7 +308,6 @@ export class MeshService extends Construct {
     checkPositiveInteger(this, `versions[${version.version}].replicas`, version.replicas, 0);
     checkDns1123Subdomain(this, `versions[${version.version}].serviceAccountName`, version.serviceAccountName);
     const labels = { app: this.serviceName, version: version.version };
-    const main = this.resolvedPorts[0];
     const env = { ...this.props.env, ...version.env };
     const annotations = { ...this.props.podAnnotations, ...version.podAnnotations };
     const deployment = new kplus.Deployment(this, `Deployment-${version.version}`, {
@@ -545,32 +319,13 @@ export class MeshService extends Construct {
         : kplus.ServiceAccount.fromServiceAccountName(this, `ServiceAccount-${version.version}`, version.serviceAccountName),
       podMetadata: { labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
       securityContext: { ensureNonRoot: true },
-      containers: [{
+      containers: [workloadContainer(this, this.props, {
         name: this.serviceName,
         image: version.image,
-        imagePullPolicy: this.props.imagePullPolicy,
-        args: this.props.args,
         ports: this.resolvedPorts.map((p) => ({ number: p.containerPort, name: p.name })),
-        envVariables: Object.fromEntries(Object.entries(env).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
-        resources: this.props.resources ?? DEFAULT_RESOURCES,
-        securityContext: {
-          ensureNonRoot: true,
-          privileged: false,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: [kplus.Capability.ALL] },
-          seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-          ...this.props.securityContext,
-        },
-        readiness: this.props.readiness ?? (this.props.healthCheckPath !== undefined
-          ? kplus.Probe.fromHttpGet(this.props.healthCheckPath, { port: main.containerPort })
-          : kplus.Probe.fromTcpSocket({ port: main.containerPort })),
-        liveness: this.props.liveness,
-        volumeMounts: [
-          { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, `tmp-${version.version}`, 'tmp') },
-          ...(this.props.volumes ?? []).map((v) => ({ path: v.path, volume: v.volume, readOnly: v.readOnly })),
-        ],
-      }],
+        env,
+        tmpVolumeId: `tmp-${version.version}`,
+      })],
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
     this.deployments.set(version.version, deployment);
@@ -614,52 +369,6 @@ export class MeshService extends Construct {
     return service;
   }
 
-  /** Validates the IP family policy and families (as the Kubernetes API server does). */
-  private checkIpFamilies(props: MeshServiceProps): void {
-    const policy = props.ipFamilyPolicy;
-    if (policy !== undefined && !Object.values(ServiceIpFamilyPolicy).includes(policy)) {
-      invalid(this, 'ipFamilyPolicy', policy, 'unknown IP family policy', `use one of ServiceIpFamilyPolicy.${Object.keys(ServiceIpFamilyPolicy).join(', ServiceIpFamilyPolicy.')}`);
-    }
-    const families = props.ipFamilies;
-    if (families === undefined) return;
-    if (!Array.isArray(families) || families.length < 1 || families.length > 2) {
-      invalid(this, 'ipFamilies', families, 'a Service has one or two IP families', 'list e.g. [ServiceIpFamily.IPV4] or [ServiceIpFamily.IPV6, ServiceIpFamily.IPV4]');
-    }
-    families.forEach((f, i) => {
-      if (!Object.values(ServiceIpFamily).includes(f)) {
-        invalid(this, `ipFamilies[${i}]`, f, 'unknown IP family', 'use ServiceIpFamily.IPV4 or ServiceIpFamily.IPV6');
-      }
-    });
-    checkUnique(this, 'ipFamilies', families, 'list each IP family once (the first is the primary one)');
-    if (families.length === 2 && (policy === undefined || policy === ServiceIpFamilyPolicy.SINGLE_STACK)) {
-      invalid(this, 'ipFamilies', families, 'two IP families need a dual-stack ipFamilyPolicy', 'set ipFamilyPolicy to ServiceIpFamilyPolicy.PREFER_DUAL_STACK or REQUIRE_DUAL_STACK, or list one family');
-    }
-  }
-
-  /** Validates the further volumes: distinct names and absolute paths, none taking `/tmp`. */
-  private checkVolumes(volumes: MeshServiceVolume[] | undefined): void {
-    if (volumes === undefined) return;
-    if (!Array.isArray(volumes)) {
-      invalid(this, 'volumes', volumes, 'the volumes must be a list', "pass e.g. [{ volume: kplus.Volume.fromEmptyDir(chart, 'cache', 'cache'), path: '/cache' }]");
-    }
-    volumes.forEach((v, i) => {
-      const field = `volumes[${i}]`;
-      if (v === null || typeof v !== 'object' || !(v.volume instanceof kplus.Volume)) {
-        invalid(this, `${field}.volume`, v?.volume === undefined ? undefined : String(v.volume), 'each entry needs a cdk8s-plus Volume', "pass e.g. { volume: kplus.Volume.fromEmptyDir(chart, 'cache', 'cache'), path: '/cache' }");
-      }
-      if (v.volume.name === 'tmp') {
-        invalid(this, `${field}.volume`, v.volume.name, 'the service already has a volume named "tmp" (its writable /tmp)', 'give the volume another name');
-      }
-      if (typeof v.path !== 'string' || !/^\/\S*$/.test(v.path)) {
-        invalid(this, `${field}.path`, v.path, 'a mount path must be an absolute path without spaces', 'write e.g. "/opt/ibm/wlp/output"');
-      }
-      if (v.path.replace(/\/+$/, '') === '/tmp') {
-        invalid(this, `${field}.path`, v.path, 'the service already mounts a writable emptyDir at /tmp', 'mount the volume elsewhere, e.g. under /var/lib/<name>');
-      }
-    });
-    checkUnique(this, 'volumes[].volume.name', volumes.map((v) => v.volume.name), 'give each volume a distinct name');
-    checkUnique(this, 'volumes[].path', volumes.map((v) => v.path.replace(/\/+$/, '')), 'mount each volume at its own path');
-  }
 
   /**
    * Allows another mesh service to call this one: a rule in this service's ALLOW policy
@@ -717,7 +426,7 @@ export class MeshService extends Construct {
     }
     const opts = options ?? {};
     const ports = this.allowedPorts(opts.ports);
-    if ((opts.methods !== undefined || opts.paths !== undefined) && ports.every((p) => !L7_PROTOCOLS.includes(p.protocol))) {
+    if ((opts.methods !== undefined || opts.paths !== undefined) && ports.every((p) => !isHttpFamily(p.protocol))) {
       invalid(this, 'allow options methods/paths', { methods: opts.methods, paths: opts.paths }, `Istio matches methods and paths only on HTTP, HTTP2 and gRPC ports, and the ports allowed here are ${ports.map((p) => `${p.port} (${p.protocol})`).join(', ')}, so the rule would never match`, 'leave methods and paths out for TCP/TLS ports, or declare the port with an HTTP protocol');
     }
     const operation: RuleOperation | undefined = opts.methods || opts.paths || opts.ports
@@ -746,47 +455,4 @@ export class MeshService extends Construct {
     });
   }
 
-  private resolvePorts(props: MeshServiceProps): ResolvedPort[] {
-    const main: ResolvedPort = {
-      name: this.protocol.toLowerCase(),
-      port: props.port,
-      containerPort: props.containerPort ?? props.port,
-      protocol: this.protocol,
-    };
-    const extra = (props.additionalPorts ?? []).map((p, i): ResolvedPort => {
-      const field = `additionalPorts[${i}]`;
-      if (p === null || typeof p !== 'object') {
-        invalid(this, field, p, 'a port must be an object', 'pass e.g. { port: 9090, protocol: Protocol.GRPC }');
-      }
-      checkPort(this, `${field}.port`, p.port);
-      checkPort(this, `${field}.containerPort`, p.containerPort);
-      const protocol = p.protocol ?? Protocol.HTTP;
-      checkProtocol(this, `${field}.protocol`, protocol);
-      const prefix = protocol.toLowerCase();
-      const name = p.name ?? `${prefix}-${p.port}`;
-      if (name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name)) {
-        invalid(this, `${field}.name`, name, 'a port name must be at most 15 lower-case letters, digits and "-" (an IANA service name), starting and ending with a letter or digit', `use e.g. "${prefix}-admin"`);
-      }
-      if (name !== prefix && !name.startsWith(`${prefix}-`)) {
-        invalid(this, `${field}.name`, name, `Istio reads the protocol from the name's prefix, and this port's protocol is ${protocol}`, `name it "${prefix}" or "${prefix}-<suffix>", or change its protocol`);
-      }
-      return { name, port: p.port, containerPort: p.containerPort ?? p.port, protocol };
-    });
-    const all = [main, ...extra];
-    all.forEach((p, i) => {
-      if (SIDECAR_PORTS.includes(p.containerPort)) {
-        invalid(this, i === 0 ? 'containerPort' : `additionalPorts[${i - 1}].containerPort`, p.containerPort, `the Istio sidecar listens on this port in every pod (reserved: ${SIDECAR_PORTS.join(', ')})`, 'let the container listen on another port; the Service port can stay the same (set `port` and `containerPort` separately)');
-      }
-    });
-    checkUnique(this, 'ports (port numbers)', all.map((p) => String(p.port)), 'give each Service port a distinct number');
-    checkUnique(this, 'ports (container ports)', all.map((p) => String(p.containerPort)), 'give each port a distinct container port');
-    checkUnique(this, 'ports (names)', all.map((p) => p.name), 'give each port a distinct name, e.g. "http" and "http-admin"');
-    return all;
-  }
-}
-
-function checkProtocol(scope: Construct, field: string, protocol: Protocol): void {
-  if (!Object.values(Protocol).includes(protocol)) {
-    invalid(scope, field, protocol, 'unknown protocol', `use one of Protocol.${Object.values(Protocol).join(', Protocol.')}`);
-  }
 }

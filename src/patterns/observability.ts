@@ -3,7 +3,7 @@ import { MeshService } from './mesh-service';
 import { ResolvedService } from './observability-internal';
 import { checkDns1123Label } from '../core/checks';
 import { invalid } from '../core/errors';
-import { Protocol } from '../core/protocol';
+import { isHttpFamily, Protocol } from '../core/protocol';
 
 /**
  * Which proxy's view of a request Istio's standard metrics are read from (the `reporter`
@@ -89,7 +89,7 @@ export class MonitoredService {
     }
     checkDns1123Label(scope, `${field}.serviceName`, this.serviceName);
     checkDns1123Label(scope, `${field}.serviceNamespace`, namespace);
-    if (!REQUEST_PROTOCOLS.has(this.protocol)) {
+    if (!isHttpFamily(this.protocol)) {
       invalid(scope, `${field}.protocol`, this.protocol,
         `Istio records request metrics (istio_requests_total, istio_request_duration_milliseconds) only for HTTP, HTTP2 and GRPC; the ${this.protocol} service ${this.serviceName}.${namespace} has only TCP metrics`,
         'monitor only HTTP/HTTP2/GRPC services here (name the port\'s protocol correctly), and watch TCP services through istio_tcp_* metrics');
@@ -98,5 +98,4 @@ export class MonitoredService {
   }
 }
 
-const REQUEST_PROTOCOLS = new Set<Protocol>([Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC]);
 

@@ -4,7 +4,7 @@ import { FaultInjection, RequestMatch } from './fault-injection';
 import { MeshService } from './mesh-service';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
-import { Protocol } from '../core/protocol';
+import { isHttpFamily, Protocol } from '../core/protocol';
 import { DestinationRule } from '../networking/destination-rule';
 import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
 import { HttpRoute } from '../networking/route-http';
@@ -259,16 +259,6 @@ export interface ResilienceOptions {
 // ---------------------------------------------------------------------------------
 // Shared rendering, used by ServiceResilience and CanaryService.
 
-const HTTP_PROTOCOLS = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC];
-
-/**
- * Whether the protocol is one whose requests the sidecar routes (HTTP routes).
- * @internal
- */
-export function isHttpProtocol(protocol: Protocol): boolean {
-  return HTTP_PROTOCOLS.includes(protocol);
-}
-
 /**
  * Checks resilience options in the context of `scope`: HTTP-only features on non-HTTP
  * ports, timeouts shorter than per-try timeouts, fault experiments, circuit breakers.
@@ -278,7 +268,7 @@ export function checkResilienceOptions(scope: IConstruct, options: ResilienceOpt
   const httpOnly: { [name: string]: unknown } = {
     retries: options.retries, timeout: options.timeout, faultInjection: options.faultInjection,
   };
-  if (!isHttpProtocol(protocol)) {
+  if (!isHttpFamily(protocol)) {
     for (const [name, value] of Object.entries(httpOnly)) {
       if (value !== undefined) {
         invalid(scope, name, protocol, `retries, timeouts and fault injection act on HTTP requests, and the service's protocol is ${protocol}`, 'remove the option, or give the service an HTTP, HTTP2 or GRPC port; a circuit breaker works for TCP too');

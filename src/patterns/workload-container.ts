@@ -1,0 +1,64 @@
+// The container of a workload, secure by default, built from the shared workload options.
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { WorkloadOptions } from './workload-options';
+
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+};
+
+/**
+ * What identifies one container of a workload.
+ * @internal
+ */
+export interface WorkloadContainerSpec {
+  /** The container name. */
+  readonly name: string;
+  /** The container image. */
+  readonly image: string;
+  /** The container ports; the first one is probed for readiness. */
+  readonly ports: kplus.ContainerPort[];
+  /** Environment variables (the options' own, merged with per-version ones). */
+  readonly env: { [name: string]: string };
+  /** Construct id of the writable `/tmp` emptyDir volume. */
+  readonly tmpVolumeId: string;
+}
+
+/**
+ * The container of a workload: non-root, no privilege escalation, not privileged, all
+ * capabilities dropped, the runtime's default seccomp profile, a read-only root filesystem
+ * with a writable `/tmp`, resource requests and limits and a readiness probe — each
+ * overridable through the workload options.
+ * @internal
+ */
+export function workloadContainer(scope: Construct, options: WorkloadOptions, spec: WorkloadContainerSpec): kplus.ContainerProps {
+  const probePort = spec.ports[0].number;
+  return {
+    name: spec.name,
+    image: spec.image,
+    imagePullPolicy: options.imagePullPolicy,
+    args: options.args,
+    ports: spec.ports,
+    envVariables: Object.fromEntries(Object.entries(spec.env).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
+    resources: options.resources ?? DEFAULT_RESOURCES,
+    securityContext: {
+      ensureNonRoot: true,
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: [kplus.Capability.ALL] },
+      seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+      ...options.securityContext,
+    },
+    readiness: options.readiness ?? (options.healthCheckPath !== undefined
+      ? kplus.Probe.fromHttpGet(options.healthCheckPath, { port: probePort })
+      : kplus.Probe.fromTcpSocket({ port: probePort })),
+    liveness: options.liveness,
+    volumeMounts: [
+      { path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, spec.tmpVolumeId, 'tmp') },
+      ...(options.volumes ?? []).map((v) => ({ path: v.path, volume: v.volume, readOnly: v.readOnly })),
+    ],
+  };
+}
