@@ -70,6 +70,7 @@ export * from './patterns/jwt-protected-app';
 export * from './patterns/canary-service';
 export * from './patterns/resilience';
 export * from './patterns/fault-injection';
+export * from './patterns/egress-lockdown-props';
 export * from './patterns/egress-lockdown';
 export * from './patterns/ingress-route';
 export * from './patterns/ingress';

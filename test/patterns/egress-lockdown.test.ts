@@ -2,7 +2,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
 import { ServiceEntryResolution } from '../../src/networking/service-entry';
-import { EgressLockdown, EgressLockdownProps } from '../../src/patterns/egress-lockdown';
+import { EgressLockdown } from '../../src/patterns/egress-lockdown';
+import { EgressLockdownProps } from '../../src/patterns/egress-lockdown-props';
 import { MeshService } from '../../src/patterns/mesh-service';
 
 // ---------------------------------------------------------------------------------------

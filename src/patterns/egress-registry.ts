@@ -1,0 +1,86 @@
+// What the EgressLockdowns of one namespace share: one ServiceEntry per external host, the
+// egress-gateway DestinationRules, and a wildcard index for the leak check.
+import { IConstruct } from 'constructs';
+import { Protocol } from '../core/protocol';
+import { WorkloadSelector } from '../core/workload-selector';
+import { DestinationRule } from '../networking/destination-rule';
+import { ServiceEntry, ServiceEntryResolution } from '../networking/service-entry';
+
+/**
+ * A lockdown as the registry of its namespace knows it.
+ * @internal
+ */
+export interface EgressLockdownEntry extends IConstruct {
+  readonly workloadSelector?: WorkloadSelector;
+}
+
+/** One external host in one namespace: its ServiceEntry is shared by every lockdown allowing it. */
+export interface HostRecord {
+  readonly host: string;
+  readonly entry: ServiceEntry;
+  readonly resolution: ServiceEntryResolution;
+  readonly gatewayHost?: string;
+  readonly ports: Map<number, Protocol>;
+  readonly users: IConstruct[];
+}
+
+/** What the lockdowns of one namespace (in one app) share. */
+export interface NamespaceRecord {
+  namespaceWide?: EgressLockdownEntry;
+  readonly lockdowns: EgressLockdownEntry[];
+  readonly hosts: Map<string, HostRecord>;
+  readonly gatewayRules: Map<string, DestinationRule>;
+  /** Wildcard index for the leak check (see `wildcardIndex`), valid while `indexSize` matches. */
+  index?: Map<string, HostRecord[]>;
+  indexSize?: number;
+}
+
+/** The namespaces of each app (by root) and what their lockdowns share. */
+const REGISTRY = new WeakMap<IConstruct, Map<string, NamespaceRecord>>();
+
+/**
+ * The shared record of `namespace` in the app of `scope`.
+ * @internal
+ */
+export function namespaceRecord(scope: IConstruct, namespace: string): NamespaceRecord {
+  const root = scope.node.root;
+  let byNamespace = REGISTRY.get(root);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    REGISTRY.set(root, byNamespace);
+  }
+  let rec = byNamespace.get(namespace);
+  if (!rec) {
+    rec = { lockdowns: [], hosts: new Map(), gatewayRules: new Map() };
+    byNamespace.set(namespace, rec);
+  }
+  return rec;
+}
+
+/**
+ * `*.<domain>` -> the hosts of the namespace strictly inside that domain (including
+ * narrower wildcards). Rebuilt only when hosts were added since the last build.
+ */
+export function wildcardIndex(rec: NamespaceRecord): Map<string, HostRecord[]> {
+  if (rec.index && rec.indexSize === rec.hosts.size) return rec.index;
+  const index = new Map<string, HostRecord[]>();
+  for (const h of rec.hosts.values()) {
+    for (const parent of wildcardParents(h.host)) {
+      const list = index.get(parent);
+      if (list) list.push(h);
+      else index.set(parent, [h]);
+    }
+  }
+  rec.index = index;
+  rec.indexSize = rec.hosts.size;
+  return index;
+}
+
+/** `a.b.c` and `*.b.c` both give `*.c` ... : the wildcards of the strict parent domains. */
+export function wildcardParents(host: string): string[] {
+  const out: string[] = [];
+  const start = host.startsWith('*.') ? 2 : 0;
+  for (let i = host.indexOf('.', start); i >= 0; i = host.indexOf('.', i + 1)) out.push(`*${host.slice(i)}`);
+  // For "a.b.c" this yields "*.b.c", "*.c"; for "*.b.c" it yields "*.c".
+  return out;
+}
