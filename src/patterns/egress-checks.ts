@@ -85,7 +85,9 @@ export function checkExternalHost(scope: IConstruct, field: string, host: string
 }
 
 /** @internal */
-export function checkResolution(scope: IConstruct, field: string, host: string, resolution: ServiceEntryResolution | undefined, gateway: EgressGatewayTarget | undefined): ServiceEntryResolution {
+export function checkResolution(
+  scope: IConstruct, field: string, host: string, resolution: ServiceEntryResolution | undefined, gateway: EgressGatewayTarget | undefined,
+): ServiceEntryResolution {
   const wildcard = host.startsWith('*');
   const r = resolution ?? (wildcard ? ServiceEntryResolution.DYNAMIC_DNS : ServiceEntryResolution.DNS);
   if (!Object.values(ServiceEntryResolution).includes(r)) {
@@ -109,7 +111,10 @@ export function checkResolution(scope: IConstruct, field: string, host: string, 
 }
 
 /** @internal */
-export function checkPorts(scope: IConstruct, field: string, host: string, ports: readonly ServiceEntryPort[], resolution: ServiceEntryResolution, gateway: EgressGatewayTarget | undefined): ServiceEntryPort[] {
+export function checkPorts(
+  scope: IConstruct, field: string, host: string, ports: readonly ServiceEntryPort[], resolution: ServiceEntryResolution,
+  gateway: EgressGatewayTarget | undefined,
+): ServiceEntryPort[] {
   if (ports.length === 0) {
     invalid(scope, `${field}.ports`, [], 'a host without ports cannot be reached', 'give at least one port, e.g. [{ number: 443, protocol: Protocol.TLS }], or omit `ports` for 443/TLS');
   }
