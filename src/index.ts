@@ -73,6 +73,7 @@ export * from './patterns/fault-injection';
 export * from './patterns/egress-lockdown-props';
 export * from './patterns/egress-lockdown';
 export * from './patterns/ingress-route';
+export * from './patterns/ingress-gateway';
 export * from './patterns/ingress';
 export * from './patterns/observability';
 export * from './patterns/mesh-telemetry';

@@ -28,6 +28,7 @@ import {
   GatewayApiParentRef,
   GrafanaDashboard,
   IngressApi,
+  IngressGateway,
   IngressBackend,
   IngressPath,
   JwtProtectedApp,
@@ -163,7 +164,7 @@ export class BookinfoChart extends MtlsNamespace {
     // 5. Ingress: productpage's public paths, served over HTTPS (plain HTTP redirects).
     //    The ingress also allows the gateway's identity to call productpage on those paths.
     this.ingress = new MeshIngress(this, 'bookinfo-gateway', {
-      api: ingressApi,
+      gateway: ambient ? IngressGateway.gatewayApi() : IngressGateway.istio(),
       hosts: [options.host ?? 'bookinfo.example.com'],
       credentialName: 'bookinfo-tls', // a kubernetes.io/tls Secret, e.g. from cert-manager
       routes: [{ paths: PUBLIC_PATHS, backend: IngressBackend.fromMeshService(this.productpage) }],

@@ -285,3 +285,29 @@ export interface IngressRoute {
    */
   readonly name?: string;
 }
+
+/**
+ * The paths a backend receives through a route, for its authorization rule: each path after
+ * the rewrite (`<prefix>*` for prefixes), or undefined (any path) for a catch-all or a regex
+ * path forwarded unchanged.
+ * @internal
+ */
+export function allowedPaths(route: IngressRoute): string[] | undefined {
+  if (route.paths === undefined) return undefined;
+  const out: string[] = [];
+  for (const p of route.paths) {
+    const target = route.rewritePath ?? p.value;
+    if (p.matchType === IngressPathType.PREFIX) {
+      if (target === '/') return undefined;
+      out.push(`${target}*`);
+    } else if (p.matchType === IngressPathType.EXACT || route.rewritePath !== undefined) {
+      out.push(target);
+    } else {
+      return undefined;
+    }
+  }
+  // An exact path under one of the prefixes is already allowed by "<prefix>*".
+  const prefixes = new Set(out.filter((x) => x.endsWith('*')).map((x) => x.slice(0, -1)));
+  const covered = (x: string) => !x.endsWith('*') && [...Array(x.length + 1).keys()].some((n) => prefixes.has(x.slice(0, n)));
+  return [...new Set(out.filter((x) => !covered(x)))];
+}

@@ -1,46 +1,26 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IngressBackend, IngressPath, IngressPathType, IngressRoute } from './ingress-route';
+import { IngressApi, IngressGateway } from './ingress-gateway';
+import { checkLiteralHeaders, gatewayApiRules } from './ingress-gateway-api';
+import { istioHttpRoute } from './ingress-istio';
+import { allowedPaths, IngressBackend, IngressPath, IngressPathType, IngressRoute } from './ingress-route';
 import * as gwapi from '../../imports/gateway.networking.k8s.io';
 import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
-import { WorkloadSelector } from '../core/workload-selector';
 import { GatewayApiAllowedRoutes } from '../gateway-api/allowed-routes';
 import { GatewayApiGateway } from '../gateway-api/gateway';
-import { GatewayApiHttpRoute, GatewayApiHttpRouteRule } from '../gateway-api/http-route';
-import { GatewayApiHttpRouteFilter, GatewayApiPathModifier, GatewayApiRedirectScheme } from '../gateway-api/http-route-filter';
-import { GatewayApiHttpRouteMatch, GatewayApiPathMatch } from '../gateway-api/http-route-match';
+import { GatewayApiHttpRoute } from '../gateway-api/http-route';
+import { GatewayApiHttpRouteFilter, GatewayApiRedirectScheme } from '../gateway-api/http-route-filter';
 import { checkGatewayApiHostname } from '../gateway-api/internal';
 import { GatewayApiListener } from '../gateway-api/listener';
 import { GatewayApiParentRef } from '../gateway-api/parent-ref';
 import { Gateway } from '../networking/gateway';
 import { Server } from '../networking/gateway-server';
-import { HeaderOperations } from '../networking/route-headers';
-import { HttpMatch } from '../networking/route-http-match';
-import { StringMatch } from '../networking/route-string-match';
 import { VirtualService } from '../networking/virtual-service';
 import { AuthorizationPolicy } from '../security/authorization-policy';
 import { SecurityPolicyTarget } from '../security/authorization-target';
 import { Principal } from '../security/principal';
 
-/**
- * Which API an ingress is written in.
- */
-export enum IngressApi {
-  /**
-   * Istio's own API: a `networking.istio.io` Gateway bound to an existing ingress gateway
-   * deployment (by default Istio's `istio-ingressgateway` in `istio-system`) and a
-   * VirtualService. Needs sidecar-mode or ambient-mode Istio with an ingress gateway installed.
-   */
-  ISTIO = 'Istio',
-
-  /**
-   * The Kubernetes Gateway API: a `gateway.networking.k8s.io` Gateway (Istio deploys a
-   * gateway for it, named `<gateway>-<gatewayClassName>`) and an HTTPRoute. The API Istio
-   * recommends for ambient mode.
-   */
-  GATEWAY_API = 'GatewayApi',
-}
 
 /**
  * Properties of a `MeshIngress`.
@@ -61,11 +41,14 @@ export interface MeshIngressProps {
   readonly routes?: IngressRoute[];
 
   /**
-   * The API the ingress is written in.
+   * The gateway that serves the ingress, and so the API the ingress is written in: Istio's
+   * ingress gateway deployment (`IngressGateway.istio({...})`, Istio's Gateway and
+   * VirtualService), or a gateway Istio deploys for a Kubernetes Gateway API Gateway
+   * (`IngressGateway.gatewayApi({...})`, Gateway and HTTPRoute; also for ambient mode).
    *
-   * @default IngressApi.ISTIO
+   * @default IngressGateway.istio(): Istio's default ingress gateway
    */
-  readonly api?: IngressApi;
+  readonly gateway?: IngressGateway;
 
   /**
    * Name of the `kubernetes.io/tls` Secret holding the certificate and key for `hosts`. With
@@ -108,32 +91,6 @@ export interface MeshIngressProps {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
-
-  /**
-   * Istio API only: the labels of the gateway deployment that serves the ingress.
-   * A custom gateway has a custom identity, so `gatewayPrincipal` must be given with it.
-   *
-   * @default - Istio's default ingress gateway, `{ istio: 'ingressgateway' }`
-   */
-  readonly gatewaySelector?: WorkloadSelector;
-
-  /**
-   * Istio API only: the mesh identity of the gateway deployment, allowed to call the exposed
-   * MeshServices. For the Helm `istio/gateway` chart installed as `istio-ingress` in namespace
-   * `istio-ingress`: `Principal.serviceAccount('istio-ingress', 'istio-ingress')`.
-   *
-   * @default - the default ingress gateway, `cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account`
-   */
-  readonly gatewayPrincipal?: Principal;
-
-  /**
-   * Gateway API only: the GatewayClass. Istio names the gateway deployment and its
-   * ServiceAccount `<name>-<gatewayClassName>`, which is the identity allowed to call the
-   * exposed MeshServices.
-   *
-   * @default "istio"
-   */
-  readonly gatewayClassName?: string;
 }
 
 /** Istio's default ingress gateway identity, as used by `MeshService.allowFromIngressGateway()`. */
@@ -229,20 +186,21 @@ export class MeshIngress extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshIngressProps) {
     super(scope, id);
-    this.api = props.api ?? IngressApi.ISTIO;
+    const choice = props.gateway ?? IngressGateway.istio();
+    if (!(choice instanceof IngressGateway)) {
+      invalid(this, 'gateway', choice, 'it is not an ingress gateway', 'use IngressGateway.istio({...}) or IngressGateway.gatewayApi({...})');
+    }
+    this.api = choice.api;
     this.name = props.name ?? id;
     this.explicitNamespace = props.namespace;
-    this.gatewayClassName = props.gatewayClassName ?? 'istio';
-    this.customPrincipal = props.gatewayPrincipal;
+    this.gatewayClassName = choice.gatewayClassName ?? 'istio';
+    this.customPrincipal = choice.principal;
 
-    if (!Object.values(IngressApi).includes(this.api)) {
-      invalid(this, 'api', this.api, 'it is not an ingress API', 'use IngressApi.ISTIO or IngressApi.GATEWAY_API');
-    }
     checkDns1123Label(this, 'name', this.name);
     checkDns1123Label(this, 'namespace', props.namespace);
     this._hosts = this.checkHosts(props.hosts);
     const tls = this.checkTls(props);
-    this.checkApiSpecificProps(props);
+    this.checkGateway(choice);
 
     const metadata = { name: this.name, namespace: props.namespace };
     if (this.api === IngressApi.ISTIO) {
@@ -254,7 +212,7 @@ export class MeshIngress extends Construct {
           Server.https({ hosts: serverHosts, credentialName: tls.credentialName }),
         ]
         : [Server.http({ hosts: serverHosts })];
-      this.gateway = new Gateway(this, 'Gateway', { metadata, selector: props.gatewaySelector, servers });
+      this.gateway = new Gateway(this, 'Gateway', { metadata, selector: choice.selector, servers });
       this.virtualService = new VirtualService(this, 'VirtualService', { metadata, hosts: this._hosts, gateways: [this.gateway] });
     } else {
       const same = GatewayApiAllowedRoutes.same();
@@ -385,21 +343,12 @@ export class MeshIngress extends Construct {
     return { redirect: false };
   }
 
-  private checkApiSpecificProps(props: MeshIngressProps): void {
+  private checkGateway(choice: IngressGateway): void {
     if (this.api === IngressApi.ISTIO) {
-      if (props.gatewayClassName !== undefined) {
-        invalid(this, 'gatewayClassName', props.gatewayClassName, 'a GatewayClass only applies to the Gateway API', 'drop gatewayClassName, or set api: IngressApi.GATEWAY_API');
-      }
-      if (props.gatewaySelector !== undefined && props.gatewayPrincipal === undefined) {
-        invalid(this, 'gatewayPrincipal', undefined, 'a custom gateway (gatewaySelector) runs under its own ServiceAccount, which cannot be derived from its labels, so the exposed services would not allow it', "pass its identity too, e.g. gatewayPrincipal: Principal.serviceAccount('istio-ingress', 'istio-ingress')");
+      if (choice.selector !== undefined && choice.principal === undefined) {
+        invalid(this, 'gateway principal', undefined, 'a custom gateway (selector) runs under its own ServiceAccount, which cannot be derived from its labels, so the exposed services would not allow it', "pass its identity too, e.g. IngressGateway.istio({ selector, principal: Principal.serviceAccount('istio-ingress', 'istio-ingress') })");
       }
       return;
-    }
-    const istioOnly = { gatewaySelector: props.gatewaySelector, gatewayPrincipal: props.gatewayPrincipal };
-    for (const [key, value] of Object.entries(istioOnly)) {
-      if (value !== undefined) {
-        invalid(this, key, key === 'gatewaySelector' ? (value as WorkloadSelector) : '(Principal)', `with the Gateway API, Istio deploys the gateway itself and names its identity "<name>-${this.gatewayClassName}"`, `drop ${key}, or use api: IngressApi.ISTIO to bind to an existing gateway deployment`);
-      }
     }
     checkDns1123Label(this, 'gatewayClassName', this.gatewayClassName);
     const deployment = `${this.name}-${this.gatewayClassName}`;
@@ -441,7 +390,7 @@ export class MeshIngress extends Construct {
       checkGatewayApiHostname(this, `${field}.rewriteHost`, route.rewriteHost, false);
     }
     if (this.api === IngressApi.GATEWAY_API) {
-      this.checkLiteralHeaders(`${field}.requestHeaders`, route.requestHeaders);
+      checkLiteralHeaders(this, `${field}.requestHeaders`, route.requestHeaders);
       const ns = route.backend.namespace;
       if (ns !== undefined && ns !== this.namespace && this.namespace === undefined) {
         invalid(this, `${field}.backend.namespace`, ns, 'a route to another namespace needs a ReferenceGrant there naming the route\'s namespace, and this ingress has no namespace', 'give the MeshIngress a `namespace`, or create it in a Chart with a namespace');
@@ -449,15 +398,6 @@ export class MeshIngress extends Construct {
     }
   }
 
-  private checkLiteralHeaders(field: string, ops: HeaderOperations | undefined): void {
-    for (const [kind, map] of [['set', ops?.set], ['add', ops?.add]] as const) {
-      for (const [name, value] of Object.entries(map ?? {})) {
-        if (typeof value === 'string' && value.includes('%')) {
-          invalid(this, `${field}.${kind}.${name}`, value, 'Gateway API header values are literal; Envoy substitutions such as %REQ(:PATH)% are an Istio API feature', 'use a literal value, or api: IngressApi.ISTIO');
-        }
-      }
-    }
-  }
 
   /**
    * Rejects a path equal to one of an earlier route (or of the same route), and a path lying
@@ -497,22 +437,7 @@ export class MeshIngress extends Construct {
   }
 
   private renderIstio(route: IngressRoute): void {
-    const match: HttpMatch[] | undefined = route.paths?.map((p) => ({
-      uri: p.matchType === IngressPathType.EXACT ? StringMatch.exact(p.value)
-        : p.matchType === IngressPathType.PREFIX ? StringMatch.prefix(p.value)
-          : StringMatch.regex(p.value),
-    }));
-    const rewrite = route.rewritePath !== undefined || route.rewriteHost !== undefined
-      ? { uri: route.rewritePath, authority: route.rewriteHost }
-      : undefined;
-    this.virtualService!.addHttpRoute({
-      name: route.name,
-      match,
-      route: [{ host: route.backend._host(), port: route.backend.port }],
-      rewrite,
-      requestHeaders: route.requestHeaders,
-      timeout: route.timeout,
-    });
+    this.virtualService!.addHttpRoute(istioHttpRoute(route));
   }
 
   private renderGatewayApi(route: IngressRoute): void {
@@ -522,34 +447,7 @@ export class MeshIngress extends Construct {
     const foreign = backendNs !== undefined && backendNs !== ns;
     if (foreign) this.grant(backendNs, backend.serviceName);
     const backendRefs = [{ name: backend.serviceName, port: backend.port, namespace: foreign ? backendNs : undefined }];
-    const headers = route.requestHeaders;
-    const headerCount = Object.keys(headers?.set ?? {}).length + Object.keys(headers?.add ?? {}).length + (headers?.remove ?? []).length;
-    const rule = (name: string | undefined, paths: IngressPath[] | undefined): GatewayApiHttpRouteRule => {
-      const filters: GatewayApiHttpRouteFilter[] = [];
-      if (headerCount > 0) {
-        filters.push(GatewayApiHttpRouteFilter.requestHeaderModifier({ set: headers!.set, add: headers!.add, remove: headers!.remove }));
-      }
-      if (route.rewritePath !== undefined || route.rewriteHost !== undefined) {
-        // A rule with a path rewrite has a single path (see below), so the modifier fits its match.
-        const path = route.rewritePath === undefined ? undefined
-          : paths![0].matchType === IngressPathType.PREFIX ? GatewayApiPathModifier.replacePrefixMatch(route.rewritePath)
-            : GatewayApiPathModifier.replaceFullPath(route.rewritePath);
-        filters.push(GatewayApiHttpRouteFilter.urlRewrite({ hostname: route.rewriteHost, path }));
-      }
-      const matches: GatewayApiHttpRouteMatch[] | undefined = paths?.map((p) => ({
-        path: p.matchType === IngressPathType.EXACT ? GatewayApiPathMatch.exact(p.value)
-          : p.matchType === IngressPathType.PREFIX ? GatewayApiPathMatch.prefix(p.value)
-            : GatewayApiPathMatch.regularExpression(p.value),
-      }));
-      return { name, matches, filters: filters.length ? filters : undefined, backendRefs, timeout: route.timeout };
-    };
-    if (route.rewritePath !== undefined && route.paths!.length > 1) {
-      // The Gateway API rewrites the matched prefix only for a rule with one prefix match:
-      // one rule per path keeps each path's own rewrite, as Istio applies it.
-      route.paths!.forEach((p, i) => this.httpRoute!.addRule(rule(route.name !== undefined ? `${route.name}-${i}` : undefined, [p])));
-    } else {
-      this.httpRoute!.addRule(rule(route.name, route.paths));
-    }
+    for (const rule of gatewayApiRules(route, backendRefs)) this.httpRoute!.addRule(rule);
   }
 
   private grant(namespace: string, serviceName: string): void {
@@ -571,30 +469,6 @@ export class MeshIngress extends Construct {
     names.add(serviceName);
   }
 
-  /**
-   * The paths a backend receives through a route, for its authorization rule: each path after
-   * the rewrite (`<prefix>*` for prefixes), or undefined (any path) for a catch-all or a regex
-   * path forwarded unchanged.
-   */
-  private allowedPaths(route: IngressRoute): string[] | undefined {
-    if (route.paths === undefined) return undefined;
-    const out: string[] = [];
-    for (const p of route.paths) {
-      const target = route.rewritePath ?? p.value;
-      if (p.matchType === IngressPathType.PREFIX) {
-        if (target === '/') return undefined;
-        out.push(`${target}*`);
-      } else if (p.matchType === IngressPathType.EXACT || route.rewritePath !== undefined) {
-        out.push(target);
-      } else {
-        return undefined;
-      }
-    }
-    // An exact path under one of the prefixes is already allowed by "<prefix>*".
-    const prefixes = new Set(out.filter((x) => x.endsWith('*')).map((x) => x.slice(0, -1)));
-    const covered = (x: string) => !x.endsWith('*') && [...Array(x.length + 1).keys()].some((n) => prefixes.has(x.slice(0, n)));
-    return [...new Set(out.filter((x) => !covered(x)))];
-  }
 
   private allowGateway(route: IngressRoute): void {
     const svc = route.backend.meshService;
@@ -608,7 +482,7 @@ export class MeshIngress extends Construct {
       svc.allowFromPrincipal(this.gatewayPrincipal, { ports });
       return;
     }
-    const paths = this.allowedPaths(route);
+    const paths = allowedPaths(route);
     if (this.customPrincipal === undefined) {
       svc.allowFromIngressGateway({ paths, ports });
     } else {

@@ -3,7 +3,11 @@ import { Construct } from 'constructs';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
 import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
-import { IngressApi, MeshIngress, MeshIngressProps } from '../../src/patterns/ingress';
+import { MeshIngress, MeshIngressProps } from '../../src/patterns/ingress';
+import { IngressApi, IngressGateway } from '../../src/patterns/ingress-gateway';
+
+/** The gateway variant of an ingress API. */
+const gatewayFor = (api: IngressApi): IngressGateway => (api === IngressApi.ISTIO ? IngressGateway.istio() : IngressGateway.gatewayApi());
 import { IngressBackend, IngressPath, IngressRoute } from '../../src/patterns/ingress-route';
 import { MeshService } from '../../src/patterns/mesh-service';
 import { MtlsNamespace } from '../../src/patterns/mtls-namespace';
@@ -62,7 +66,7 @@ function richest(api: IngressApi): Bookinfo {
   const backend = new MeshService(chart, 'api', { namespace: 'backend', port: 8080, image: 'api:1.0' });
   const auth = new MeshService(chart, 'auth', { namespace: 'backend', port: 8081, image: 'auth:1.0' });
   const ing = ingress(chart, 'bookinfo', {
-    api,
+    gateway: gatewayFor(api),
     hosts: ['bookinfo.example.com', 'www.bookinfo.example.com'],
     credentialName: 'bookinfo-cert',
     routes: [{
@@ -96,7 +100,7 @@ function defaultIngress(api: IngressApi): Bookinfo {
   const chart = chartIn('bookinfo');
   const productpage = new MeshService(chart, 'productpage', { port: 9080, image: 'examples-bookinfo-productpage-v1:1.20.3' });
   const ing = ingress(chart, 'bookinfo', {
-    api,
+    gateway: gatewayFor(api),
     hosts: ['bookinfo.example.com'],
     credentialName: 'bookinfo-cert',
     routes: [{ backend: IngressBackend.fromMeshService(productpage) }],
@@ -282,7 +286,7 @@ describe('MeshIngress', () => {
   test('Gateway API: a custom GatewayClass changes the gateway identity', () => {
     const chart = chartIn('edge');
     const svc = new MeshService(chart, 'web', { port: 8080, image: 'web:1' });
-    ingress(chart, 'public', { api: IngressApi.GATEWAY_API, gatewayClassName: 'istio-edge', hosts: ['web.example.com'], credentialName: 'web-cert', routes: [{ backend: IngressBackend.fromMeshService(svc) }] });
+    ingress(chart, 'public', { gateway: IngressGateway.gatewayApi({ gatewayClassName: 'istio-edge' }), hosts: ['web.example.com'], credentialName: 'web-cert', routes: [{ backend: IngressBackend.fromMeshService(svc) }] });
     const policy = find(synth(chart), 'AuthorizationPolicy', 'web');
     expect(policy.spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/edge/sa/public-istio-edge']);
   });
@@ -290,7 +294,7 @@ describe('MeshIngress', () => {
   test('Gateway API: two routes to one service add one identity rule', () => {
     const chart = chartIn('bookinfo');
     const svc = new MeshService(chart, 'web', { port: 8080, image: 'web:1' });
-    const ing = ingress(chart, 'ing', { api: IngressApi.GATEWAY_API, hosts: ['web.example.com'], credentialName: 'web-cert' });
+    const ing = ingress(chart, 'ing', { gateway: IngressGateway.gatewayApi(), hosts: ['web.example.com'], credentialName: 'web-cert' });
     ing.addRoute({ paths: [IngressPath.prefix('/a/')], backend: IngressBackend.fromMeshService(svc) });
     ing.addRoute({ paths: [IngressPath.prefix('/b/')], backend: IngressBackend.fromMeshService(svc) });
     expect(find(synth(chart), 'AuthorizationPolicy', 'web').spec.rules).toHaveLength(1);
@@ -350,7 +354,7 @@ describe('MeshIngress', () => {
   test('plain HTTP only when asked for: one HTTP server / listener, no redirect, no certificate', () => {
     for (const api of [IngressApi.ISTIO, IngressApi.GATEWAY_API]) {
       const chart = chartIn('dev');
-      const ing = ingress(chart, 'dev', { api, hosts: ['*'], plainHttp: true, routes: [{ backend: IngressBackend.fromServiceName('web', 8080) }] }, true);
+      const ing = ingress(chart, 'dev', { gateway: gatewayFor(api), hosts: ['*'], plainHttp: true, routes: [{ backend: IngressBackend.fromServiceName('web', 8080) }] }, true);
       const gw = find(synth(chart), 'Gateway');
       if (api === IngressApi.ISTIO) {
         expect(gw.spec.servers).toEqual([{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['./*'] }]);
@@ -366,7 +370,7 @@ describe('MeshIngress', () => {
   test('httpsRedirect: false leaves port 80 closed', () => {
     for (const api of [IngressApi.ISTIO, IngressApi.GATEWAY_API]) {
       const chart = chartIn('bookinfo');
-      ingress(chart, 'ing', { api, hosts: ['a.example.com'], credentialName: 'cert', httpsRedirect: false, routes: [{ backend: IngressBackend.fromServiceName('web', 8080) }] }, true);
+      ingress(chart, 'ing', { gateway: gatewayFor(api), hosts: ['a.example.com'], credentialName: 'cert', httpsRedirect: false, routes: [{ backend: IngressBackend.fromServiceName('web', 8080) }] }, true);
       const gw = find(synth(chart), 'Gateway');
       const ports = api === IngressApi.ISTIO ? gw.spec.servers.map((s: any) => s.port.number) : gw.spec.listeners.map((l: any) => l.port);
       expect(ports).toEqual([443]);
@@ -382,8 +386,7 @@ describe('MeshIngress', () => {
     ingress(chart, 'ing', {
       hosts: ['web.example.com'],
       credentialName: 'web-cert',
-      gatewaySelector: WorkloadSelector.fromLabels({ istio: 'ingress' }),
-      gatewayPrincipal: principal,
+      gateway: IngressGateway.istio({ selector: WorkloadSelector.fromLabels({ istio: 'ingress' }), principal }),
       routes: [{ paths: [IngressPath.prefix('/app/')], backend: IngressBackend.fromMeshService(svc) }],
     });
     const objs = synth(chart);
@@ -567,39 +570,29 @@ describe('bad input', () => {
   });
 
   test('Gateway API: route to another namespace from an ingress in no namespace', () => {
-    expect(build({ api: IngressApi.GATEWAY_API, routes: [{ backend: IngressBackend.fromServiceName('docs', 80, { namespace: 'docs' }) }] }, null))
+    expect(build({ gateway: IngressGateway.gatewayApi(), routes: [{ backend: IngressBackend.fromServiceName('docs', 80, { namespace: 'docs' }) }] }, null))
       .toThrow(/\[c\/ing\] routes\[0\]\.backend\.namespace "docs" is invalid: a route to another namespace needs a ReferenceGrant there.*Fix: give the MeshIngress a `namespace`/);
   });
 
   test('Gateway API: gateway identity of an ingress in no namespace', () => {
-    const ing = build({ api: IngressApi.GATEWAY_API, routes: [{ backend: svcBackend() }] }, null)();
+    const ing = build({ gateway: IngressGateway.gatewayApi(), routes: [{ backend: svcBackend() }] }, null)();
     expect(() => ing.gatewayPrincipal).toThrow(/\[c\/ing\] namespace undefined is invalid: Istio runs the Gateway API gateway as ServiceAccount "ing-istio".*Fix: give the MeshIngress a `namespace`/);
   });
 
   test('a custom gateway selector without its identity', () => {
-    expect(build({ gatewaySelector: WorkloadSelector.fromLabels({ istio: 'ingress' }) }))
-      .toThrow(/\[c\/ing\] gatewayPrincipal undefined is invalid: a custom gateway \(gatewaySelector\) runs under its own ServiceAccount.*Fix: pass its identity too/);
-  });
-
-  test('Gateway API with an Istio gateway selector', () => {
-    expect(build({ api: IngressApi.GATEWAY_API, gatewaySelector: WorkloadSelector.fromLabels({ istio: 'ingress' }) }))
-      .toThrow(/\[c\/ing\] gatewaySelector .* is invalid: with the Gateway API, Istio deploys the gateway itself.*Fix: drop gatewaySelector, or use api: IngressApi\.ISTIO/);
-  });
-
-  test('Istio API with a GatewayClass', () => {
-    expect(build({ gatewayClassName: 'istio' }))
-      .toThrow(/\[c\/ing\] gatewayClassName "istio" is invalid: a GatewayClass only applies to the Gateway API\. Fix: drop gatewayClassName/);
+    expect(build({ gateway: IngressGateway.istio({ selector: WorkloadSelector.fromLabels({ istio: 'ingress' }) }) }))
+      .toThrow(/\[c\/ing\] gateway principal undefined is invalid: a custom gateway \(selector\) runs under its own ServiceAccount.*Fix: pass its identity too/);
   });
 
   test('Gateway API: a name too long for the generated deployment', () => {
     const name = 'x'.repeat(60);
-    expect(build({ api: IngressApi.GATEWAY_API, name }))
+    expect(build({ gateway: IngressGateway.gatewayApi(), name }))
       .toThrow(new RegExp(`\\[c/ing\\] name "${name}" is invalid: Istio names the gateway deployment and its ServiceAccount "${name}-istio", which is longer than 63 characters\\. Fix: use a shorter name`));
   });
 
   test('Gateway API: an Envoy substitution in a header value', () => {
-    expect(build({ api: IngressApi.GATEWAY_API, routes: [{ requestHeaders: { set: { 'x-path': '%REQ(:PATH)%' } }, backend: svcBackend() }] }))
-      .toThrow(/\[c\/ing\] routes\[0\]\.requestHeaders\.set\.x-path "%REQ\(:PATH\)%" is invalid: Gateway API header values are literal.*Fix: use a literal value, or api: IngressApi\.ISTIO/);
+    expect(build({ gateway: IngressGateway.gatewayApi(), routes: [{ requestHeaders: { set: { 'x-path': '%REQ(:PATH)%' } }, backend: svcBackend() }] }))
+      .toThrow(/\[c\/ing\] routes\[0\]\.requestHeaders\.set\.x-path "%REQ\(:PATH\)%" is invalid: Gateway API header values are literal.*Fix: use a literal value, or gateway: IngressGateway\.istio\(\)/);
   });
 
   test('a TCP MeshService behind an HTTP route', () => {
@@ -639,7 +632,7 @@ describe('Gateway API gateway in a default-deny namespace', () => {
     const ns = new MtlsNamespace(app, 'shop');
     const web = new MeshService(ns, 'web', { port: 8080, image: 'web:1' });
     const ing = new MeshIngress(ns, 'edge', {
-      api: IngressApi.GATEWAY_API,
+      gateway: IngressGateway.gatewayApi(),
       hosts: ['shop.example.com'],
       credentialName: 'shop-cert',
       routes: [{ paths: [IngressPath.prefix('/')], backend: IngressBackend.fromMeshService(web) }],

@@ -1,6 +1,6 @@
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  AnalysisLevel, CanaryService, CircuitBreaker, EgressLockdown, GrafanaDashboard, IngressApi, IngressBackend, IngressPath,
+  AnalysisLevel, CanaryService, CircuitBreaker, EgressLockdown, GrafanaDashboard, IngressApi, IngressBackend, IngressGateway, IngressPath,
   JwtProtectedApp, MeshAnalysis, MeshIngress, MeshMtls, MeshService, MeshTelemetry, MonitoredService, MtlsNamespace,
   RetryPolicy, ServiceAlerts, ServiceResilience,
 } from '../../src';
@@ -29,7 +29,7 @@ function mesh(api: IngressApi): App {
   new EgressLockdown(shop, 'orders-egress', { workload: orders.service, allow: [{ host: 'payments.example.com' }] });
   new EgressLockdown(shop, 'default-egress', { blockAllExternal: true });
   new MeshIngress(shop, 'ingress', {
-    api,
+    gateway: api === IngressApi.ISTIO ? IngressGateway.istio() : IngressGateway.gatewayApi(),
     hosts: ['shop.example.com'],
     credentialName: 'shop-cert',
     routes: [{ paths: [IngressPath.prefix('/')], backend: IngressBackend.fromMeshService(web) }],
