@@ -1,0 +1,62 @@
+import { AnalyzerDef, arr, inMesh, isObj, LabelIndex, obj, podInAmbientMode, Resource, selectorString, str, strMap } from '../../model';
+
+function namespaceMatch(ns: string, exp: string): boolean {
+  if (exp === '*') return true;
+  if (exp.startsWith('*')) return ns.endsWith(exp.slice(1));
+  if (exp.endsWith('*')) return ns.startsWith(exp.slice(0, -1));
+  return ns.toLowerCase() === exp.toLowerCase();
+}
+
+export const authorizationPoliciesAnalyzer: AnalyzerDef = {
+  name: 'auth.AuthorizationPoliciesAnalyzer',
+  description: 'Checks the validity of authorization policies',
+  inputs: ['MeshConfig', 'AuthorizationPolicy', 'Namespace', 'Pod'],
+  analyze(ctx) {
+    const findNs = (n: string) => ctx.find('Namespace', '', n);
+    // namespace -> label index of the mesh workloads (in-mesh or ambient) running there
+    const meshPods = new Map<string, Resource[]>();
+    const allMesh: Resource[] = [];
+    const podNamespaces = new Set<string>();
+    for (const p of ctx.all('Pod')) {
+      podNamespaces.add(p.namespace);
+      const containers = [...arr(p.spec.containers), ...arr(p.spec.initContainers)];
+      let n = 0;
+      if (inMesh(p.annotations, p.labels, p.namespace, containers, findNs)) n++;
+      if (podInAmbientMode(p)) n++;
+      for (let i = 0; i < n; i++) {
+        const list = meshPods.get(p.namespace);
+        if (list) list.push(p);
+        else meshPods.set(p.namespace, [p]);
+        allMesh.push(p);
+      }
+    }
+    const byNs = new Map([...meshPods].map(([ns, l]) => [ns, new LabelIndex(l)]));
+    const everywhere = new LabelIndex(allMesh);
+    const root = str(ctx.meshConfig()?.rootNamespace);
+    const namespaces = ctx.all('Namespace').map((n) => n.fullName);
+    const exactNs = new Set(namespaces.map((n) => n.toLowerCase()));
+    const nsExists = (exp: string): boolean => {
+      if (!exp.includes('*')) return exactNs.has(exp.toLowerCase());
+      return namespaces.some((n) => namespaceMatch(n, exp));
+    };
+    for (const r of ctx.all('AuthorizationPolicy')) {
+      const sel = isObj(r.spec.selector) ? strMap(r.spec.selector.matchLabels) : undefined;
+      if (root && r.namespace === root) {
+        if (isObj(r.spec.selector) && !everywhere.any(sel)) ctx.report(r, 'NoMatchingWorkloadsFound', selectorString(sel));
+      } else if (!isObj(r.spec.selector)) {
+        if ((meshPods.get(r.namespace) ?? []).length === 0) ctx.report(r, 'NoMatchingWorkloadsFound', '');
+      } else if (!(byNs.get(r.namespace)?.any(sel) ?? false)) {
+        ctx.report(r, 'NoMatchingWorkloadsFound', selectorString(sel));
+      }
+      void podNamespaces;
+      for (const rule of arr(r.spec.rules)) {
+        for (const from of arr(rule?.from)) {
+          const src = obj(from?.source);
+          for (const ns of [...arr(src.namespaces), ...arr(src.notNamespaces)].map(str)) {
+            if (!nsExists(ns)) ctx.report(r, 'ReferencedResourceNotFound', 'namespace', ns);
+          }
+        }
+      }
+    }
+  },
+};

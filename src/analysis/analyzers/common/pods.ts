@@ -1,0 +1,14 @@
+import { AnalysisContext, LabelIndex, Resource } from '../../model';
+
+/** Pods grouped by namespace, each group label-indexed. */
+export function podsByNamespace(ctx: AnalysisContext): Map<string, LabelIndex> {
+  return ctx.cached('pods-by-ns', () => {
+    const groups = new Map<string, Resource[]>();
+    for (const p of ctx.all('Pod')) {
+      const l = groups.get(p.namespace) ?? [];
+      l.push(p);
+      groups.set(p.namespace, l);
+    }
+    return new Map([...groups].map(([ns, l]) => [ns, new LabelIndex(l)]));
+  });
+}

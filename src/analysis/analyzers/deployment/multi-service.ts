@@ -1,0 +1,67 @@
+import { AnalysisContext, AnalyzerDef, arr, inMesh, num, podSpecOf, pushTo, Resource, selectorMatches, str, strMap, templateMeta } from '../../model';
+
+function findNamespace(ctx: AnalysisContext): (name: string) => Resource | undefined {
+  return (name) => ctx.find('Namespace', '', name);
+}
+
+function servicesByNamespace(ctx: AnalysisContext): Map<string, Resource[]> {
+  return ctx.cached('services-by-ns', () => {
+    const m = new Map<string, Resource[]>();
+    for (const s of ctx.all('Service')) {
+      const l = m.get(s.namespace) ?? [];
+      l.push(s);
+      m.set(s.namespace, l);
+    }
+    return m;
+  });
+}
+
+export const serviceAssociationAnalyzer: AnalyzerDef = {
+  name: 'deployment.MultiServiceAnalyzer',
+  description: 'Checks association between services and pods',
+  inputs: ['Service', 'Deployment', 'Namespace'],
+  analyze(ctx) {
+    const byNs = servicesByNamespace(ctx);
+    for (const d of ctx.all('Deployment')) {
+      if (d.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
+      const tm = templateMeta(d);
+      const spec = podSpecOf(d);
+      if (!inMesh(tm.annotations, tm.labels, d.namespace, arr(spec.containers), findNamespace(ctx))) continue;
+      const svcs = (byNs.get(d.namespace) ?? []).filter((s) => {
+        const sel = strMap(s.spec.selector);
+        return Object.keys(sel).length > 0 && selectorMatches(sel, tm.labels);
+      });
+      // port -> protocol -> service names
+      const portMap = new Map<number, Map<string, string[]>>();
+      // targetPort -> port -> service name
+      const targetMap = new Map<string, Map<number, string>>();
+      for (const s of svcs) {
+        for (const p of arr(s.spec.ports)) {
+          const port = num(p?.port);
+          const proto = str(p?.protocol) || 'TCP';
+          const pm = portMap.get(port) ?? new Map<string, string[]>();
+          pushTo(pm, proto, s.fullName);
+          portMap.set(port, pm);
+          let tp = p?.targetPort === undefined || p?.targetPort === null ? '' : String(p.targetPort);
+          if (tp === '0' || tp === '') tp = String(port);
+          const tm2 = targetMap.get(tp) ?? new Map<number, string>();
+          tm2.set(port, s.fullName);
+          targetMap.set(tp, tm2);
+        }
+      }
+      for (const [port, protos] of portMap) {
+        if (protos.size > 1) {
+          const names = [...protos.values()].flat().sort();
+          ctx.report(d, 'DeploymentAssociatedToMultipleServices', d.name, port, names);
+        }
+      }
+      for (const [tp, ports] of targetMap) {
+        if (ports.size > 1) {
+          const names = [...ports.values()].sort();
+          const nums = [...ports.keys()].sort((a, b) => a - b);
+          ctx.report(d, 'DeploymentConflictingPorts', d.name, names, tp, nums);
+        }
+      }
+    }
+  },
+};
