@@ -128,6 +128,12 @@ project.addTask('import', {
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',
 });
 
+// Regenerate the analyzer's message catalogue from Istio's vendored messages.json.
+project.addTask('messages', {
+  description: 'Regenerate src/analysis/messages.generated.ts from test/fixtures/istioctl-analyze/messages.json',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/message-catalogue.ts',
+});
+
 // API.md documents the library's own constructs; the generated L1 bindings stay
 // importable as namespaces (networking_istio_io, ...) but out of the reference.
 project.tasks.tryFind('docgen')?.reset('jsii-docgen -o API.md --submodule root');

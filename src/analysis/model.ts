@@ -1,6 +1,6 @@
 // Internal model of the analyzer: resources, the object index, label selectors, host helpers and
 // the per-analyzer context. Nothing here is part of the jsii public API.
-import { MESSAGE_CATALOGUE } from './message-catalogue';
+import { MESSAGES, MessageName } from './messages.generated';
 
 /** A plain JSON-like object. */
 export type Obj = { [key: string]: any };
@@ -141,10 +141,9 @@ export class AnalysisContext {
     return v;
   }
 
-  public report(resource: Resource | undefined, messageName: string, ...args: unknown[]): void {
+  public report(resource: Resource | undefined, messageName: MessageName, ...args: unknown[]): void {
     if (!resource) return;
-    const entry = MESSAGE_CATALOGUE[messageName];
-    if (!entry) throw new Error(`unknown Istio message ${messageName}`);
+    const entry = MESSAGES[messageName];
     this.out.push({
       messageName,
       code: entry[0],
