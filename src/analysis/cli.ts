@@ -2,6 +2,8 @@
 // cdk8s-istio CLI: `cdk8s-istio analyze [options] FILES_OR_DIRS...` (istioctl analyze, offline).
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs } from 'util';
+import * as YAML from 'yaml';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, AnalysisSuppression, MeshAnalyzer } from './mesh-analyzer';
 
 /** Exit code when Error-level diagnostics are found (as istioctl). */
@@ -29,88 +31,76 @@ exit status: 0 no Error-level messages, ${EXIT_ANALYZE_ERRORS} Error-level messa
 class UsageError extends Error {}
 
 interface ParsedArgs {
-  output: string;
-  analyzers: string[];
-  meshConfig?: string;
-  meshNetworks?: string;
-  suppress: AnalysisSuppression[];
-  inputs: string[];
-  help: boolean;
-  list: boolean;
-  workloadPods: boolean;
+  readonly output: string;
+  readonly analyzers: string[];
+  readonly meshConfig?: string;
+  readonly meshNetworks?: string;
+  readonly suppress: AnalysisSuppression[];
+  readonly inputs: string[];
+  readonly help: boolean;
+  readonly list: boolean;
+  readonly workloadPods: boolean;
 }
 
-function parseArgs(argv: string[]): ParsedArgs {
-  const args: ParsedArgs = { output: 'text', analyzers: [], suppress: [], inputs: [], help: false, list: false, workloadPods: false };
-  let i = 0;
-  if (argv[0] === 'analyze') i = 1;
-  else if (argv[0] === '--help' || argv[0] === '-h' || argv.length === 0) return { ...args, help: true };
-  else throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the only command is "analyze"`);
-  let filesOnly = false;
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (filesOnly || a === '-' || !a.startsWith('-')) {
-      args.inputs.push(a);
-      continue;
-    }
-    if (a === '--') {
-      filesOnly = true;
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const flag = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (eq > 0) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`option ${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '-o':
-      case '--output': {
-        const v = value();
-        if (!['text', 'json', 'yaml'].includes(v)) throw new UsageError(`--output ${JSON.stringify(v)} is invalid: use text, json or yaml`);
-        args.output = v;
-        break;
-      }
-      case '-A':
-      case '--analyzer':
-        args.analyzers.push(value());
-        break;
-      case '--mesh-config':
-      case '--meshConfigFile':
-        args.meshConfig = value();
-        break;
-      case '--mesh-networks':
-      case '--meshNetworksFile':
-        args.meshNetworks = value();
-        break;
-      case '-S':
-      case '--suppress': {
-        const v = value();
-        const at = v.indexOf('=');
-        const code = (at >= 0 ? v.slice(0, at) : v).trim();
-        if (!/^(IST\d{4}|\*)$/i.test(code)) {
-          throw new UsageError(`--suppress ${JSON.stringify(v)} is invalid: expected CODE=RESOURCE, e.g. IST0101=VirtualService default/reviews`);
-        }
-        args.suppress.push({ code, resource: at >= 0 ? v.slice(at + 1).trim() : undefined });
-        break;
-      }
-      case '--workload-pods':
-        args.workloadPods = true;
-        break;
-      case '--list-analyzers':
-        args.list = true;
-        break;
-      case '-h':
-      case '--help':
-        args.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${JSON.stringify(a)}`);
-    }
+/** The options of `analyze` (`--meshConfigFile`/`--meshNetworksFile` are istioctl's spellings). */
+const OPTIONS = {
+  'output': { type: 'string', short: 'o' },
+  'analyzer': { type: 'string', short: 'A', multiple: true },
+  'mesh-config': { type: 'string' },
+  'meshConfigFile': { type: 'string' },
+  'mesh-networks': { type: 'string' },
+  'meshNetworksFile': { type: 'string' },
+  'suppress': { type: 'string', short: 'S', multiple: true },
+  'workload-pods': { type: 'boolean' },
+  'list-analyzers': { type: 'boolean' },
+  'help': { type: 'boolean', short: 'h' },
+} as const;
+
+/** Turns node:util's parse errors into the CLI's usage errors. */
+function usageErrorOf(e: unknown): Error {
+  const err = e as Error & { code?: string };
+  // "Unknown option '-x'", "Option '-A, --analyzer <value>' argument missing": name the long form
+  const option = /'(?:-\w, )?(-[^' ]+)/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${JSON.stringify(option)}`);
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return new UsageError(`option ${option} needs a value`);
+  return err;
+}
+
+function parseSuppression(v: string): AnalysisSuppression {
+  const at = v.indexOf('=');
+  const code = (at >= 0 ? v.slice(0, at) : v).trim();
+  if (!/^(IST\d{4}|\*)$/i.test(code)) {
+    throw new UsageError(`--suppress ${JSON.stringify(v)} is invalid: expected CODE=RESOURCE, e.g. IST0101=VirtualService default/reviews`);
   }
-  return args;
+  return { code, resource: at >= 0 ? v.slice(at + 1).trim() : undefined };
+}
+
+function parseCommandLine(argv: string[]): ParsedArgs {
+  const none: ParsedArgs = { output: 'text', analyzers: [], suppress: [], inputs: [], help: false, list: false, workloadPods: false };
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') return { ...none, help: true };
+  if (argv[0] !== 'analyze') throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the only command is "analyze"`);
+  // "-o=json": node:util takes "=json" as the value of a short option; split it first.
+  const args = argv.slice(1).flatMap((a) => (/^-[A-Za-z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a]));
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usageErrorOf(e);
+  }
+  const { values, positionals } = parsed;
+  const output = values.output ?? 'text';
+  if (!['text', 'json', 'yaml'].includes(output)) throw new UsageError(`--output ${JSON.stringify(output)} is invalid: use text, json or yaml`);
+  return {
+    output,
+    analyzers: values.analyzer ?? [],
+    meshConfig: values['mesh-config'] ?? values.meshConfigFile,
+    meshNetworks: values['mesh-networks'] ?? values.meshNetworksFile,
+    suppress: (values.suppress ?? []).map(parseSuppression),
+    inputs: positionals,
+    help: values.help ?? false,
+    list: values['list-analyzers'] ?? false,
+    workloadPods: values['workload-pods'] ?? false,
+  };
 }
 
 function readText(file: string): string {
@@ -178,10 +168,8 @@ function render(diags: AnalysisDiagnostic[], output: string, objects: number): s
     analyzer: d.analyzer,
   }));
   if (output === 'json') return `${JSON.stringify(plain, null, 2)}\n`;
-  if (output === 'yaml') {
-    if (plain.length === 0) return '[]\n';
-    return plain.map((p) => `- ${Object.entries(p).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n  ')}`).join('\n') + '\n';
-  }
+  // Double-quoted scalars: nothing a YAML 1.1 reader (kubectl) could take for a boolean or a number.
+  if (output === 'yaml') return YAML.stringify(plain, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
   if (diags.length === 0) return `\u2714 No validation issues found when analyzing ${objects} object(s).\n`;
   return diags.map((d) => MeshAnalyzer.format(d)).join('\n') + '\n';
 }
@@ -192,7 +180,7 @@ function render(diags: AnalysisDiagnostic[], output: string, objects: number): s
  */
 export function main(argv: string[], stdout: (s: string) => void, stderr: (s: string) => void): number {
   try {
-    const args = parseArgs(argv);
+    const args = parseCommandLine(argv);
     if (args.help) {
       stdout(`${USAGE}\n`);
       return 0;

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import * as YAML from 'yaml';
 import { main } from '../../src/analysis/cli';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istioctl-analyze');
@@ -111,6 +112,19 @@ test('--output yaml', () => {
   expect(r.out).toMatch(/^- code: "IST0101"\n {2}level: "Error"/);
 });
 
+test('--output yaml is YAML the yaml package reads back, every string double-quoted (no YAML 1.1 booleans)', () => {
+  const r = cli('analyze', path.join(dir, 'broken.yaml'), '--output', 'yaml');
+  const docs = YAML.parse(r.out);
+  expect(docs).toEqual(JSON.parse(cli('analyze', path.join(dir, 'broken.yaml'), '--output=json').out));
+  expect(r.out).not.toMatch(/^[ -]*\w+: [^"]/m);
+  expect(cli('analyze', path.join(dir, 'mesh'), '-o', 'yaml').out).toBe('[]\n');
+});
+
+test('-- ends the options; - reads standard input', () => {
+  expect(cli('analyze', '-o', 'json', '--', path.join(dir, 'mesh')).out).toBe('[]\n');
+  expect(cli('analyze', '--', '--not-an-option.yaml').err).toMatch(/cannot read --not-an-option\.yaml/);
+});
+
 test('directories are read recursively (*.yaml, *.yml, *.json), multi-document files split', () => {
   // mesh/svc.yaml + mesh/nested/dr.yml (VirtualService + DestinationRule): the subset now exists
   const r = cli('analyze', '-o', 'json', path.join(dir, 'mesh'));
@@ -179,6 +193,10 @@ describe('bad input', () => {
   });
   test('an option without its value exits 1', () => {
     expect(cli('analyze', path.join(dir, 'broken.yaml'), '--mesh-config').err).toContain('option --mesh-config needs a value');
+  });
+  test('a short option without its value, and an unknown short option, exit 1 with the usage hint', () => {
+    expect(cli('analyze', path.join(dir, 'broken.yaml'), '-A')).toEqual({ code: 1, out: '', err: 'cdk8s-istio: option --analyzer needs a value\nrun "cdk8s-istio --help" for usage\n' });
+    expect(cli('analyze', '-x', path.join(dir, 'broken.yaml'))).toEqual({ code: 1, out: '', err: 'cdk8s-istio: unknown option "-x"\nrun "cdk8s-istio --help" for usage\n' });
   });
   test('no files exits 1; an unknown command exits 1', () => {
     expect(cli('analyze', '-o', 'json').code).toBe(1);
