@@ -142,3 +142,173 @@ export function checkIpOrCidr(scope: IConstruct, field: string, value: string): 
     invalid(scope, field, value, 'it must be an IP address or a CIDR block', 'write e.g. "10.0.0.0/16", "192.168.1.7" or "2001:db8::/32"');
   }
 }
+
+const INT32_MAX = 2147483647;
+const UINT32_MAX = 4294967295;
+const FQDN_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+
+/**
+ * An HTTP header name (an RFC 7230 token: letters, digits and !#$%&'*+-.^_`|~).
+ * @internal
+ */
+export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * An integer between `min` and int32 max (for the protobuf `int32` fields).
+ * @internal
+ */
+export function checkInt32(scope: IConstruct, field: string, value: number | undefined, min = 0): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > INT32_MAX) {
+    invalid(scope, field, value, `it must be an integer from ${min} to ${INT32_MAX}`, `pass a whole number >= ${min}`);
+  }
+}
+
+/**
+ * An integer between `min` and uint32 max (for the protobuf `uint32` fields).
+ * @internal
+ */
+export function checkUint32(scope: IConstruct, field: string, value: number | undefined, min = 0): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > UINT32_MAX) {
+    invalid(scope, field, value, `it must be an integer from ${min} to ${UINT32_MAX}`, `pass a whole number >= ${min}`);
+  }
+}
+
+/**
+ * A non-empty string.
+ * @internal
+ */
+export function checkNonEmptyString(scope: IConstruct, field: string, value: string | undefined, fix: string): void {
+  if (value === undefined) return;
+  if (value.trim().length === 0) {
+    invalid(scope, field, value, 'it must not be empty', fix);
+  }
+}
+
+/**
+ * Kubernetes label keys and values (subset and endpoint labels), checked like selectors:
+ * no wildcards.
+ * @internal
+ */
+export function checkLabels(scope: IConstruct, field: string, labels: { [key: string]: string } | undefined): void {
+  if (labels === undefined) return;
+  for (const [key, value] of Object.entries(labels)) {
+    checkLabel(scope, `${field} label ${JSON.stringify(key)}`, key, value);
+  }
+}
+
+/**
+ * Istio's `exportTo` rules: each entry is "." (this namespace), "*" (all namespaces), a
+ * namespace name, or (ServiceEntry only) "~" (no namespace); no duplicates; "*" and "~"
+ * must stand alone.
+ * @internal
+ */
+export function checkExportTo(scope: IConstruct, field: string, values: readonly string[] | undefined, opts: { allowNone?: boolean } = {}): void {
+  if (values === undefined) return;
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) invalid(scope, field, v, 'the namespace appears more than once', 'list each namespace once');
+    seen.add(v);
+    if (v === '.' || v === '*') continue;
+    if (v === '~') {
+      if (!opts.allowNone) invalid(scope, field, v, '"~" (export to no namespace) is only allowed for ServiceEntry', 'use "." to keep the resource in its own namespace');
+      continue;
+    }
+    checkDns1123Label(scope, field, v);
+  }
+  if (values.length > 1 && seen.has('*')) {
+    invalid(scope, field, values, '"*" (all namespaces) cannot be combined with other entries', 'use ["*"] alone, or list the namespaces');
+  }
+  if (values.length > 1 && seen.has('~')) {
+    invalid(scope, field, values, '"~" (no namespace) cannot be combined with other entries', 'use ["~"] alone, or list the namespaces');
+  }
+}
+
+/**
+ * True for a fully qualified domain name without wildcards ("api.example.com").
+ * @internal
+ */
+export function isFqdn(value: string): boolean {
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  if (name.length === 0 || name.length > 253) return false;
+  return name.split('.').every((l) => l.length <= 63 && FQDN_LABEL.test(l));
+}
+
+/**
+ * Renders a list of strings, checking each one is non-empty.
+ * @internal
+ */
+export function renderStrings(scope: IConstruct, field: string, values: readonly string[] | undefined, fix: string): string[] | undefined {
+  if (values === undefined) return undefined;
+  values.forEach((v, i) => checkNonEmptyString(scope, `${field}[${i}]`, v, fix));
+  return [...values];
+}
+
+/**
+ * Checks an optional list: when given it must not be empty and hold no empty strings.
+ * @internal
+ */
+export function checkStringList(scope: IConstruct, field: string, values: readonly string[] | undefined, fix: string): void {
+  if (values === undefined) return;
+  if (!Array.isArray(values)) {
+    invalid(scope, field, values, 'it must be a list of strings', fix);
+  }
+  checkNonEmpty(scope, field, values, fix);
+  values.forEach((v, i) => {
+    if (typeof v !== 'string' || v.trim().length === 0) {
+      invalid(scope, `${field}[${i}]`, v, 'the value must be a non-empty string', fix);
+    }
+  });
+}
+
+/**
+ * Copies an optional list (so later mutation of the caller's array has no effect).
+ * @internal
+ */
+export function copyList<T>(values: readonly T[] | undefined): T[] | undefined {
+  return values === undefined ? undefined : [...values];
+}
+
+/**
+ * An HTTP header or query parameter name (RFC 7230 token), 1-256 characters.
+ * @internal
+ */
+export function checkHeaderName(scope: IConstruct, field: string, value: string): void {
+  if (value.length === 0 || value.length > 256 || !HTTP_TOKEN.test(value)) {
+    invalid(scope, field, value, 'a header or query parameter name must be 1-256 token characters (letters, digits and !#$%&\'*+-.^_`|~; no spaces or ":")', 'use e.g. "x-user" or "version"');
+  }
+}
+
+/**
+ * A string of `min`..`max` characters.
+ * @internal
+ */
+export function checkLength(scope: IConstruct, field: string, value: string, min: number, max: number): void {
+  if (value.length < min || value.length > max) {
+    invalid(scope, field, value, min === max ? `it must be exactly ${min} characters` : `it must be ${min} to ${max} characters long (is ${value.length})`, 'shorten or fill in the value');
+  }
+}
+
+/**
+ * A list of at most `max` entries.
+ * @internal
+ */
+export function checkMaxItems(scope: IConstruct, field: string, count: number, max: number, fix: string): void {
+  if (count > max) {
+    invalid(scope, field, `${count} entries`, `the Gateway API allows at most ${max}`, fix);
+  }
+}
+
+/**
+ * Checks that a value compiles as a regular expression (Istio evaluates them with RE2,
+ * whose syntax is a subset of JavaScript's for the common cases).
+ * @internal
+ */
+export function checkRegex(scope: IConstruct, field: string, value: string): void {
+  try {
+    new RegExp(value);
+  } catch (e) {
+    invalid(scope, field, value, `it is not a valid regular expression (${(e as Error).message})`, 'fix the pattern, e.g. "^/api/v[0-9]+/.*"');
+  }
+}

@@ -1,7 +1,8 @@
 import { isIP } from 'net';
 import { IConstruct } from 'constructs';
-import { checkGatewayApiHostname, checkLength } from './internal';
+import { checkGatewayApiHostname } from './internal';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
+import { checkLength } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**

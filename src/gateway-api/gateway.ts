@@ -1,9 +1,9 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayApiAddress, GatewayApiAddressType } from './address';
-import { checkLength, checkMaxItems } from './internal';
 import { GatewayApiListener } from './listener';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
+import { checkLength, checkMaxItems } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { checkGatewayApiHostname, checkHeaderName, checkLength, checkMaxItems } from './internal';
+import { checkGatewayApiHostname } from './internal';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
-import { checkDns1123Label, checkPercentage, checkPort } from '../core/checks';
+import { checkDns1123Label, checkHeaderName, checkLength, checkMaxItems, checkPercentage, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**

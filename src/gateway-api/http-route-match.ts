@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { checkHeaderName, checkLength, checkMaxItems, checkRegex } from './internal';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
+import { checkHeaderName, checkLength, checkMaxItems, checkRegex } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**

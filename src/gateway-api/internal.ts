@@ -6,7 +6,6 @@ import { invalid } from '../core/errors';
 // Module-private helpers of the Gateway API constructs (not part of the public API).
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
 /**
  * A Gateway API hostname: lower-case DNS name, optionally with a leading `*.` wildcard label.
@@ -18,49 +17,6 @@ export function checkGatewayApiHostname(scope: IConstruct, field: string, value:
     invalid(scope, field, value,
       `a hostname must be a lower-case DNS name${allowWildcard ? ', optionally starting with a "*." wildcard label' : ''} (no IP addresses, ports or schemes)`,
       allowWildcard ? 'write e.g. "bookinfo.example.com" or "*.example.com"' : 'write e.g. "bookinfo.example.com"');
-  }
-}
-
-/**
- * An HTTP header or query parameter name (RFC 7230 token), 1-256 characters.
- * @internal
- */
-export function checkHeaderName(scope: IConstruct, field: string, value: string): void {
-  if (value.length === 0 || value.length > 256 || !HEADER_NAME.test(value)) {
-    invalid(scope, field, value, 'a header or query parameter name must be 1-256 token characters (letters, digits and !#$%&\'*+-.^_`|~; no spaces or ":")', 'use e.g. "x-user" or "version"');
-  }
-}
-
-/**
- * A string of `min`..`max` characters.
- * @internal
- */
-export function checkLength(scope: IConstruct, field: string, value: string, min: number, max: number): void {
-  if (value.length < min || value.length > max) {
-    invalid(scope, field, value, min === max ? `it must be exactly ${min} characters` : `it must be ${min} to ${max} characters long (is ${value.length})`, 'shorten or fill in the value');
-  }
-}
-
-/**
- * A list of at most `max` entries.
- * @internal
- */
-export function checkMaxItems(scope: IConstruct, field: string, count: number, max: number, fix: string): void {
-  if (count > max) {
-    invalid(scope, field, `${count} entries`, `the Gateway API allows at most ${max}`, fix);
-  }
-}
-
-/**
- * Checks that a value compiles as a regular expression (Istio evaluates them with RE2,
- * whose syntax is a subset of JavaScript's for the common cases).
- * @internal
- */
-export function checkRegex(scope: IConstruct, field: string, value: string): void {
-  try {
-    new RegExp(value);
-  } catch (e) {
-    invalid(scope, field, value, `it is not a valid regular expression (${(e as Error).message})`, 'fix the pattern, e.g. "^/api/v[0-9]+/.*"');
   }
 }
 

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { GatewayApiAllowedRoutes } from './allowed-routes';
-import { checkGatewayApiHostname, checkLength, checkMaxItems } from './internal';
+import { checkGatewayApiHostname } from './internal';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
-import { checkDns1123Label, checkDns1123Subdomain, checkPort } from '../core/checks';
+import { checkDns1123Label, checkDns1123Subdomain, checkLength, checkMaxItems, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**

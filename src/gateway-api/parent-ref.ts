@@ -2,9 +2,8 @@ import { Service } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { GatewayApiRouteNamespaces } from './allowed-routes';
 import { GatewayApiGateway } from './gateway';
-import { checkLength } from './internal';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
-import { checkDns1123Label, checkDns1123Subdomain, checkPort } from '../core/checks';
+import { checkDns1123Label, checkDns1123Subdomain, checkLength, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**

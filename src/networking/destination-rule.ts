@@ -1,9 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
-import { checkExportTo, checkLabels } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkHost } from '../core/checks';
+import { checkDns1123Label, checkExportTo, checkHost, checkLabels } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';

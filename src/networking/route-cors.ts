@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { HEADER_NAME } from './route-headers';
 import { HTTP_METHODS } from './route-http-match';
 import { StringMatch } from './route-string-match';
 import * as l1 from '../../imports/networking.istio.io';
+import { HTTP_TOKEN } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 
@@ -83,7 +83,7 @@ export function renderCors(scope: IConstruct, field: string, c: CorsPolicy | und
   if (c === undefined) return undefined;
   const names = (f: string, list: string[] | undefined) => {
     (list ?? []).forEach((h, i) => {
-      if (h !== '*' && (typeof h !== 'string' || !HEADER_NAME.test(h))) {
+      if (h !== '*' && (typeof h !== 'string' || !HTTP_TOKEN.test(h))) {
         invalid(scope, `${f}[${i}]`, h, 'a header name must be a non-empty HTTP token (letters, digits, "-")', 'use a name such as "x-custom-header", or "*"');
       }
     });

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import * as l1 from '../../imports/networking.istio.io';
+import { HTTP_TOKEN } from '../core/checks';
 import { invalid } from '../core/errors';
 /**
  * Changes to the headers of a request or response: set (overwrite), add (append)
@@ -38,7 +39,7 @@ export function renderHeaderOperations(
 ): l1.VirtualServiceSpecHttpHeadersRequest | undefined {
   if (ops === undefined) return undefined;
   const checkName = (f: string, name: string) => {
-    if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
+    if (typeof name !== 'string' || !HTTP_TOKEN.test(name)) {
       invalid(scope, f, name, 'a header name must be a non-empty HTTP token (letters, digits, "-", no spaces or ":")', 'use a name such as "x-request-id"');
     }
     if (name.toLowerCase() === 'host') {
@@ -68,8 +69,3 @@ export function renderHeaders(
   return { request: req, response: res };
 }
 
-/**
- * An HTTP header name (an RFC 7230 token).
- * @internal
- */
-export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

@@ -1,11 +1,11 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkExportTo, checkLabels, checkNonEmptyString, checkUint32, compact, isCidr, isFqdn, isIpAddress, renderStrings } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
+import { checkDns1123Label, checkExportTo, checkHost, checkLabels, checkNonEmpty, checkNonEmptyString, checkPort, checkUint32, isCidr, isFqdn, isIpAddress, renderStrings } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
+import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
 

@@ -1,12 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConnectionPool, renderConnectionPool } from './traffic-policy-connection-pool';
-import { compact, isFqdn, isIpAddress } from './traffic-policy-internal';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkHost, checkNonEmpty, checkPort } from '../core/checks';
+import { checkDns1123Label, checkHost, checkNonEmpty, checkPort, isFqdn, isIpAddress } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
+import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/workload-selector';
 

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
-import { checkNonEmptyString, compact, renderStrings } from './traffic-policy-internal';
+import { checkNonEmptyString, renderStrings } from '../core/checks';
 import { invalid } from '../core/errors';
+import { compact } from '../core/render';
 
 /**
  * How the client proxy secures connections to the destination (`ClientTLSSettings.TLSmode`).

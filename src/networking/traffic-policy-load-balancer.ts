@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkNonEmptyString, checkUint32, compact } from './traffic-policy-internal';
-import { checkExclusive, checkNonEmpty } from '../core/checks';
+import { checkExclusive, checkNonEmpty, checkNonEmptyString, checkUint32 } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
+import { compact } from '../core/render';
 
 /**
  * A simple load-balancing algorithm (Istio `LoadBalancerSettings.SimpleLB`).

@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkInt32, checkUint32, compact } from './traffic-policy-internal';
+import { checkInt32, checkUint32 } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
+import { compact } from '../core/render';
 
 /**
  * Outlier detection (passive health checking): endpoints that keep failing are ejected

@@ -1,11 +1,11 @@
 import { IConstruct } from 'constructs';
 import { ClientTls } from './traffic-policy-client-tls';
 import { ConnectionPool, renderConnectionPool } from './traffic-policy-connection-pool';
-import { compact } from './traffic-policy-internal';
 import { LoadBalancer } from './traffic-policy-load-balancer';
 import { OutlierDetection, renderOutlierDetection } from './traffic-policy-outlier-detection';
 import { checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
+import { compact } from '../core/render';
 
 /**
  * Traffic settings of one destination port (`portLevelSettings`), overriding the

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { checkCidr, checkMatchValue } from './authorization-checks';
+import { checkMatchValue } from './authorization-checks';
 import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
-import { checkDns1123Label, checkPort } from '../core/checks';
+import { checkIpOrCidr, checkDns1123Label, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**
@@ -208,7 +208,7 @@ export class Condition {
       if (v instanceof Principal) {
         v._validate(scope, at);
       } else if (IP_KEYS.has(this.key)) {
-        checkCidr(scope, at, v);
+        checkIpOrCidr(scope, at, v);
       } else if (this.key === 'destination.port') {
         if (typeof v !== 'string' || !/^\d+$/.test(v)) {
           invalid(scope, at, v, 'a port must be a whole number from 1 to 65535', 'use Condition.destinationPort([8080])');

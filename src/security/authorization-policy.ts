@@ -1,12 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkCidr, checkMatchValue, checkStringList, copyList as copy } from './authorization-checks';
+import { checkMatchValue } from './authorization-checks';
 import { Condition } from './authorization-condition';
 import { AuthorizationRule, RuleOperation, RuleSource } from './authorization-rule';
 import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
-import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort } from '../core/checks';
+import { checkIpOrCidr, checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkStringList, copyList as copy } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -335,7 +335,7 @@ function validateSource(scope: IConstruct, field: string, s: RuleSource): void {
   for (const name of ['ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks'] as const) {
     const list = s[name];
     checkStringList(scope, `${field}.${name}`, list, 'list IPs or CIDR blocks such as "10.0.0.0/16"');
-    list?.forEach((v, i) => checkCidr(scope, `${field}.${name}[${i}]`, v));
+    list?.forEach((v, i) => checkIpOrCidr(scope, `${field}.${name}[${i}]`, v));
   }
 }
 

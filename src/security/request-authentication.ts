@@ -1,10 +1,9 @@
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkStringList, copyList } from './authorization-checks';
 import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { JwtRule } from './jwt-rule';
 import * as l1 from '../../imports/security.istio.io';
-import { checkExclusive, checkNonEmpty } from '../core/checks';
+import { checkExclusive, checkNonEmpty, checkStringList, copyList } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';

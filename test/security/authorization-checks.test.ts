@@ -1,12 +1,13 @@
 import { Testing } from 'cdk8s';
-import { checkCidr, checkMatchValue, checkStringList, copyList } from '../../src/security/authorization-checks';
+import { checkIpOrCidr, checkStringList, copyList } from '../../src/core/checks';
+import { checkMatchValue } from '../../src/security/authorization-checks';
 
 describe('authorization checks', () => {
   const scope = Testing.chart();
 
   test('accepted IPs and CIDR blocks', () => {
     for (const v of ['10.0.0.0/8', '192.168.1.7', '0.0.0.0/0', '2001:db8::/32', '::1', 'fe80::1/128']) {
-      expect(() => checkCidr(scope, 'ipBlocks', v)).not.toThrow();
+      expect(() => checkIpOrCidr(scope, 'ipBlocks', v)).not.toThrow();
     }
   });
 
@@ -26,7 +27,7 @@ describe('authorization checks', () => {
 
   describe('bad input', () => {
     test.each(['10.0.0.0/', '10.0.0.0/a', '256.1.1.1', '2001:db8::/129', 'localhost', ''])('CIDR %p', (v) => {
-      expect(() => checkCidr(scope, 'ipBlocks[0]', v)).toThrow(/\[test\] ipBlocks\[0\] .* is invalid: it must be an IP address or a CIDR block/);
+      expect(() => checkIpOrCidr(scope, 'ipBlocks[0]', v)).toThrow(/\[test\] ipBlocks\[0\] .* is invalid: it must be an IP address or a CIDR block/);
     });
 
     test.each(['**', 'a*b', '*a*'])('match value %p', (v) => {

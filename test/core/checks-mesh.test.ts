@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
-import { checkExportTo, checkLabels, compact, compactOrUndefined, isCidr, isFqdn, isIpAddress } from '../../src/networking/traffic-policy-internal';
+import { checkExportTo, checkLabels, isCidr, isFqdn, isIpAddress } from '../../src/core/checks';
+import { compact, compactOrUndefined } from '../../src/core/render';
 
-describe('traffic-policy internal helpers', () => {
+describe('shared checks: exportTo, labels, FQDNs, IPs; render helpers', () => {
   test('compact drops undefined values only', () => {
     expect(compact({ a: 1, b: undefined, c: false, d: 0 })).toEqual({ a: 1, c: false, d: 0 });
     expect(compactOrUndefined({ a: undefined })).toBeUndefined();
