@@ -199,17 +199,17 @@ describe('checkLabel', () => {
 });
 
 describe('one IP/CIDR check for every layer', () => {
-  const scope = new Construct(Testing.app(), 'test');
+  const at = new Construct(Testing.app(), 'test');
   test('accepts addresses and CIDR blocks of both families', () => {
     for (const v of ['10.0.0.1', '10.0.0.0/8', '2001:db8::/32', '::1', '192.168.1.7', '0.0.0.0/0']) {
-      expect(() => checkIpOrCidr(scope, 'ipBlocks[0]', v)).not.toThrow();
+      expect(() => checkIpOrCidr(at, 'ipBlocks[0]', v)).not.toThrow();
     }
     expect([isIpAddress('::1'), isCidr('::1'), isCidr('10.0.0.0/8'), isIpAddress('10.0.0.0/8')]).toEqual([true, false, true, false]);
   });
 
   test('bad input: refuses what only looks like an address or a block', () => {
     for (const v of ['999.999.999.999', ':::::', '10.0.0.0/33', '2001:db8::/129', '10.0.0.1/', '10.0.0.0/-1', 'example.com', '']) {
-      expect(() => checkIpOrCidr(scope, 'ipBlocks[0]', v))
+      expect(() => checkIpOrCidr(at, 'ipBlocks[0]', v))
         .toThrow(`[test] ipBlocks[0] ${JSON.stringify(v)} is invalid: it must be an IP address or a CIDR block. Fix: write e.g. "10.0.0.0/16", "192.168.1.7" or "2001:db8::/32"`);
     }
   });
