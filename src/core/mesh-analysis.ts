@@ -4,6 +4,7 @@
 // diagnostic back to the construct path that produced the object.
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
+import { duplicateObjectErrors } from './duplicate-objects';
 import { currentSynthesis, trackSyntheses } from './synthesis';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 
@@ -122,9 +123,9 @@ export class MeshAnalysis {
     trackSyntheses(chart);
     chart.node.addValidation({
       validate: () => {
+        const errors = [...duplicateObjectErrors(chart)];
         const mode = analysisMode(chart);
-        if (mode === 'off') return [];
-        const errors: string[] = [];
+        if (mode === 'off') return errors;
         for (const d of chartFindings(chart)) {
           if (d.diagnostic.level === AnalysisLevel.ERROR && mode === 'error') {
             errors.push(`${MeshAnalysis.format(d)} (to accept this deliberately: MeshAnalysis.suppress(construct, '${d.diagnostic.code}'))`);

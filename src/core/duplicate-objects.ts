@@ -1,0 +1,59 @@
+// Two objects with the same identity (API group, kind, namespace, name) in one app: the API
+// server keeps only the one applied last, silently. Refused at synth, naming both constructs.
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { currentSynthesis } from './synthesis';
+
+/** The duplicates found in an app during one synthesis, by the chart of the later object. */
+const FOUND = new WeakMap<IConstruct, { synthesis: number | undefined; byChart: Map<IConstruct, string[]> }>();
+
+/** The construct a user wrote for an object: its L2 wrapper when the object is its `Resource`. */
+function writtenBy(obj: ApiObject): string {
+  const scope = obj.node.scope as (IConstruct & { apiObject?: unknown }) | undefined;
+  return scope && obj.node.id === 'Resource' && scope.apiObject === obj ? scope.node.path : obj.node.path;
+}
+
+/** `group/kind/namespace/name`: versions of one group are the same object to the API server. */
+function identity(obj: ApiObject): string {
+  const slash = obj.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
+  return JSON.stringify([group, obj.kind, obj.metadata.namespace ?? '', obj.name]);
+}
+
+function findDuplicates(root: IConstruct): Map<IConstruct, string[]> {
+  const first = new Map<string, ApiObject>();
+  const byChart = new Map<IConstruct, string[]>();
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    const key = identity(c);
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, c);
+      continue;
+    }
+    const ns = c.metadata.namespace;
+    const shown = `${c.kind} ${ns ? `${ns}/` : ''}${c.name}`;
+    const chart = Chart.of(c);
+    const list = byChart.get(chart) ?? [];
+    list.push(`[${writtenBy(c)}] ${shown} is emitted twice, also by ${writtenBy(earlier)}: the API server would keep only the one applied last, silently. `
+      + `Fix: merge the two into one construct (one ${c.kind} per name and namespace), or give one of them another name or namespace`);
+    byChart.set(chart, list);
+  }
+  return byChart;
+}
+
+/**
+ * The errors about objects of `chart` that repeat an object emitted earlier in the app (found
+ * once per synthesis of the app).
+ * @internal
+ */
+export function duplicateObjectErrors(chart: IConstruct): string[] {
+  const root = chart.node.root;
+  const synthesis = currentSynthesis(root);
+  let found = FOUND.get(root);
+  if (!found || synthesis === undefined || found.synthesis !== synthesis) {
+    found = { synthesis, byChart: findDuplicates(root) };
+    FOUND.set(root, found);
+  }
+  return found.byChart.get(chart) ?? [];
+}
