@@ -103,6 +103,11 @@ function parseCommandLine(argv: string[]): ParsedArgs {
   };
 }
 
+/** The first line of an error's message (YAML errors add the offending lines after it). */
+function firstLine(e: unknown): string {
+  return String((e as Error).message).split('\n')[0].trim();
+}
+
 function readText(file: string): string {
   try {
     return file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
@@ -111,7 +116,12 @@ function readText(file: string): string {
   }
 }
 
-function collectFiles(input: string, out: string[]): void {
+/**
+ * The files to read for one input: the file itself, or the *.yaml, *.yml and *.json files of a
+ * directory (recursively). Anything that is not a regular file (a FIFO, a socket, a device)
+ * is skipped with a warning: reading it could block forever.
+ */
+function collectFiles(input: string, out: string[], warn: (s: string) => void): void {
   if (input === '-') {
     out.push(input);
     return;
@@ -122,24 +132,29 @@ function collectFiles(input: string, out: string[]): void {
   } catch (e) {
     throw new UsageError(`cannot read ${input}: ${(e as Error).message}`);
   }
-  if (!st.isDirectory()) {
+  if (st.isFile()) {
     out.push(input);
+    return;
+  }
+  if (!st.isDirectory()) {
+    warn(`cdk8s-istio: skipping ${input}: not a regular file\n`);
     return;
   }
   const entries = fs.readdirSync(input, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of entries) {
     const p = path.join(input, e.name);
-    if (e.isDirectory()) collectFiles(p, out);
-    else if (/\.(ya?ml|json)$/i.test(e.name)) out.push(p);
+    if (e.isDirectory()) collectFiles(p, out, warn);
+    else if (/\.(ya?ml|json)$/i.test(e.name)) collectFiles(p, out, warn);
   }
 }
 
 function parseFile(file: string): { [key: string]: any }[] {
   const text = readText(file);
+  if (text.includes('\u0000')) throw new UsageError(`cannot parse ${file}: it is a binary file, not YAML or JSON`);
   try {
     return MeshAnalyzer.parseYaml(text);
   } catch (e) {
-    throw new UsageError(`cannot parse ${file}: ${(e as Error).message}`);
+    throw new UsageError(`cannot parse ${file}: ${firstLine(e)}`);
   }
 }
 
@@ -150,7 +165,13 @@ function parseConfig(file: string, what: string): { [key: string]: any } {
   // accept a ConfigMap wrapping the config under data.mesh / data.meshNetworks
   if (d.kind === 'ConfigMap' && d.data) {
     const inner = d.data.mesh ?? d.data.meshNetworks;
-    if (typeof inner === 'string') return MeshAnalyzer.parseYaml(inner)[0] ?? {};
+    if (typeof inner === 'string') {
+      try {
+        return MeshAnalyzer.parseYaml(inner)[0] ?? {};
+      } catch (e) {
+        throw new UsageError(`cannot parse ${what} ${file} (ConfigMap data): ${firstLine(e)}`);
+      }
+    }
   }
   if (typeof d !== 'object') throw new UsageError(`${what} ${file} is not a YAML object`);
   return d;
@@ -191,9 +212,12 @@ export function main(argv: string[], stdout: (s: string) => void, stderr: (s: st
     }
     if (args.inputs.length === 0) throw new UsageError('no input files or directories given');
     const files: string[] = [];
-    for (const input of args.inputs) collectFiles(input, files);
+    for (const input of args.inputs) collectFiles(input, files, stderr);
     const objects: { [key: string]: any }[] = [];
-    for (const f of files) objects.push(...parseFile(f));
+    for (const f of files) {
+      for (const o of parseFile(f)) objects.push(o);
+    }
+    if (objects.length === 0) throw new UsageError(`no Kubernetes manifests found in ${args.inputs.join(', ')}`);
     const options: AnalysisOptions = {
       analyzers: args.analyzers.length > 0 ? args.analyzers : undefined,
       meshConfig: args.meshConfig ? parseConfig(args.meshConfig, 'mesh config') : undefined,

@@ -154,6 +154,9 @@ function templatePod(o: Obj, namespaceLabels: Map<string, { [key: string]: strin
 
 const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
 
+/** How many alias expansions one YAML document may make (the yaml package's default). */
+const MAX_ALIAS_COUNT = 100;
+
 /** The Istio release whose analyzers these are (its proxy image stands for injected sidecars). */
 const ISTIO_VERSION = '1.30.3';
 
@@ -290,17 +293,24 @@ export class MeshAnalyzer {
   }
 
   /**
-   * Parses a (multi-document) YAML string into objects; empty documents are skipped.
-   * Throws on invalid YAML.
+   * Parses a (multi-document) YAML string into objects; empty documents are skipped, `List`s
+   * unwrapped and merge keys (`<<`) applied. Throws on invalid YAML, on a document that is not
+   * an object, and on excessive aliasing (an alias bomb).
    */
   public static parseYaml(text: string): { [key: string]: any }[] {
     const out: Obj[] = [];
-    for (const doc of parseAllDocuments(text)) {
+    // Merge keys (<<) are applied, as kubectl applies them; aliases are limited (the yaml
+    // package's default of 100), so an alias bomb fails fast instead of exhausting memory.
+    for (const doc of parseAllDocuments(text, { merge: true })) {
       if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
-      const v = doc.toJS({ maxAliasCount: -1 });
+      const v = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       if (v === null || v === undefined) continue;
-      if (isObj(v) && v.kind === 'List' && Array.isArray(v.items)) out.push(...v.items.filter(isObj));
-      else if (isObj(v)) out.push(v);
+      if (!isObj(v)) throw new Error(`document ${out.length + 1} is a ${Array.isArray(v) ? 'list' : typeof v}, not a Kubernetes object`);
+      if (v.kind === 'List' && Array.isArray(v.items)) {
+        for (const item of v.items) if (isObj(item)) out.push(item);
+      } else {
+        out.push(v);
+      }
     }
     return out;
   }
@@ -366,7 +376,7 @@ export class MeshAnalyzer {
     for (const a of analyzers) {
       const ctx = new AnalysisContext(index, new Set(a.inputs), a.name, mesh, options.meshNetworks, shared, options.externalSecrets === true);
       a.analyze(ctx);
-      raw.push(...ctx.out);
+      for (const d of ctx.out) raw.push(d);
     }
     const suppressions = (options.suppressions ?? []).map((s) => ({ code: s.code.trim().toUpperCase(), match: resourceMatcher(s.resource) }));
     const kept = raw.filter((d) => {

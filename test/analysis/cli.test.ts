@@ -247,3 +247,69 @@ describe('as a process', () => {
     expect(recall).toBeGreaterThanOrEqual(0.95);
   }, 300_000);
 });
+
+describe('hostile input', () => {
+  const hostile = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-hostile-'));
+  afterAll(() => fs.rmSync(hostile, { recursive: true, force: true }));
+  const write = (name: string, text: string | Buffer): string => {
+    const file = path.join(hostile, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  test('a YAML alias bomb fails fast with one line, no stack trace', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const file = write('bomb.yaml', `${levels.join('\n')}\n`);
+    const started = Date.now();
+    const r = cli('analyze', file);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^cdk8s-istio: cannot parse .*bomb\.yaml: Excessive alias count/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  test('merge keys are applied, as kubectl applies them', () => {
+    const file = write('merge.yaml', [
+      'x-meta: &meta {namespace: shop}',
+      '---',
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata:',
+      '  <<: {namespace: shop}',
+      '  name: reviews',
+      'spec: {hosts: [reviews], http: [{route: [{destination: {host: reviews, subset: v2}}]}]}',
+      '',
+    ].join('\n'));
+    // the first document is an object (a plain map), the second a VirtualService in "shop"
+    const r = cli('analyze', '-o', 'json', file);
+    expect(JSON.parse(r.out).map((d: any) => `${d.code} ${d.namespace}/${d.name}`)).toContain('IST0101 shop/reviews');
+  });
+
+  test('a binary file, a scalar document and a directory without manifests exit 1 with one line', () => {
+    const bin = write('blob.yaml', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]));
+    expect(cli('analyze', bin)).toEqual({ code: 1, out: '', err: `cdk8s-istio: cannot parse ${bin}: it is a binary file, not YAML or JSON\n` });
+    const scalar = write('scalar.yaml', 'just some text\n');
+    expect(cli('analyze', scalar).err).toBe(`cdk8s-istio: cannot parse ${scalar}: document 1 is a string, not a Kubernetes object\n`);
+    const empty = path.join(hostile, 'empty');
+    fs.mkdirSync(empty);
+    fs.writeFileSync(path.join(empty, 'README.md'), '# not a manifest\n');
+    expect(cli('analyze', empty)).toEqual({ code: 1, out: '', err: `cdk8s-istio: no Kubernetes manifests found in ${empty}\n` });
+  });
+
+  test('a FIFO is skipped with a warning instead of blocking', () => {
+    const fifo = path.join(hostile, 'pipe.yaml');
+    const made = spawnSync('mkfifo', [fifo]);
+    if (made.status !== 0) return; // no mkfifo on this platform
+    const r = cli('analyze', fifo, path.join(dir, 'mesh'));
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`cdk8s-istio: skipping ${fifo}: not a regular file\n`);
+  });
+
+  test('a mesh config whose ConfigMap data is bad YAML exits 1 with one line', () => {
+    const cm = write('mesh-cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio}\ndata:\n  mesh: "a: [1, 2\\nb: }"\n');
+    const r = cli('analyze', '--mesh-config', cm, path.join(dir, 'mesh'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^cdk8s-istio: cannot parse mesh config ${cm.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(ConfigMap data\\): [^\\n]+\\n$`));
+  });
+});

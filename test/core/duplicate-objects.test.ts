@@ -29,7 +29,7 @@ describe('duplicate objects', () => {
   test('versions of one API group are one object; escape-hatch ApiObjects count too', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'mesh', { namespace: 'shop' });
-    new PeerAuthentication(chart, 'strict', { metadata: { name: 'default' }, mtls: MtlsMode.STRICT });
+    new PeerAuthentication(chart, 'strict', { metadata: { name: 'default' }, mode: MtlsMode.STRICT });
     new ApiObject(chart, 'legacy', { apiVersion: 'security.istio.io/v1beta1', kind: 'PeerAuthentication', metadata: { name: 'default' } });
     expect(() => app.synthYaml()).toThrow(/\[mesh\/legacy\] PeerAuthentication shop\/default is emitted twice, also by mesh\/strict/);
   });
