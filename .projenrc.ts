@@ -20,8 +20,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: CONSTRUCTS_VERSION,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   bin: { 'cdk8s-istio': 'lib/src/analysis/cli.js' },
-  // Runtime dependencies of the analyzer CLI; jsii libraries must bundle non-jsii deps.
-  bundledDeps: ['yaml@^2.9.1'],
+  // Runtime dependencies (the analyzer CLI's YAML, RE2 for regexes Envoy compiles); jsii
+  // libraries must bundle non-jsii deps.
+  bundledDeps: ['yaml@^2.9.1', 're2js@^2.10.0'],
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'cdk8s-plus-28@2.5.6',

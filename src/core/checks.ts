@@ -1,5 +1,6 @@
 import { isIP } from 'net';
 import { IConstruct } from 'constructs';
+import { RE2JS } from 're2js';
 import { invalid } from './errors';
 
 // Shared input checks. Each throws through `invalid()`, so every message names the
@@ -300,15 +301,29 @@ export function checkMaxItems(scope: IConstruct, field: string, count: number, m
   }
 }
 
+/** The longest regex istiod accepts. */
+const MAX_REGEX_LENGTH = 1024;
+
 /**
- * Checks that a value compiles as a regular expression (Istio evaluates them with RE2,
- * whose syntax is a subset of JavaScript's for the common cases).
+ * Checks a pattern Envoy compiles with RE2 (Istio's string matches, Gateway API path, header
+ * and query regexes) with a real RE2 engine: look-around, back-references, `\Z`, `\h`,
+ * repeat counts over 1000 and anything else RE2 does not parse are refused; RE2-only syntax
+ * (`(?P<name>...)`, inline flags anywhere, `\pL`) is accepted.
  * @internal
  */
-export function checkRegex(scope: IConstruct, field: string, value: string): void {
+export function checkRe2Regex(scope: IConstruct, field: string, pattern: string): void {
+  if (/\(\?<?[=!]/.test(pattern)) {
+    invalid(scope, field, pattern, 'RE2 (used by Envoy) does not support look-ahead or look-behind groups', 'rewrite the pattern without (?=...), (?!...), (?<=...) or (?<!...)');
+  }
+  if (/(^|[^\\])(\\\\)*\\[1-9]/.test(pattern)) {
+    invalid(scope, field, pattern, 'RE2 (used by Envoy) does not support back-references', 'rewrite the pattern without \\1-style back-references');
+  }
+  if (pattern.length > MAX_REGEX_LENGTH) {
+    invalid(scope, field, `${pattern.slice(0, 40)}... (${pattern.length} characters)`, `istiod accepts regexes of at most ${MAX_REGEX_LENGTH} characters`, 'shorten the pattern, or split the match into several routes');
+  }
   try {
-    new RegExp(value);
+    RE2JS.compile(pattern);
   } catch (e) {
-    invalid(scope, field, value, `it is not a valid regular expression (${(e as Error).message})`, 'fix the pattern, e.g. "^/api/v[0-9]+/.*"');
+    invalid(scope, field, pattern, `the regular expression does not parse as RE2 (${(e as Error).message})`, 'fix the RE2 pattern, e.g. "^/v[0-9]+/.*"');
   }
 }

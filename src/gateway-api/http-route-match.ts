@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
-import { checkHeaderName, checkLength, checkMaxItems, checkRegex } from '../core/checks';
+import { checkHeaderName, checkLength, checkMaxItems, checkRe2Regex } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**
@@ -82,7 +82,7 @@ export class GatewayApiPathMatch {
   public _validate(scope: IConstruct, field: string): void {
     checkLength(scope, `${field}.value`, this.value, 1, 1024);
     if (this.type === GatewayApiPathMatchType.REGULAR_EXPRESSION) {
-      checkRegex(scope, `${field}.value`, this.value);
+      checkRe2Regex(scope, `${field}.value`, this.value);
       return;
     }
     const v = this.value;
@@ -109,7 +109,7 @@ export class GatewayApiPathMatch {
 function checkNameValueMatch(scope: IConstruct, field: string, type: GatewayApiValueMatchType, name: string, value: string, maxValue: number): void {
   checkHeaderName(scope, `${field}.name`, name);
   checkLength(scope, `${field}.value`, value, 1, maxValue);
-  if (type === GatewayApiValueMatchType.REGULAR_EXPRESSION) checkRegex(scope, `${field}.value`, value);
+  if (type === GatewayApiValueMatchType.REGULAR_EXPRESSION) checkRe2Regex(scope, `${field}.value`, value);
 }
 
 /**

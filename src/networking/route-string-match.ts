@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkRe2Regex } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**
@@ -65,34 +66,9 @@ export class StringMatch {
       invalid(scope, `${field}.${this.matchType}`, this.value, 'the match string must not be empty', 'give a non-empty value, or leave the condition out to match everything');
     }
     if (this.matchType === StringMatchType.REGEX) {
-      checkRe2(scope, `${field}.regex`, this.value);
+      checkRe2Regex(scope, `${field}.regex`, this.value);
     }
     return { [this.matchType]: this.value };
-  }
-}
-
-/**
- * Rejects patterns Envoy's RE2 engine will not accept: look-around and back-references
- * (valid in JavaScript, not in RE2) and patterns that do not parse at all.
- */
-function checkRe2(scope: IConstruct, field: string, pattern: string): void {
-  if (/\(\?<?[=!]/.test(pattern)) {
-    invalid(scope, field, pattern, 'RE2 (used by Envoy) does not support look-ahead or look-behind groups', 'rewrite the pattern without (?=...), (?!...), (?<=...) or (?<!...)');
-  }
-  if (/(^|[^\\])(\\\\)*\\[1-9]/.test(pattern)) {
-    invalid(scope, field, pattern, 'RE2 (used by Envoy) does not support back-references', 'rewrite the pattern without \\1-style back-references');
-  }
-  // Translate the RE2-only syntax JavaScript does not know before a syntax check:
-  // named groups (?P<name>...) and leading inline flags such as (?i).
-  const js = pattern.replace(/\(\?P</g, '(?<').replace(/^\(\?[imsU]+\)/, '');
-  try {
-    new RegExp(js, 'u');
-  } catch (e) {
-    try {
-      new RegExp(js);
-    } catch {
-      invalid(scope, field, pattern, `the regular expression does not parse (${(e as Error).message})`, 'fix the RE2 pattern, e.g. "^/v[0-9]+/.*"');
-    }
   }
 }
 

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkHost, checkLabel, checkNonEmpty,
-  checkIpOrCidr, checkPercentage, checkPort, checkPositiveInteger, checkUnique, checkWeight, isCidr, isIpAddress,
+  checkIpOrCidr, checkPercentage, checkPort, checkPositiveInteger, checkRe2Regex, checkUnique, checkWeight, isCidr, isIpAddress,
 } from '../../src/core/checks';
 import { isHttpFamily, Protocol } from '../../src/core/protocol';
 
@@ -218,5 +218,23 @@ describe('one IP/CIDR check for every layer', () => {
 describe('HTTP family', () => {
   test('HTTP, HTTP2 and gRPC are requests Istio sees at L7; the rest are not', () => {
     expect(Object.values(Protocol).filter((p) => isHttpFamily(p))).toEqual([Protocol.HTTP, Protocol.GRPC, Protocol.HTTP2]);
+  });
+});
+
+describe('RE2 regexes (checked by a real RE2 engine, as Envoy compiles them)', () => {
+  const at = new Construct(Testing.app(), 'test');
+  test('legal RE2 that JavaScript would refuse or read differently is accepted', () => {
+    for (const v of ['a(?i)b', '(?P<version>v[0-9]+)', '^/api/\\pL+$', '(?s).*', '[[:alpha:]]+', 'x{2,1000}']) {
+      expect(() => checkRe2Regex(at, 'uri.regex', v)).not.toThrow();
+    }
+  });
+
+  test('bad input: what RE2 refuses', () => {
+    expect(() => checkRe2Regex(at, 'uri.regex', 'end\\Z')).toThrow('[test] uri.regex "end\\\\Z" is invalid: the regular expression does not parse as RE2 (error parsing regexp: invalid escape sequence: `\\Z`)');
+    expect(() => checkRe2Regex(at, 'uri.regex', '\\h+')).toThrow(/invalid escape sequence: `\\h`/);
+    expect(() => checkRe2Regex(at, 'uri.regex', 'a{1001}')).toThrow(/invalid repeat count/);
+    expect(() => checkRe2Regex(at, 'uri.regex', '(?=a)b')).toThrow(/does not support look-ahead or look-behind/);
+    expect(() => checkRe2Regex(at, 'uri.regex', 'x'.repeat(1025))).toThrow(/\(1025 characters\)" is invalid: istiod accepts regexes of at most 1024 characters/);
+    expect(() => checkRe2Regex(at, 'uri.regex', 'x'.repeat(1024))).not.toThrow();
   });
 });

@@ -44,7 +44,11 @@ describe('GatewayApiHttpRouteMatch', () => {
     });
 
     test('invalid regular expression', () => {
-      expect(check(GatewayApiPathMatch.regularExpression('/api/(v1'))).toThrow(/path\.value "\/api\/\(v1" is invalid: it is not a valid regular expression/);
+      expect(check(GatewayApiPathMatch.regularExpression('/api/(v1'))).toThrow(/path\.value "\/api\/\(v1" is invalid: the regular expression does not parse as RE2/);
+    });
+
+    test('a regex JavaScript accepts but RE2 refuses (Gateway API regexes get the RE2 check too)', () => {
+      expect(check(GatewayApiPathMatch.regularExpression('/api/v1\\Z'))).toThrow(/path\.value "\/api\/v1\\\\Z" is invalid: the regular expression does not parse as RE2 \(error parsing regexp: invalid escape sequence/);
     });
 
     test('path longer than 1024 characters', () => {
