@@ -77,6 +77,9 @@ export interface HttpDirectResponse {
   readonly body?: string;
 }
 
+/** The redirect codes Envoy can send. */
+const REDIRECT_CODES = [301, 302, 303, 307, 308];
+
 /** @internal */
 export function renderRedirect(scope: IConstruct, field: string, r: HttpRedirect | undefined): l1.VirtualServiceSpecHttpRedirect | undefined {
   if (r === undefined) return undefined;
@@ -87,6 +90,9 @@ export function renderRedirect(scope: IConstruct, field: string, r: HttpRedirect
   checkPort(scope, `${field}.port`, r.port);
   if (r.redirectCode !== undefined && (!Number.isInteger(r.redirectCode) || r.redirectCode < 300 || r.redirectCode > 399)) {
     invalid(scope, `${field}.redirectCode`, r.redirectCode, 'a redirect code must be a 3xx status', 'use 301, 302, 307 or 308');
+  }
+  if (r.redirectCode !== undefined && !REDIRECT_CODES.includes(r.redirectCode)) {
+    invalid(scope, `${field}.redirectCode`, r.redirectCode, `Envoy redirects only with ${REDIRECT_CODES.join(', ')} (${r.redirectCode} is not a redirect it can send)`, 'use 301 (permanent), 302 (found), 303 (see other), 307 or 308');
   }
   if (r.uri !== undefined && !r.uri.startsWith('/')) {
     invalid(scope, `${field}.uri`, r.uri, 'the redirect path must start with "/"', `write "/${r.uri}"`);

@@ -144,6 +144,14 @@ export interface HttpRetry {
 export function renderRetries(scope: IConstruct, field: string, r: HttpRetry | undefined): l1.VirtualServiceSpecHttpRetries | undefined {
   if (r === undefined) return undefined;
   checkPositiveInteger(scope, `${field}.attempts`, r.attempts, 0);
+  // istiod: "http retry policy configured when attempts are set to 0 (disabled)"
+  if (r.attempts === 0) {
+    const configured = Object.entries({ perTryTimeout: r.perTryTimeout, retryOn: r.retryOn, retryRemoteLocalities: r.retryRemoteLocalities, backoff: r.backoff })
+      .filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (configured.length > 0) {
+      invalid(scope, `${field}.attempts`, 0, `0 attempts disables retries, and istiod refuses a retry policy that also sets ${configured.join(', ')}`, `give at least 1 attempt, or leave out ${configured.join(', ')} to turn retries off`);
+    }
+  }
   let retryOn: string | undefined;
   if (r.retryOn !== undefined) {
     checkNonEmpty(scope, `${field}.retryOn`, r.retryOn, 'list at least one condition, e.g. [HttpRetryOn.GATEWAY_ERROR], or leave `retryOn` out for Istio\'s default');

@@ -310,6 +310,11 @@ export class VirtualService extends IstioResource implements IVirtualService {
       err('hosts', this._hosts, `the VirtualService is the delegate of ${this._delegatedFrom.map((v) => v.node.path).join(', ')}, and a delegate must not have hosts`, 'remove the hosts of the delegate: the root VirtualService provides them');
     }
 
+    // istiod: "http, tcp or tls must be provided in virtual service".
+    if (this._http.length + this._tcp.length + this._tls.length === 0) {
+      err('http', [], 'a VirtualService without any HTTP, TCP or TLS route is refused by istiod', 'add a route with addHttpRoute(), addTcpRoute() or addTlsRoute(), or remove the VirtualService');
+    }
+
     // "*" is not allowed for the mesh (sidecars).
     const gateways = this.gateways;
     const appliesToMesh = gateways.length === 0 || gateways.includes('mesh');
@@ -320,6 +325,10 @@ export class VirtualService extends IstioResource implements IVirtualService {
     // Weights: when several destinations of a rule carry weights, they must add up to 100.
     const checkWeights = (field: string, dests: readonly RouteDestination[]) => {
       const weighted = dests.filter((d) => d.weight !== undefined);
+      if (dests.length > 1 && dests.every((d) => !d.weight)) {
+        err(`${field}.route[*].weight`, dests.map((d) => d.weight ?? null), `istiod refuses ${dests.length} destinations whose weights add up to 0 ("total destination weight = 0")`, 'give each destination its share, e.g. weights 90 and 10, or keep one destination');
+        return;
+      }
       if (weighted.length < 2) return;
       const total = weighted.reduce((s, d) => s + (d.weight ?? 0), 0);
       if (total !== 100) {

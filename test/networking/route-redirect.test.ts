@@ -29,6 +29,16 @@ describe('HttpRedirect / HttpDirectResponse', () => {
   });
 
   describe('bad input', () => {
+    test('istiod admission: 3xx codes Envoy cannot send are refused; the five it can are accepted', () => {
+      for (const code of [300, 304, 305, 306]) {
+        expect(() => renderRule({ redirect: { uri: '/b', redirectCode: code } }))
+          .toThrow(`http[0].redirect.redirectCode ${code} is invalid: Envoy redirects only with 301, 302, 303, 307, 308`);
+      }
+      for (const code of [301, 302, 303, 307, 308]) {
+        expect(renderRule({ redirect: { uri: '/b', redirectCode: code } }).redirect.redirectCode).toBe(code);
+      }
+    });
+
     test('redirect and route in one rule', () => {
       const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: ['a'], http: [{ route: [{ host: 'a' }], redirect: { uri: '/b' } }] }))

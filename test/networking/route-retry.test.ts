@@ -39,6 +39,13 @@ describe('HttpRetry', () => {
   });
 
   describe('bad input', () => {
+    test('istiod admission: 0 attempts with retry settings is refused; 0 attempts alone or 1 attempt with them is accepted', () => {
+      expect(() => renderRetries({ attempts: 0, perTryTimeout: Duration.seconds(2), retryOn: HttpRetryOn.parse('connect-failure') }))
+        .toThrow('[test/vs] http[0].retries.attempts 0 is invalid: 0 attempts disables retries, and istiod refuses a retry policy that also sets perTryTimeout, retryOn. Fix: give at least 1 attempt, or leave out perTryTimeout, retryOn to turn retries off');
+      expect(renderRetries({ attempts: 0 })).toEqual({ attempts: 0 });
+      expect(renderRetries({ attempts: 1, perTryTimeout: Duration.seconds(2) })).toEqual({ attempts: 1, perTryTimeout: '2s' });
+    });
+
     test('negative attempts', () => {
       expect(() => renderRetries({ attempts: -1 })).toThrow(/\[test\/vs\] http\[0\].retries.attempts -1 is invalid: it must be an integer of at least 0/);
     });

@@ -181,6 +181,21 @@ describe('VirtualService', () => {
   });
 
   describe('bad input', () => {
+    test('istiod admission: several destinations without weights ("total destination weight = 0")', () => {
+      const chart = fragmentChart();
+      new VirtualService(chart, 'vs', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews', subset: 'v1' }, { host: 'reviews', subset: 'v2' }] }] });
+      expect(() => Testing.synth(chart)).toThrow('[test/vs] http[0].route[*].weight [null,null] is invalid: istiod refuses 2 destinations whose weights add up to 0 ("total destination weight = 0")');
+      const ok = fragmentChart();
+      new VirtualService(ok, 'vs', { hosts: ['reviews'], tcp: [{ route: [{ host: 'reviews', subset: 'v1', weight: 100 }, { host: 'reviews', subset: 'v2' }] }] });
+      expect(() => Testing.synth(ok)).not.toThrow();
+    });
+
+    test('istiod admission: a VirtualService without routes', () => {
+      const chart = fragmentChart();
+      new VirtualService(chart, 'vs', { hosts: ['reviews'] });
+      expect(() => Testing.synth(chart)).toThrow('[test/vs] http [] is invalid: a VirtualService without any HTTP, TCP or TLS route is refused by istiod. Fix: add a route with addHttpRoute(), addTcpRoute() or addTlsRoute(), or remove the VirtualService');
+    });
+
     test('empty hosts list', () => {
       const chart = fragmentChart();
       expect(() => new VirtualService(chart, 'vs', { hosts: [] })).toThrow(/\[test\/vs\] hosts \[\] is invalid: the list must not be empty/);
