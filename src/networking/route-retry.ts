@@ -146,8 +146,8 @@ export function renderRetries(scope: IConstruct, field: string, r: HttpRetry | u
   checkPositiveInteger(scope, `${field}.attempts`, r.attempts, 0);
   // istiod: "http retry policy configured when attempts are set to 0 (disabled)"
   if (r.attempts === 0) {
-    const configured = Object.entries({ perTryTimeout: r.perTryTimeout, retryOn: r.retryOn, retryRemoteLocalities: r.retryRemoteLocalities, backoff: r.backoff })
-      .filter(([, v]) => v !== undefined).map(([k]) => k);
+    const settings = { perTryTimeout: r.perTryTimeout, retryOn: r.retryOn, retryRemoteLocalities: r.retryRemoteLocalities, backoff: r.backoff };
+    const configured = Object.entries(settings).filter(([, v]) => v !== undefined).map(([k]) => k);
     if (configured.length > 0) {
       invalid(scope, `${field}.attempts`, 0, `0 attempts disables retries, and istiod refuses a retry policy that also sets ${configured.join(', ')}`, `give at least 1 attempt, or leave out ${configured.join(', ')} to turn retries off`);
     }
