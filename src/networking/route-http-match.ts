@@ -117,8 +117,9 @@ export interface HttpMatch {
 /** @internal */
 export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch): l1.VirtualServiceSpecHttpMatch {
   renderSourceConditions(scope, field, m);
-  if (m.method?.matchType === StringMatchType.EXACT && !HTTP_METHODS.includes(m.method.value)) {
-    invalid(scope, `${field}.method.exact`, m.method.value, 'it is not an upper-case HTTP method', `use one of ${HTTP_METHODS.join(', ')}`);
+  // Extension methods (PURGE, PROPFIND, ...) are legal; methods are case-sensitive tokens.
+  if (m.method?.matchType === StringMatchType.EXACT && !/^[A-Z][A-Z0-9_-]*$/.test(m.method.value)) {
+    invalid(scope, `${field}.method.exact`, m.method.value, 'it is not an upper-case HTTP method', `use one of ${HTTP_METHODS.join(', ')}, or an extension method in upper case (e.g. PURGE)`);
   }
   if (m.ignoreUriCase && m.uri === undefined) {
     invalid(scope, `${field}.ignoreUriCase`, true, 'it has no effect without a `uri` condition', 'add `uri` or remove `ignoreUriCase`');

@@ -415,7 +415,11 @@ export class MeshIngress extends Construct {
         invalid(this, f, shown, `the same ${p.matchType.toLowerCase()} path is already matched by routes[${earlier ?? this._routes.length}]`, 'match each path once: remove it here, or merge the two routes');
       }
       local.add(p._key);
-      const candidates = p.matchType === IngressPathType.REGEX ? ['/'] : [...Array(p.value.length).keys()].map((n) => p.value.slice(0, n + 1));
+      // Istio's prefixes match any string prefix; the Gateway API's match whole path segments
+      // ("/api" covers "/api/v1", not "/apikeys"; a trailing "/" is ignored).
+      const candidates = p.matchType === IngressPathType.REGEX ? ['/']
+        : this.api === IngressApi.GATEWAY_API ? segmentPrefixes(p.value)
+          : [...Array(p.value.length).keys()].map((n) => p.value.slice(0, n + 1));
       for (const prefix of candidates) {
         const covering = this.paths.prefix.get(prefix);
         if (covering === undefined) continue;
@@ -489,4 +493,15 @@ export class MeshIngress extends Construct {
       svc.allowFromPrincipal(this.customPrincipal, { paths, ports });
     }
   }
+}
+
+/** The Gateway API path prefixes that cover `path`: "/", and each leading run of whole segments. */
+function segmentPrefixes(path: string): string[] {
+  const out = ['/'];
+  for (let i = 1; i < path.length; i++) {
+    if (path[i] === '/') out.push(path.slice(0, i), path.slice(0, i + 1));
+  }
+  out.push(path);
+  if (!path.endsWith('/')) out.push(`${path}/`);
+  return out;
 }

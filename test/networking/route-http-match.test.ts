@@ -51,6 +51,10 @@ describe('HttpMatch', () => {
       .toEqual([{ uri: { exact: '/login' } }, { uri: { exact: '/logout' } }]);
   });
 
+  test('extension methods such as PURGE are legal', () => {
+    expect(renderMatch({ method: StringMatch.exact('PURGE') })[0].method).toEqual({ exact: 'PURGE' });
+  });
+
   describe('bad input', () => {
     test('upper-case header name', () => {
       expect(() => renderMatch({ headers: { 'End-User': StringMatch.exact('jason') } }))

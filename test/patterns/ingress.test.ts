@@ -463,6 +463,20 @@ describe('bad input', () => {
   const build = (props: Partial<MeshIngressProps>, namespace: string | null = 'bookinfo') =>
     () => ingress(chartIn(namespace ?? undefined), 'ing', { ...base, ...props } as MeshIngressProps);
 
+  test('shadowing follows the API: Gateway API prefixes match whole path segments, Istio prefixes any string prefix', () => {
+    const routes = [
+      { paths: [IngressPath.prefix('/api')], backend: svcBackend() },
+      { paths: [IngressPath.prefix('/apikeys')], backend: svcBackend() },
+    ];
+    expect(build({ gateway: IngressGateway.gatewayApi(), routes })).not.toThrow();
+    expect(build({ routes }))
+      .toThrow(/\[c\/ing\] routes\[1\]\.paths\[0\] "\/apikeys" is invalid: routes\[0\] comes first and already matches it with prefix "\/api"/);
+    expect(build({ gateway: IngressGateway.gatewayApi(), routes: [routes[0], { paths: [IngressPath.exact('/api/v1')], backend: svcBackend() }] }))
+      .toThrow(/routes\[1\]\.paths\[0\] "\/api\/v1" is invalid: routes\[0\] comes first and already matches it with prefix "\/api"/);
+    expect(build({ gateway: IngressGateway.gatewayApi(), routes: [{ paths: [IngressPath.prefix('/api/')], backend: svcBackend() }, { paths: [IngressPath.exact('/api')], backend: svcBackend() }] }))
+      .toThrow(/routes\[1\]\.paths\[0\] "\/api" is invalid: routes\[0\] comes first and already matches it with prefix "\/api\/"/);
+  });
+
   test('no hosts', () => {
     expect(build({ hosts: [] })).toThrow(/^\[c\/ing\] hosts \[\] is invalid: the list must not be empty\. Fix: list the host names clients use/);
   });
