@@ -327,3 +327,22 @@ export function checkRe2Regex(scope: IConstruct, field: string, pattern: string)
     invalid(scope, field, pattern, `the regular expression does not parse as RE2 (${(e as Error).message})`, 'fix the RE2 pattern, e.g. "^/v[0-9]+/.*"');
   }
 }
+
+/**
+ * Checks the required properties of a construct (from JavaScript, nothing enforces them):
+ * a missing one fails with the construct path and what to pass, instead of a TypeError.
+ *
+ * @param what the construct's name, e.g. "a DestinationRule"
+ * @param required each required property with an example of what to pass
+ * @internal
+ */
+export function checkRequiredProps(scope: IConstruct, what: string, props: object | undefined, required: { [name: string]: string }): void {
+  if (props === undefined || props === null || typeof props !== 'object') {
+    invalid(scope, 'props', props, `${what} needs its properties`, `pass { ${Object.entries(required).map(([k, v]) => `${k}: ${v}`).join(', ')} }`);
+  }
+  for (const [name, example] of Object.entries(required)) {
+    if ((props as { [key: string]: unknown })[name] === undefined) {
+      invalid(scope, name, undefined, `${what} needs \`${name}\``, `pass ${name}: ${example}`);
+    }
+  }
+}

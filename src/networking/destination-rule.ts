@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkExportTo, checkHost, checkLabels } from '../core/checks';
+import { checkDns1123Label, checkExportTo, checkHost, checkLabels, checkRequiredProps } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -98,6 +98,7 @@ export class DestinationRule extends IstioResource {
 
   public constructor(scope: Construct, id: string, props: DestinationRuleProps) {
     super(scope, id);
+    checkRequiredProps(this, 'a DestinationRule', props, { host: '"reviews"' });
     if (props.host.includes('/')) {
       invalid(this, 'host', props.host, 'a DestinationRule host cannot carry a namespace prefix or a path', 'use the FQDN, e.g. "reviews.prod.svc.cluster.local"');
     }

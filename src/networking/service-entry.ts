@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkExportTo, checkHost, checkLabels, checkNonEmpty, checkNonEmptyString, checkPort, checkUint32, isCidr, isFqdn, isIpAddress, renderStrings } from '../core/checks';
+import { checkDns1123Label, checkExportTo, checkHost, checkLabels, checkNonEmpty, checkNonEmptyString, checkPort, checkRequiredProps, checkUint32, isCidr, isFqdn, isIpAddress, renderStrings } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
@@ -236,6 +236,7 @@ export class ServiceEntry extends IstioResource {
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(scope, id);
+    checkRequiredProps(this, 'a ServiceEntry', props, { hosts: '["api.example.com"]', resolution: 'ServiceEntryResolution.DNS' });
     checkNonEmpty(this, 'hosts', props.hosts, 'list at least one host, e.g. ["api.example.com"]');
     if (props.hosts.length > 256) invalid(this, 'hosts', props.hosts.length, 'Istio accepts at most 256 hosts', 'split the entry');
     const seenHosts = new Set<string>();

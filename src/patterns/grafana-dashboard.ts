@@ -5,7 +5,7 @@ import { MetricsReporter, MonitoredService } from './observability';
 import {
   checkPercentile, cleanNumber, errorRatioQuery, latencyQuery, renderPromDuration, requestRateQuery, ResolvedService,
 } from './observability-internal';
-import { checkLabel, checkNonEmpty, checkUnique } from '../core/checks';
+import { checkLabel, checkNonEmpty, checkRequiredProps, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
 
@@ -145,6 +145,7 @@ export class GrafanaDashboard extends Construct {
 
   public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    checkRequiredProps(this, 'a GrafanaDashboard', props, { services: '[productpage, reviews]' });
     this.props = props;
     checkNonEmpty(this, 'services', props.services, 'list at least one service, e.g. [MonitoredService.fromMeshService(reviews)]');
     this.percentiles = props.latencyPercentiles ?? [50, 90, 99];

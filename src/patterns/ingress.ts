@@ -1,11 +1,12 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkIngressHosts, checkIngressTls, segmentPrefixes } from './ingress-checks';
 import { IngressApi, IngressGateway } from './ingress-gateway';
 import { checkLiteralHeaders, gatewayApiRules } from './ingress-gateway-api';
 import { istioHttpRoute } from './ingress-istio';
 import { allowedPaths, IngressBackend, IngressPath, IngressPathType, IngressRoute } from './ingress-route';
 import * as gwapi from '../../imports/gateway.networking.k8s.io';
-import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty } from '../core/checks';
+import { checkDns1123Label, checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
 import { GatewayApiAllowedRoutes } from '../gateway-api/allowed-routes';
 import { GatewayApiGateway } from '../gateway-api/gateway';
@@ -198,8 +199,8 @@ export class MeshIngress extends Construct {
 
     checkDns1123Label(this, 'name', this.name);
     checkDns1123Label(this, 'namespace', props.namespace);
-    this._hosts = this.checkHosts(props.hosts);
-    const tls = this.checkTls(props);
+    this._hosts = checkIngressHosts(this, props.hosts);
+    const tls = checkIngressTls(this, props);
     this.checkGateway(choice);
 
     const metadata = { name: this.name, namespace: props.namespace };
@@ -309,39 +310,6 @@ export class MeshIngress extends Construct {
     return this;
   }
 
-  private checkHosts(hosts: string[] | undefined): string[] {
-    if (hosts === undefined || !Array.isArray(hosts)) {
-      invalid(this, 'hosts', hosts, 'an ingress routes requests by their Host header and needs the host names clients use', 'pass e.g. hosts: ["bookinfo.example.com"] ("*" for any host in development)');
-    }
-    checkNonEmpty(this, 'hosts', hosts, 'list the host names clients use, e.g. ["bookinfo.example.com"] ("*" for any host in development)');
-    const seen = new Set<string>();
-    hosts.forEach((h, i) => {
-      if (h !== '*') checkGatewayApiHostname(this, `hosts[${i}]`, h);
-      if (seen.has(h)) invalid(this, `hosts[${i}]`, h, 'the host is listed twice', 'list each host once');
-      seen.add(h);
-    });
-    if (seen.has('*') && hosts.length > 1) {
-      invalid(this, 'hosts', hosts, '"*" already covers every host', 'use ["*"] alone, or list the host names');
-    }
-    return [...hosts];
-  }
-
-  private checkTls(props: MeshIngressProps): { credentialName?: string; redirect: boolean } {
-    if (props.plainHttp === true && props.credentialName !== undefined) {
-      invalid(this, 'plainHttp and credentialName', { plainHttp: true, credentialName: props.credentialName }, 'plain HTTP turns TLS off, while credentialName turns it on', 'keep credentialName for HTTPS (recommended), or drop it and keep plainHttp: true');
-    }
-    if (props.plainHttp !== true) {
-      if (props.credentialName === undefined) {
-        invalid(this, 'credentialName', undefined, 'the ingress serves HTTPS by default and needs the certificate to terminate TLS with', 'pass credentialName: "<kubernetes.io/tls Secret>", or set plainHttp: true to serve unencrypted HTTP explicitly');
-      }
-      checkDns1123Subdomain(this, 'credentialName', props.credentialName);
-      return { credentialName: props.credentialName, redirect: props.httpsRedirect ?? true };
-    }
-    if (props.httpsRedirect !== undefined) {
-      invalid(this, 'httpsRedirect', props.httpsRedirect, 'a plain-HTTP ingress has no HTTPS to redirect to', 'drop httpsRedirect, or serve HTTPS with credentialName instead of plainHttp');
-    }
-    return { redirect: false };
-  }
 
   private checkGateway(choice: IngressGateway): void {
     if (this.api === IngressApi.ISTIO) {
@@ -495,13 +463,3 @@ export class MeshIngress extends Construct {
   }
 }
 
-/** The Gateway API path prefixes that cover `path`: "/", and each leading run of whole segments. */
-function segmentPrefixes(path: string): string[] {
-  const out = ['/'];
-  for (let i = 1; i < path.length; i++) {
-    if (path[i] === '/') out.push(path.slice(0, i), path.slice(0, i + 1));
-  }
-  out.push(path);
-  if (!path.endsWith('/')) out.push(`${path}/`);
-  return out;
-}

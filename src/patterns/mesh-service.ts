@@ -6,7 +6,7 @@ import { MeshServiceVersion } from './mesh-service-version';
 import { checkIpFamilies, ServiceIpFamily, ServiceIpFamilyPolicy } from './service-ip-family';
 import { workloadContainer } from './workload-container';
 import { checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
-import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkPositiveInteger, checkUnique } from '../core/checks';
+import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -198,6 +198,7 @@ export class MeshService extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
+    checkRequiredProps(this, 'a MeshService', props, { port: '9080' });
     this.props = props;
     this.serviceName = props.serviceName ?? id;
     this.explicitNamespace = props.namespace;

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FaultInjection, RequestMatch } from './fault-injection';
 import { MeshService } from './mesh-service';
+import { checkRequiredProps } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 import { isHttpFamily, Protocol } from '../core/protocol';
@@ -447,6 +448,7 @@ export class ServiceResilience extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceResilienceProps) {
     super(scope, id);
+    checkRequiredProps(this, 'a ServiceResilience', props, { service: 'reviews (a MeshService)' });
     if (!(props.service instanceof MeshService)) {
       invalid(this, 'service', props.service === undefined ? undefined : String(props.service), 'it must be a MeshService', 'pass the MeshService to protect, e.g. service: ratings');
     }

@@ -6,7 +6,7 @@ import {
   ResolvedService, SERVICE_LABELS, checkPercentile,
 } from './observability-internal';
 import * as l1 from '../../imports/monitoring.coreos.com';
-import { checkNonEmpty } from '../core/checks';
+import { checkNonEmpty, checkRequiredProps } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
 
@@ -247,6 +247,7 @@ export class ServiceAlerts extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceAlertsProps) {
     super(scope, id);
+    checkRequiredProps(this, 'a ServiceAlerts', props, { services: '[productpage, reviews]' });
     this.props = props;
     this.reporter = props.reporter ?? MetricsReporter.DESTINATION;
     checkNonEmpty(this, 'services', props.services,

@@ -381,6 +381,9 @@ function validateOperation(scope: IConstruct, field: string, o: RuleOperation): 
 function checkPath(scope: IConstruct, field: string, path: string): void {
   const bad = (problem: string): never => invalid(scope, field, path, problem, 'write an exact path ("/login"), a prefix ("/static/*"), a suffix ("*.png"), "*" for any path, or a template ("/api/{*}/items", "/files/{**}")');
   if (path === '*') return;
+  if (path.includes('?') || path.includes('#')) {
+    invalid(scope, field, path, 'Istio matches the path without the query string or fragment, so a path with "?" or "#" never matches', `write the path alone ("${path.split(/[?#]/)[0] || '/'}"); match query parameters with a condition or a VirtualService instead`);
+  }
   if (path.includes('{')) {
     if (!path.startsWith('/')) bad('a path template must start with "/"');
     const rest = path.replace(/\{\*\*\}/g, '').replace(/\{\*\}/g, '');

@@ -72,6 +72,9 @@ export class Principal {
   public static of(value: string): Principal {
     return new Principal(false, (scope, field) => {
       checkMatchValue(scope, field, value, 'cluster.local/ns/default/sa/sleep');
+      if (/^spiffe:\/\//i.test(value)) {
+        invalid(scope, field, value, 'istiod adds the "spiffe://" prefix itself, so a principal written with it never matches (a DENY rule with it never fires)', `write "${value.replace(/^spiffe:\/\//i, '')}"`);
+      }
       return value;
     });
   }

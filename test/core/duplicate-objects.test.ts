@@ -1,9 +1,9 @@
 // Two objects with the same identity in one app overwrite each other at apply time: refused at synth.
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import { MtlsMode, PeerAuthentication } from '../../src/security/peer-authentication';
-import { MtlsNamespace } from '../../src/patterns/mtls-namespace';
-import { VirtualService } from '../../src/networking/virtual-service';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
+import { VirtualService } from '../../src/networking/virtual-service';
+import { MtlsNamespace } from '../../src/patterns/mtls-namespace';
+import { MtlsMode, PeerAuthentication } from '../../src/security/peer-authentication';
 
 function route(chart: Chart, id: string, name: string, namespace?: string): VirtualService {
   const vs = new VirtualService(chart, id, { metadata: { name, namespace }, hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });

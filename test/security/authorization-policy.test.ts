@@ -165,6 +165,13 @@ describe('AuthorizationPolicy', () => {
   });
 
   describe('bad input', () => {
+    test('a path with a query string never matches: refused, the bare path accepted', () => {
+      const chart = Testing.chart();
+      expect(() => new AuthorizationPolicy(chart, 'p', { rules: [{ operations: [{ paths: ['/api/items?id=1'] }] }] }))
+        .toThrow('[test/p] rules[0].operations[0].paths[0] "/api/items?id=1" is invalid: Istio matches the path without the query string or fragment, so a path with "?" or "#" never matches. Fix: write the path alone ("/api/items")');
+      expect(() => new AuthorizationPolicy(chart, 'q', { rules: [{ operations: [{ paths: ['/api/items'] }] }] })).not.toThrow();
+    });
+
     test('CUSTOM without a provider', () => {
       const chart = Testing.chart();
       expect(() => new AuthorizationPolicy(chart, 'p', { action: AuthorizationAction.CUSTOM, rules: [{}] }))

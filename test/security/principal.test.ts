@@ -66,6 +66,12 @@ describe('Principal', () => {
       expect(addPrincipal(Principal.of('cluster.local/ns/*/sa/sleep'))).toThrow(/principals\[0\] "cluster.local\/ns\/\*\/sa\/sleep" is invalid: Istio matches exact values, a prefix/);
     });
 
+    test('a principal written with spiffe:// never matches (istiod adds the prefix): refused, and the bare form accepted', () => {
+      expect(addPrincipal(Principal.of('spiffe://cluster.local/ns/default/sa/sleep')))
+        .toThrow('principals[0] "spiffe://cluster.local/ns/default/sa/sleep" is invalid: istiod adds the "spiffe://" prefix itself, so a principal written with it never matches (a DENY rule with it never fires). Fix: write "cluster.local/ns/default/sa/sleep"');
+      expect(addPrincipal(Principal.of('cluster.local/ns/default/sa/sleep'))).not.toThrow();
+    });
+
     test('empty explicit principal', () => {
       expect(addPrincipal(Principal.of(''))).toThrow(/principals\[0\] "" is invalid: the value must be a non-empty string/);
     });
