@@ -41,6 +41,18 @@ export function checkPercentage(scope: IConstruct, field: string, value: number 
   }
 }
 
+/**
+ * An Istio `Percent` (fault and mirror shares): 0, or 0.0001 to 100 — istiod refuses a share
+ * Envoy would round down to nothing.
+ * @internal
+ */
+export function checkIstioPercent(scope: IConstruct, field: string, value: number | undefined): void {
+  checkPercentage(scope, field, value);
+  if (value !== undefined && value > 0 && value < 0.0001) {
+    invalid(scope, field, value, 'istiod refuses a share between 0 and 0.0001%, which Envoy would round down to 0', 'use 0 to turn it off, or at least 0.0001');
+  }
+}
+
 /** @internal */
 export function checkWeight(scope: IConstruct, field: string, value: number | undefined): void {
   if (value === undefined) return;

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkPercentage } from '../core/checks';
+import { checkIstioPercent } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 
@@ -121,7 +121,7 @@ export class FaultAbort {
     if (this.grpcStatus !== undefined && !GRPC_STATUSES.includes(this.grpcStatus)) {
       invalid(scope, `${field}.grpcStatus`, this.grpcStatus, 'it is not a gRPC status name', `use an upper-case name such as "UNAVAILABLE" (one of ${GRPC_STATUSES.join(', ')})`);
     }
-    checkPercentage(scope, `${field}.percentage`, this.percentage);
+    checkIstioPercent(scope, `${field}.percentage`, this.percentage);
     return {
       httpStatus: this.httpStatus,
       grpcStatus: this.grpcStatus,
@@ -164,7 +164,7 @@ export function renderFault(scope: IConstruct, field: string, f: HttpFault | und
     if (f.delay.fixedDelay === undefined) {
       invalid(scope, `${field}.delay.fixedDelay`, undefined, 'a delay fault needs a fixed delay', 'add fixedDelay: Duration.seconds(5)');
     }
-    checkPercentage(scope, `${field}.delay.percentage`, f.delay.percentage);
+    checkIstioPercent(scope, `${field}.delay.percentage`, f.delay.percentage);
     delay = {
       fixedDelay: renderDuration(scope, `${field}.delay.fixedDelay`, f.delay.fixedDelay),
       percentage: f.delay.percentage !== undefined ? { value: f.delay.percentage } : undefined,

@@ -48,7 +48,10 @@ export function renderHeaderOperations(
   };
   const map = (kind: string, m: { [name: string]: string } | undefined) => {
     if (m === undefined) return undefined;
-    for (const name of Object.keys(m)) checkName(`${field}.${kind} key`, name);
+    for (const [name, value] of Object.entries(m)) {
+      checkName(`${field}.${kind} key`, name);
+      checkHeaderValue(scope, `${field}.${kind}.${name}`, value);
+    }
     return Object.keys(m).length ? { ...m } : undefined;
   };
   const set = map('set', ops.set);
@@ -69,3 +72,18 @@ export function renderHeaders(
   return { request: req, response: res };
 }
 
+/**
+ * A header value Envoy accepts: no line breaks or NUL (header injection), and every "%" paired
+ * (istiod: an Envoy variable is written `%NAME%`, a literal percent sign `%%`).
+ */
+function checkHeaderValue(scope: IConstruct, field: string, value: string): void {
+  if (typeof value !== 'string') {
+    invalid(scope, field, value, 'a header value must be a string', 'write the value in quotes, e.g. "1"');
+  }
+  if (/[\r\n\0]/.test(value)) {
+    invalid(scope, field, value, 'a header value cannot contain line breaks or NUL characters', 'put the value on one line');
+  }
+  if ((value.match(/%/g) ?? []).length % 2 !== 0) {
+    invalid(scope, field, value, 'istiod refuses a single "%": Envoy reads %NAME% as a variable', 'write a literal percent sign as "%%", or a variable as "%HOSTNAME%"');
+  }
+}

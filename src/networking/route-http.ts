@@ -10,7 +10,7 @@ import { HttpRetry, renderRetries } from './route-retry';
 import { HttpRewrite, renderRewrite } from './route-rewrite';
 import { IVirtualService, describeVirtualService } from './virtual-service-ref';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkExclusive, checkPercentage } from '../core/checks';
+import { checkExclusive, checkIstioPercent } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 
@@ -166,7 +166,7 @@ export function renderHttpRoute(scope: IConstruct, field: string, r: HttpRoute):
   if (r.mirrorPercentage !== undefined && r.mirror === undefined) {
     invalid(scope, `${field}.mirrorPercentage`, r.mirrorPercentage, 'it has no effect without a mirror', 'add mirror: { host: "reviews", subset: "v3" } or remove mirrorPercentage');
   }
-  checkPercentage(scope, `${field}.mirrorPercentage`, r.mirrorPercentage);
+  checkIstioPercent(scope, `${field}.mirrorPercentage`, r.mirrorPercentage);
 
   let delegate: l1.VirtualServiceSpecHttpDelegate | undefined;
   if (r.delegateTo) {

@@ -37,6 +37,13 @@ describe('HttpFault', () => {
   });
 
   describe('bad input', () => {
+    test('istiod admission: a share Envoy rounds to 0 is refused; 0 and 0.0001 are accepted', () => {
+      expect(() => renderFault({ abort: FaultAbort.http(503, { percentage: 0.00001 }) }))
+        .toThrow('http[0].fault.abort.percentage 0.00001 is invalid: istiod refuses a share between 0 and 0.0001%, which Envoy would round down to 0');
+      expect(renderFault({ abort: FaultAbort.http(503, { percentage: 0.0001 }) })).toEqual({ abort: { httpStatus: 503, percentage: { value: 0.0001 } } });
+      expect(renderFault({ abort: FaultAbort.http(503, { percentage: 0 }) })).toEqual({ abort: { httpStatus: 503, percentage: { value: 0 } } });
+    });
+
     test('HTTP status out of range', () => {
       expect(() => renderFault({ abort: FaultAbort.http(600) })).toThrow(/fault.abort.httpStatus 600 is invalid: the HTTP status must be an integer from 200 to 599/);
     });

@@ -25,6 +25,14 @@ describe('HeaderOperations', () => {
   });
 
   describe('bad input', () => {
+    test('istiod admission: a single "%" and line breaks in a header value are refused; "%%" and %VARIABLE% accepted', () => {
+      expect(() => renderHeaders({ set: { 'x-share': '100%' } }))
+        .toThrow('http[0].requestHeaders.set.x-share "100%" is invalid: istiod refuses a single "%": Envoy reads %NAME% as a variable. Fix: write a literal percent sign as "%%"');
+      expect(() => renderHeaders(undefined, { add: { 'x-evil': 'a\r\nset-cookie: x' } }))
+        .toThrow('http[0].responseHeaders.add.x-evil "a\\r\\nset-cookie: x" is invalid: a header value cannot contain line breaks or NUL characters');
+      expect(renderHeaders({ set: { 'x-share': '100%%', 'x-host': '%HOSTNAME%' } })).toEqual({ request: { set: { 'x-share': '100%%', 'x-host': '%HOSTNAME%' } } });
+    });
+
     test('header name with a space', () => {
       expect(() => renderHeaders({ set: { 'x custom': 'a' } })).toThrow(/\[test\/vs\] http\[0\].requestHeaders.set key "x custom" is invalid: a header name must be a non-empty HTTP token/);
     });
