@@ -40,7 +40,8 @@ describe('HttpFault', () => {
     test('istiod admission: a share Envoy rounds to 0 is refused; 0 and 0.0001 are accepted', () => {
       expect(() => renderFault({ abort: FaultAbort.http(503, { percentage: 0.00001 }) }))
         .toThrow('http[0].fault.abort.percentage 0.00001 is invalid: istiod refuses a share between 0 and 0.0001%, which Envoy would round down to 0');
-      expect(renderFault({ abort: FaultAbort.http(503, { percentage: 0.0001 }) })).toEqual({ abort: { httpStatus: 503, percentage: { value: 0.0001 } } });
+      expect(renderFault({ abort: FaultAbort.http(503, { percentage: 0.0001 }) }))
+        .toEqual({ abort: { httpStatus: 503, percentage: { value: 0.0001 } } });
       expect(renderFault({ abort: FaultAbort.http(503, { percentage: 0 }) })).toEqual({ abort: { httpStatus: 503, percentage: { value: 0 } } });
     });
 
