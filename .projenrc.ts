@@ -20,16 +20,20 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: CONSTRUCTS_VERSION,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   bin: { 'cdk8s-istio': 'lib/src/analysis/cli.js' },
-  // Runtime dependencies (the analyzer CLI's YAML, RE2 for regexes Envoy compiles); jsii
-  // libraries must bundle non-jsii deps.
-  bundledDeps: ['yaml@^2.9.1', 're2js@^2.10.0'],
+  // Runtime dependencies; jsii libraries must bundle non-jsii deps: YAML (analyzer CLI),
+  // RE2 (regexes Envoy compiles, schema patterns), and the shipped manifest validator's
+  // engines: ajv (CRD OpenAPI schemas), @bufbuild/cel (CRD CEL rules), kubernetes-models
+  // (built-in kinds' schemas).
+  bundledDeps: [
+    'yaml@^2.9.1',
+    're2js@^2.10.0',
+    'ajv@^8.20.0',
+    '@bufbuild/cel@^0.6.1',
+    'kubernetes-models@^4.5.1',
+  ],
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'cdk8s-plus-28@2.5.6',
-    'ajv@^8.20.0',
-    '@bufbuild/cel@^0.6.1',
-    '@bufbuild/re2@^0.6.1',
-    'kubernetes-models@^4.5.1',
   ],
   // GitHub workflows and release automation are not used: CI is `.ci/run`.
   github: false,
@@ -129,6 +133,12 @@ project.addTask('import', {
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',
 });
 
+// Regenerate the CRD schema catalogue the shipped validator reads (imports/schemas).
+project.addTask('schemas', {
+  description: 'Regenerate imports/schemas (validation schemas of the vendored CRDs, shipped with the package)',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/crd-schemas.ts',
+});
+
 // Regenerate the analyzer's message catalogue from Istio's vendored messages.json.
 project.addTask('messages', {
   description: 'Regenerate src/analysis/messages.generated.ts from test/fixtures/istioctl-analyze/messages.json',
@@ -150,6 +160,11 @@ synthBookinfo.exec('cdk8s synth --no-check-upgrade', { cwd: 'examples/bookinfo' 
 project.addTask('bench:synth', {
   description: 'Benchmark synthesis of a large mesh with the library against raw cdk8s ApiObjects',
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/synth.bench.ts',
+});
+
+project.addTask('bench:bookinfo', {
+  description: 'Benchmark `cdk8s synth` of the Bookinfo example with the synth-time schema validation on and off (needs compile)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/bookinfo.bench.ts',
 });
 
 project.addTask('bench:analysis', {

@@ -1,3 +1,6 @@
+// Starts the schema validation engines loading in a worker thread (see the module).
+import './analysis/schema/prewarm';
+
 // Core building blocks shared by every construct.
 export * from './core/protocol';
 export * from './core/resource';

@@ -108,6 +108,15 @@ export interface AnalysisOptions {
    * @default false
    */
   readonly externalSecrets?: boolean;
+  /**
+   * Check every object against its API schema and the API server's metadata rules
+   * (`schema.ManifestSchemaAnalyzer`, IST0106): the vendored CRDs' OpenAPI schemas and CEL
+   * rules (Istio, Gateway API, PrometheusRule), the built-in kinds' schemas (unknown fields
+   * rejected), names, namespaces, labels and annotations. Objects of other kinds (your own
+   * CRDs) get their metadata checked only.
+   * @default true
+   */
+  readonly schemaValidation?: boolean;
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
@@ -333,6 +342,7 @@ export class MeshAnalyzer {
     }
     const mesh = deepMerge(defaultMesh(), options.meshConfig ?? {});
     const resources: Resource[] = [];
+    const inputResources: Resource[] = [];
     const inputIndex = new Map<Resource, number>();
     const namespaceLabels = new Map<string, { [key: string]: string }>();
     if (options.workloadPods) {
@@ -348,6 +358,7 @@ export class MeshAnalyzer {
       if (DROPPED_NAMESPACES.has(r.namespace)) return;
       inputIndex.set(r, i);
       resources.push(r);
+      inputResources.push(r);
       const p = options.workloadPods ? templatePod(o, namespaceLabels) : undefined;
       if (p) {
         const pr = new Resource(p, resources.length);
@@ -370,11 +381,13 @@ export class MeshAnalyzer {
       }, resources.length));
     }
     const index = new ObjectIndex(resources);
-    const analyzers = selected ? selected.map((n) => ANALYZERS_BY_NAME.get(n)!) : ANALYZERS.filter((a) => a.inAll !== false);
+    const analyzers = (selected ? selected.map((n) => ANALYZERS_BY_NAME.get(n)!) : ANALYZERS.filter((a) => a.inAll !== false))
+      .filter((a) => !(a.allKinds && options.schemaValidation === false));
     const shared = new Map<string, unknown>();
     const raw: RawDiagnostic[] = [];
     for (const a of analyzers) {
-      const ctx = new AnalysisContext(index, new Set(a.inputs), a.name, mesh, options.meshNetworks, shared, options.externalSecrets === true);
+      const ctx = new AnalysisContext(index, new Set(a.inputs), a.name, mesh, options.meshNetworks, shared,
+        options.externalSecrets === true, a.allKinds ? inputResources : []);
       a.analyze(ctx);
       for (const d of ctx.out) raw.push(d);
     }

@@ -115,7 +115,16 @@ export class AnalysisContext {
     private readonly shared: Map<string, unknown>,
     /** Secrets live outside the analyzed objects: a missing referenced Secret is not reported. */
     public readonly externalSecrets: boolean = false,
+    private readonly inputs_: readonly Resource[] = [],
   ) {}
+
+  /**
+   * Every object the analysis was given (in input order, none of the implied ones: no
+   * template pods, default ingress or mesh config); empty unless the analyzer is `allKinds`.
+   */
+  public inputObjects(): readonly Resource[] {
+    return this.inputs_;
+  }
 
   /** Objects of a collection (empty when the collection is not one of the analyzer's inputs). */
   public all(collection: string): Resource[] {
@@ -162,6 +171,8 @@ export interface AnalyzerDef {
   readonly inputs: readonly string[];
   /** Istio registers it in `All()` (false: only runs when named explicitly). */
   readonly inAll?: boolean;
+  /** Sees every input object, whatever its kind, through `AnalysisContext.inputObjects()`. */
+  readonly allKinds?: boolean;
   analyze(ctx: AnalysisContext): void;
 }
 

@@ -18,6 +18,13 @@ const SUPPRESS_METADATA = 'cdk8s-istio:analyze-suppress';
  */
 const MODE_CONTEXT = 'cdk8s-istio/analysis';
 
+/**
+ * Context key turning off the schema part of synth-time analysis (IST0106: CRD schemas, CEL
+ * rules, built-in kinds, metadata) when set to `off`; the environment variable
+ * `CDK8S_ISTIO_SCHEMA_VALIDATION` overrides it. On by default.
+ */
+const SCHEMA_CONTEXT = 'cdk8s-istio/schema-validation';
+
 /** Charts that already carry the automatic analysis validation. */
 const AUTO_CHARTS = new WeakSet<IConstruct>();
 
@@ -183,6 +190,13 @@ function analysisMode(scope: IConstruct): 'error' | 'warn' | 'off' {
   throw new Error(`[${scope.node.path}] analysis mode ${JSON.stringify(raw)} is invalid: the ${MODE_CONTEXT} context key (or CDK8S_ISTIO_ANALYSIS) must be "error", "warn" or "off". Fix: e.g. app.node.setContext('${MODE_CONTEXT}', 'warn')`);
 }
 
+function schemaValidation(scope: IConstruct): boolean {
+  const raw = process.env.CDK8S_ISTIO_SCHEMA_VALIDATION ?? scope.node.tryGetContext(SCHEMA_CONTEXT) ?? 'on';
+  const mode = String(raw).toLowerCase();
+  if (mode === 'on' || mode === 'off') return mode === 'on';
+  throw new Error(`[${scope.node.path}] schema validation mode ${JSON.stringify(raw)} is invalid: the ${SCHEMA_CONTEXT} context key (or CDK8S_ISTIO_SCHEMA_VALIDATION) must be "on" or "off". Fix: e.g. app.node.setContext('${SCHEMA_CONTEXT}', 'off')`);
+}
+
 type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
 
 /**
@@ -194,12 +208,12 @@ function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
   const root = chart.node.root;
   const synthesis = currentSynthesis(root);
   if (synthesis === undefined) {
-    const { all, run } = analyzeApp(root, {});
+    const { all, run } = analyzeApp(root, { schemaValidation: schemaValidation(chart) });
     return located(chart, all, run);
   }
   let cached = RUN_CACHE.get(root);
   if (!cached || cached.synthesis !== synthesis) {
-    cached = { ...analyzeApp(root, {}), synthesis, findings: new Map() };
+    cached = { ...analyzeApp(root, { schemaValidation: schemaValidation(chart) }), synthesis, findings: new Map() };
     RUN_CACHE.set(root, cached);
   }
   let found = cached.findings.get(chart);

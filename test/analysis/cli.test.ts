@@ -4,9 +4,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
 import * as YAML from 'yaml';
 import { main } from '../../src/analysis/cli';
+import { compileAnalysis } from '../support/compiled-analysis';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istioctl-analyze');
 const ROOT = path.join(__dirname, '..', '..');
@@ -204,24 +204,10 @@ describe('bad input', () => {
   });
 });
 
-/** Transpiles src/analysis to plain JS once (fast process start-up, like the compiled lib/ bin). */
-function compileCli(outDir: string): string {
-  const src = path.join(ROOT, 'src', 'analysis');
-  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
-  for (const f of walk(src)) {
-    const js = ts.transpileModule(fs.readFileSync(f, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    const out = path.join(outDir, path.relative(src, f)).replace(/\.ts$/, '.js');
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, js.outputText);
-  }
-  return path.join(outDir, 'cli.js');
-}
-
 describe('as a process', () => {
   let compiled: string;
   beforeAll(() => {
-    compiled = compileCli(path.join(dir, 'lib'));
+    compiled = path.join(compileAnalysis(dir), 'cli.js');
   });
   const env = { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') };
   const node = (args: string[]) => spawnSync(process.execPath, [compiled, ...args], { encoding: 'utf8', timeout: 60_000, env });

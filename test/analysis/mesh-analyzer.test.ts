@@ -107,8 +107,10 @@ describe('bad input', () => {
   test('invalid YAML is rejected', () => {
     expect(() => MeshAnalyzer.parseYaml('a: [1, 2\nb: }')).toThrow();
   });
-  test('non-objects and objects without kind are ignored, not fatal', () => {
-    expect(MeshAnalyzer.analyze([null as any, 42 as any, { metadata: { name: 'x' } }, { kind: 'VirtualService' }])).toEqual([]);
+  test('non-objects and objects without kind are ignored, not fatal; an object without apiVersion is a schema error', () => {
+    expect(MeshAnalyzer.analyze([null as any, 42 as any, { metadata: { name: 'x' } }])).toEqual([]);
+    const d = MeshAnalyzer.analyze([{ kind: 'VirtualService' }]);
+    expect(d.map((x) => `${x.code} ${x.message}`)).toEqual(['IST0106 Schema validation error: apiVersion: Required value: apiVersion must be a non-empty string']);
   });
   test('malformed specs (wrong types everywhere) do not crash the analyzers', () => {
     const weird: Obj[] = ['VirtualService', 'DestinationRule', 'Gateway', 'Sidecar', 'ServiceEntry', 'AuthorizationPolicy', 'Telemetry', 'EnvoyFilter', 'Service', 'Pod', 'Deployment', 'Namespace', 'MutatingWebhookConfiguration', 'ConfigMap', 'Secret', 'RequestAuthentication']

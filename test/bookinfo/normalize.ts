@@ -23,7 +23,7 @@ import { isDeepStrictEqual } from 'util';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { CrdCatalog } from '../support/crd-catalog';
+import { CrdCatalog } from '../../src/analysis/schema/schema-catalog';
 
 /** The vendored Istio 1.30.3 Bookinfo samples. */
 export const BOOKINFO_DIR = path.join(__dirname, '..', 'fixtures', 'istio-1.30.3-bookinfo');

@@ -186,7 +186,7 @@ describe('bad input', () => {
     const spec: any = goodVsSpec();
     spec.hosts = 'reviews';
     spec.http[0].route[0].weight = '90';
-    expectRejected(virtualService(spec), /^spec\.hosts: must be array$/, /^spec\.http\[0\]\.route\[0\]\.weight: must be integer$/);
+    expectRejected(virtualService(spec), /^spec\.hosts: Invalid value: \"reviews\": must be array$/, /^spec\.http\[0\]\.route\[0\]\.weight: Invalid value: \"90\": must be integer$/);
   });
 
   test('bad enum value', () => {
@@ -195,17 +195,17 @@ describe('bad input', () => {
       kind: 'PeerAuthentication',
       metadata: { name: 'default' },
       spec: { mtls: { mode: 'SOMETIMES' } },
-    }, /^spec\.mtls\.mode: Unsupported value: must be one of \["UNSET","DISABLE","PERMISSIVE","STRICT"\]$/);
+    }, /^spec\.mtls\.mode: Invalid value: "SOMETIMES": Unsupported value: must be one of \["UNSET","DISABLE","PERMISSIVE","STRICT"\]$/);
   });
 
   test('value not matching an RE2 schema pattern (Gateway API hostname)', () => {
-    expectRejected(httpRoute({ hostnames: ['Bad_Host.example.com'] }), /^spec\.hostnames\[0\]: must match pattern/);
+    expectRejected(httpRoute({ hostnames: ['Bad_Host.example.com'] }), /^spec\.hostnames\[0\]: Invalid value: \"Bad_Host\.example\.com\": must match pattern/);
   });
 
   test('integer outside the schema minimum/maximum', () => {
     expectRejected(httpRoute({ rules: [{ backendRefs: [{ name: 'a', port: 80, weight: -1 }, { name: 'b', port: 70000 }] }] }),
-      /^spec\.rules\[0\]\.backendRefs\[0\]\.weight: must be >= 0$/,
-      /^spec\.rules\[0\]\.backendRefs\[1\]\.port: must be <= 65535$/);
+      /^spec\.rules\[0\]\.backendRefs\[0\]\.weight: Invalid value: -1: must be >= 0$/,
+      /^spec\.rules\[0\]\.backendRefs\[1\]\.port: Invalid value: 70000: must be <= 65535$/);
   });
 
   test('CEL: PeerAuthentication portLevelMtls without a selector', () => {
@@ -229,9 +229,9 @@ describe('bad input', () => {
   test('CEL: VirtualService duration rule (timeout below 1ms, and not a duration at all)', () => {
     const spec: any = goodVsSpec();
     spec.http[0].timeout = '0.5ms';
-    expectRejected(virtualService(spec), /^spec\.http\[0\]\.timeout: must be a valid duration greater than 1ms/);
+    expectRejected(virtualService(spec), /^spec\.http\[0\]\.timeout: Invalid value: \"0\.5ms\": must be a valid duration greater than 1ms/);
     spec.http[0].timeout = '10 seconds';
-    expectRejected(virtualService(spec), /^spec\.http\[0\]\.timeout: CEL rule evaluation error/);
+    expectRejected(virtualService(spec), /^spec\.http\[0\]\.timeout: Invalid value: \"[^\"]+\": CEL rule evaluation error/);
   });
 
   test('CEL: DestinationRule workload selector with a wildcard label value', () => {
@@ -240,7 +240,7 @@ describe('bad input', () => {
       kind: 'DestinationRule',
       metadata: { name: 'reviews' },
       spec: { host: 'reviews', workloadSelector: { matchLabels: { app: 'rev*' } } },
-    }, /^spec\.workloadSelector\.matchLabels\.app: wildcard not allowed in label value match/);
+    }, /^spec\.workloadSelector\.matchLabels\.app: Invalid value: "rev\*": wildcard not allowed in label value match/);
   });
 
   test('CEL: DestinationRule outlier detection interval below 1ms', () => {
@@ -249,7 +249,7 @@ describe('bad input', () => {
       kind: 'DestinationRule',
       metadata: { name: 'reviews' },
       spec: { host: 'reviews', trafficPolicy: { outlierDetection: { interval: '0s' } } },
-    }, /^spec\.trafficPolicy\.outlierDetection\.interval: must be a valid duration greater than 1ms/);
+    }, /^spec\.trafficPolicy\.outlierDetection\.interval: Invalid value: "0s": must be a valid duration greater than 1ms/);
   });
 
   test('CEL: Gateway API HTTPRoute path prefix must be absolute', () => {
@@ -306,7 +306,7 @@ describe('bad input', () => {
     const vs = virtualService(goodVsSpec());
     vs.metadata.lables = { app: 'x' };
     vs.metadata.annotations = { note: 3 };
-    expectRejected(vs, /^metadata\.lables: unknown field "lables"$/, /^metadata\.annotations\.note: must be string$/);
+    expectRejected(vs, /^metadata\.lables: unknown field "lables"$/, /^metadata\.annotations\.note: Invalid value: 3: must be string$/);
   });
 
   test('missing metadata name', () => {
@@ -320,7 +320,7 @@ describe('bad input', () => {
   });
 
   test('core Deployment with a wrong type', () => {
-    expectRejected(deployment((d) => { d.spec.replicas = '3'; }), /^spec\.replicas: must be integer$/);
+    expectRejected(deployment((d) => { d.spec.replicas = '3'; }), /^spec\.replicas: Invalid value: \"3\": must be integer$/);
   });
 
   test('core Service with a name that is not a DNS-1035 label', () => {
@@ -347,7 +347,7 @@ describe('bad input', () => {
     const bad1 = virtualService({ ...goodVsSpec(), hostz: [] });
     const bad2 = deployment((d) => { d.spec.replicas = 'x'; });
     expect(() => assertValidManifests([virtualService(goodVsSpec()), bad1, bad2], 'my context')).toThrow(
-      /Manifest validation failed \(my context\): 2 problem\(s\) in 2 object\(s\)\n {2}VirtualService "reviews" in namespace bookinfo \(networking\.istio\.io\/v1\) \[object #2\]:\n {4}- spec\.hostz: unknown field "hostz"\n {2}Deployment "reviews-v1" \(apps\/v1\) \[object #3\]:\n {4}- spec\.replicas: must be integer/,
+      /Manifest validation failed \(my context\): 2 problem\(s\) in 2 object\(s\)\n {2}VirtualService "reviews" in namespace bookinfo \(networking\.istio\.io\/v1\) \[object #2\]:\n {4}- spec\.hostz: unknown field "hostz"\n {2}Deployment "reviews-v1" \(apps\/v1\) \[object #3\]:\n {4}- spec\.replicas: Invalid value: "x": must be integer/,
     );
     expect(() => assertValidManifests([virtualService(goodVsSpec())])).not.toThrow();
   });

@@ -6,7 +6,7 @@
 //    isCIDR(), cidr(), containsIP(), prefixLength(), ip() on a cidr
 //  - lists (lists.go): isSorted(), sum(), min(), max()
 //  - strings (cel-go ext strings, as enabled by Kubernetes): from @bufbuild/cel/ext
-//  - regex matching is RE2 (@bufbuild/re2), like cel-go.
+//  - regex matching is RE2 (re2js), like cel-go.
 // Opaque values (URL, IP, CIDR) are represented as single-entry CEL maps with a
 // private key, so they can be method targets without a protobuf type.
 import { CelScalar, celFunc, celMethod, celError, isCelMap, listType, mapType } from '@bufbuild/cel';

@@ -1,9 +1,9 @@
 import { isCelError, parse, plan } from '@bufbuild/cel';
-import { RuleChecker, collectRules, compileRule, escapeCelName, kubernetesCelEnv } from './cel-rules';
-import type { RuleProblem } from './cel-rules';
-import { CrdCatalog } from './crd-catalog';
-import { parseRequestUri } from './k8s-cel-library';
-import { k8sIsCIDR, k8sIsIP } from './net-parsing';
+import { RuleChecker, collectRules, compileRule, escapeCelName, kubernetesCelEnv } from '../../../src/analysis/schema/cel-rules';
+import type { RuleProblem } from '../../../src/analysis/schema/cel-rules';
+import { parseRequestUri } from '../../../src/analysis/schema/k8s-cel-library';
+import { k8sIsCIDR, k8sIsIP } from '../../../src/analysis/schema/net-parsing';
+import { CrdCatalog } from '../../../src/analysis/schema/schema-catalog';
 
 function run(expr: string, self?: unknown): unknown {
   const result = plan(kubernetesCelEnv(), parse(expr))({ self } as any);
@@ -123,7 +123,7 @@ describe('RuleChecker (Kubernetes evaluation semantics)', () => {
     const schema = objectWith({ a: { 'type': 'string', 'x-kubernetes-validations': [{ rule: 'false', message: 'a ran' }] } }, []);
     expect(check(schema, {})).toEqual([]);
     expect(check(schema, { a: null })).toEqual([]);
-    expect(check(schema, { a: 'x' })).toEqual([{ path: '.a', message: 'a ran (CEL rule: false)' }]);
+    expect(check(schema, { a: 'x' })).toEqual([{ path: '.a', message: 'a ran (CEL rule: false)', value: 'x' }]);
   });
 
   test('integers are CEL ints, numbers are doubles', () => {
@@ -138,7 +138,7 @@ describe('RuleChecker (Kubernetes evaluation semantics)', () => {
     ]);
     expect(check(schema, { n: 5 })).toEqual([
       { path: '.n', message: 'n is 5 (CEL rule: self.n < 3)' },
-      { path: '', message: 'failed rule: self.n < 2 (CEL rule: self.n < 2)' },
+      { path: '', message: 'failed rule: self.n < 2 (CEL rule: self.n < 2)', value: { n: 5 } },
     ]);
   });
 

@@ -13,7 +13,7 @@
 // @bufbuild/cel takes ~0.2 s to load inside jest, so it is required lazily: objects
 // whose present fields carry no rules never load it.
 import type { CelEnv, CelResult } from '@bufbuild/cel';
-import { RE2JS } from '@bufbuild/re2';
+import { RE2JS } from 're2js';
 
 type CelModule = typeof import('@bufbuild/cel');
 let celModule: CelModule | undefined;
@@ -27,6 +27,8 @@ function cel(): CelModule {
 export interface RuleProblem {
   readonly path: string;
   readonly message: string;
+  /** The value the failing rule looked at (`self`), when the rule has no `fieldPath`. */
+  readonly value?: unknown;
 }
 
 type Evaluator = (bindings: { self: unknown }) => CelResult;
@@ -250,10 +252,10 @@ export class RuleChecker {
       const result = rule.evaluate({ self });
       if (result === true) continue;
       if (cel().isCelError(result)) {
-        this.problems.push({ path: where, message: `CEL rule evaluation error (${result.message}): ${rule.rule}` });
+        this.problems.push({ path: where, message: `CEL rule evaluation error (${result.message}): ${rule.rule}`, ...(rule.fieldPath || value === undefined ? {} : { value }) });
         continue;
       }
-      this.problems.push({ path: where, message: `${this.messageFor(rule, self)} (CEL rule: ${rule.rule})` });
+      this.problems.push({ path: where, message: `${this.messageFor(rule, self)} (CEL rule: ${rule.rule})`, ...(rule.fieldPath || value === undefined ? {} : { value }) });
     }
   }
 

@@ -1,7 +1,7 @@
 // Runtime pieces the compiled CRD validators reference: the RE2 regex engine for
 // schema `pattern`s and the format implementations. Kept in their own module so the
 // ajv *standalone* code cached on disk (see validator.ts) can `require` them.
-import { RE2JS } from '@bufbuild/re2';
+import { RE2JS } from 're2js';
 import { k8sIsCIDR, parseIPv4, parseIPv6 } from './net-parsing';
 
 /** Compiled matcher handed to ajv. */

@@ -1,0 +1,75 @@
+// Runs the schema validation of a synthesis. Loading the validation engines (CEL, compiled
+// CRD schemas, kubernetes-models) costs a few hundred milliseconds per process, which would
+// make a small app's synth a third slower. So when the first chart turns synth-time analysis
+// on, a worker thread starts loading them in parallel with the app's construction; at synth
+// the objects are handed to it and the synth waits for the answer (synchronously: cdk8s
+// validations are synchronous). Without a compiled worker (running from TypeScript sources,
+// in tests), on any worker failure, or with CDK8S_ISTIO_VALIDATION_WORKER=off, validation
+// runs in the calling thread: the results are the same, only slower to start.
+import * as fs from 'fs';
+import * as path from 'path';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
+import type { ManifestValidation } from './manifest-validator';
+
+/** How long a synthesis waits for the worker before validating in its own thread. */
+const WORKER_TIMEOUT_MS = 120_000;
+
+let worker: Worker | undefined;
+let workerFailed = false;
+
+function workerFile(): string | undefined {
+  if (/^(off|0|false)$/i.test(process.env.CDK8S_ISTIO_VALIDATION_WORKER ?? '')) return undefined;
+  const file = path.join(__dirname, 'validation-worker.js');
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/**
+ * Starts loading the schema validation engines in a worker thread (idempotent). Called when
+ * a chart turns on synth-time analysis.
+ */
+export function prewarmSchemaValidation(): void {
+  if (worker || workerFailed) return;
+  const file = workerFile();
+  if (!file) return;
+  try {
+    worker = new Worker(file);
+    worker.unref();
+    worker.on('error', () => {
+      workerFailed = true;
+      worker = undefined;
+    });
+    worker.postMessage('prewarm');
+  } catch {
+    workerFailed = true;
+    worker = undefined;
+  }
+}
+
+function inThread(objects: readonly unknown[]): ManifestValidation[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { validateManifest } = require('./manifest-validator') as typeof import('./manifest-validator');
+  return objects.map((o) => validateManifest(o));
+}
+
+/** Validates manifests: in the prewarmed worker when there is one, else in this thread. */
+export function validateManifests(objects: readonly unknown[]): ManifestValidation[] {
+  if (!worker || workerFailed || objects.length === 0) return inThread(objects);
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  try {
+    worker.postMessage({ objects, flag, port: port2 }, [port2]);
+  } catch {
+    port1.close();
+    return inThread(objects); // not cloneable (should not happen with JSON manifests)
+  }
+  const waited = Atomics.wait(flag, 0, 0, WORKER_TIMEOUT_MS);
+  const reply = receiveMessageOnPort(port1)?.message as { results?: ManifestValidation[]; error?: string } | undefined;
+  port1.close();
+  if (waited === 'timed-out' || !reply || !reply.results) {
+    workerFailed = true;
+    void worker.terminate();
+    worker = undefined;
+    return inThread(objects);
+  }
+  return reply.results;
+}
