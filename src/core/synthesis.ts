@@ -6,7 +6,9 @@
 // wrapped on the instances (not on the prototypes): a call that is not nested in another starts
 // a new synthesis of that app. User code only runs between syntheses, so every change to the
 // app — through this library, cdk8s-plus or raw ApiObjects — is seen by the next synthesis.
+import { Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { stringifyYamlSafely } from './yaml-writer';
 
 interface SynthesisState {
   /** Number of the current (or last) synthesis of the app. */
@@ -24,7 +26,7 @@ function stateOf(root: IConstruct): SynthesisState {
   return state;
 }
 
-function wrap(target: any, method: string, root: IConstruct): void {
+function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean): void {
   const original = target[method];
   if (typeof original !== 'function') return;
   const state = stateOf(root);
@@ -34,9 +36,15 @@ function wrap(target: any, method: string, root: IConstruct): void {
     value: function synthesis(this: unknown, ...args: unknown[]) {
       if (state.depth === 0) state.id++;
       state.depth++;
+      // While the app writes its YAML, cdk8s's writer is replaced by one whose output kubectl
+      // reads back as written (see ./yaml-writer); synthesis is synchronous, so the swap is
+      // scoped to this call.
+      const stringify = Yaml.stringify;
+      if (writesYaml) Yaml.stringify = stringifyYamlSafely;
       try {
         return original.apply(this, args);
       } finally {
+        if (writesYaml) Yaml.stringify = stringify;
         state.depth--;
       }
     },
@@ -52,7 +60,7 @@ export function trackSyntheses(chart: IConstruct): void {
   for (const [target, methods] of [[root, ['synth', 'synthYaml']], [chart, ['toJson']]] as const) {
     if (WRAPPED.has(target)) continue;
     WRAPPED.add(target);
-    for (const m of methods) wrap(target, m, root);
+    for (const m of methods) wrap(target, m, root, target === root);
   }
 }
 

@@ -1,0 +1,67 @@
+// YAML that kubectl reads back as written. cdk8s writes YAML 1.1 with the `yaml` library,
+// which quotes what *its* 1.1 schema would misread, but kubectl parses with go-yaml, which
+// resolves more plain scalars to numbers (`0o17`, `0X1F`, `0B101`, `+_0`: Go's strconv with
+// underscores dropped, hexadecimal floats, `+Inf`), PyYAML-style 1.1 readers take `1:20` as a
+// base-60 integer and `2001-12-14` as a date, `<<` is a merge key and `=` the 1.1 value key,
+// and in YAML 1.1 U+0085, U+2028 and U+2029 are line breaks and U+FEFF a byte-order mark.
+// The writer double-quotes every string (keys included) that some reader could take for
+// something else, and escapes those characters inside the quotes.
+import * as YAML from 'yaml';
+
+const NUMBER_FORMS = [
+  /^[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[0-9]+)$/, // integers (1.1 octal 0777, Go 0o17)
+  /^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/, // decimal floats
+  /^[-+]?0[xX]([0-9a-fA-F]+(\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)([pP][-+]?[0-9]+)?$/, // hexadecimal floats
+  /^[-+]?\.?(inf|infinity|nan)$/i, // Go's ParseFloat and YAML's .inf/.nan
+  /^[-+]?[0-9][0-9]*(:[0-5]?[0-9])+(\.[0-9]*)?$/, // YAML 1.1 base 60
+];
+const KEYWORDS = /^(y|yes|n|no|true|false|on|off|null|~|<<|=|)$/i;
+const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt\s]|$)/;
+/** Characters a YAML 1.1 reader does not keep as they are in a plain or block scalar (tabs: PyYAML). */
+const SPECIAL_CHARS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+/** What the `yaml` library leaves unescaped inside double quotes but YAML 1.1 readers refuse or fold. */
+const RAW_IN_QUOTES = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/** True when a string written plain could be read back as something else by some reader. */
+export function needsQuoting(s: string): boolean {
+  if (SPECIAL_CHARS.test(s) || KEYWORDS.test(s) || TIMESTAMP.test(s)) return true;
+  const first = s.charAt(0);
+  if (!/[-+.0-9]/.test(first) && !/^[-+]?\.?(inf|infinity|nan)$/i.test(s)) return false;
+  const compact = s.replace(/_/g, '');
+  return NUMBER_FORMS.some((re) => re.test(s) || re.test(compact));
+}
+
+/** YAML's escape for a character inside double quotes (`\N`, `\L`, `\P`, `\x7F`, `\uFEFF`). */
+function escape(c: string): string {
+  const named: { [ch: string]: string } = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+  const code = c.charCodeAt(0);
+  return named[c] ?? (code <= 0xff ? `\\x${code.toString(16).toUpperCase()}` : `\\u${code.toString(16).toUpperCase()}`);
+}
+
+/** The 1.1 schema without its merge-key tag (which would write a `<<` key bare, as a merge). */
+function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
+  return tags.filter((t) => typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:merge');
+}
+
+/**
+ * Stringifies documents like cdk8s's `Yaml.stringify` (YAML 1.1, no line wrapping, undefined
+ * kept as null, `---` between documents), quoting every string a reader could misread.
+ */
+export function stringifyYamlSafely(...docs: unknown[]): string {
+  return docs.map((doc) => {
+    if (doc === undefined) return '\n';
+    const d = new YAML.Document(doc, { version: '1.1', keepUndefined: true, customTags: withoutMergeKeys });
+    let special = false;
+    YAML.visit(d, {
+      Scalar(_key, node) {
+        if (typeof node.value !== 'string' || !needsQuoting(node.value)) return;
+        node.type = 'QUOTE_DOUBLE';
+        if (RAW_IN_QUOTES.test(node.value)) special = true;
+        RAW_IN_QUOTES.lastIndex = 0;
+      },
+    });
+    const text = d.toString({ lineWidth: 0 });
+    // Only double-quoted scalars can contain these characters now: escape them there.
+    return special ? text.replace(RAW_IN_QUOTES, escape) : text;
+  }).join('---\n');
+}

@@ -1,0 +1,107 @@
+// Every string the app emits reads back as the same string, under YAML 1.1 (PyYAML, and the
+// `yaml` library in 1.1 mode) and YAML 1.2 — including what go-yaml (kubectl) would take for
+// a number: the synthesized files go through src/core/yaml-writer.ts.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import { ConfigMap } from 'cdk8s-plus-28';
+import * as YAML from 'yaml';
+import { MeshAnalysis } from '../../src/core/mesh-analysis';
+import { needsQuoting, stringifyYamlSafely } from '../../src/core/yaml-writer';
+import { VirtualService } from '../../src/networking/virtual-service';
+
+/** Strings some YAML reader would not read back as the same string if written plain. */
+const RISKY = [
+  // integers in every base and notation (Go's strconv drops underscores)
+  '0', '-0', '+0', '0777', '0o17', '0O17', '0x1F', '0X1F', '0b101', '0B101', '+_0', '1_000', '0x_1F', '-0b_1',
+  // floats, hexadecimal floats, infinities and NaN (YAML and Go spellings)
+  '.5', '1.', '1e3', '1E-3', '-2.5e+10', '0x1p-2', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', 'Inf', '+Inf', '-infinity', 'NaN', 'nan',
+  // YAML 1.1 base 60 and timestamps
+  '1:20', '-1:20:30', '190:20:30.15', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '2002-1-1',
+  // YAML 1.1 booleans and nulls in every case form
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL', '~', '',
+  // merge and value keys
+  '<<', '=',
+  // characters YAML 1.1 reads as line breaks or a byte-order mark, control characters
+  'a\u2028b', 'a\u2029b', 'x\u0085y', '\ufeffbom', 'tab\there', 'bell\u0007', 'del\u007f', 'c1\u0090',
+  // indicators and whitespace the writer must quote or escape
+  ' lead', 'trail ', '- item', ': colon', '? key', '#comment', "'single'", '"double"', '*alias', '&anchor', '!tag', '%directive',
+  '@at', '`tick', '{flow}', '[seq]', '|literal', '>folded', 'a: b', 'a #b', 'multi\nline', 'trailing\n', 'crlf\r\nline',
+];
+
+/** Strings that must stay plain (the writer only quotes what needs it). */
+const PLAIN = ['10s', 'reviews', '1.20.3', 'v1', 'V2', 'docker.io/istio/examples-bookinfo-reviews-v1:1.20.3', '/api/v1', 'ISTIO_MUTUAL', '8080-tcp', '1a', '0xZZ'];
+
+const python = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
+
+function pyyamlLoadAll(file: string): unknown[] {
+  const r = spawnSync('python3', ['-c', 'import sys, json, yaml; print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")))))', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function appWithStrings(values: readonly string[]): App {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  MeshAnalysis.suppress(chart, 'IST0101');
+  new VirtualService(chart, 'reviews', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] });
+  const data: { [k: string]: string } = {};
+  values.forEach((v, i) => { data[`k${i}`] = v; });
+  // data keys that look like numbers, booleans and dates (keys are strings too)
+  for (const k of ['0o17', '0777', '1e3', 'y', 'on', 'NO', '1_000', '2001-12-14', '.inf']) data[k] = k;
+  new ConfigMap(chart, 'strings', { metadata: { name: 'strings', annotations: Object.fromEntries(values.map((v, i) => [`example.com/a${i}`, v])) }, data });
+  return app;
+}
+
+function stringsOf(objs: any[]): { data: any; annotations: any } {
+  const cm = objs.find((o) => o?.kind === 'ConfigMap');
+  return { data: cm.data, annotations: cm.metadata.annotations };
+}
+
+describe('YAML that survives kubectl', () => {
+  const values = [...RISKY, ...PLAIN];
+  const expected = stringsOf(Testing.synth(appWithStrings(values).node.findChild('shop') as Chart));
+
+  test(`${RISKY.length} risky strings round-trip through app.synth() files: YAML 1.1 (yaml library) and 1.2`, () => {
+    const app = appWithStrings(values);
+    app.synth();
+    const file = path.join(app.outdir, fs.readdirSync(app.outdir).find((f) => f.endsWith('.yaml'))!);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const version of ['1.1', '1.2'] as const) {
+      const docs = YAML.parseAllDocuments(text, { version }).map((d) => d.toJS({ maxAliasCount: 0 }));
+      expect(stringsOf(docs)).toEqual(expected);
+    }
+  });
+
+  (python ? test : test.skip)('and through PyYAML, a YAML 1.1 reader (app.synthYaml() too)', () => {
+    const app = appWithStrings(values);
+    app.synth();
+    const file = path.join(app.outdir, fs.readdirSync(app.outdir).find((f) => f.endsWith('.yaml'))!);
+    expect(stringsOf(pyyamlLoadAll(file) as any[])).toEqual(expected);
+    const yamlFile = path.join(app.outdir, 'synth-yaml.txt');
+    fs.writeFileSync(yamlFile, appWithStrings(values).synthYaml());
+    expect(stringsOf(pyyamlLoadAll(yamlFile) as any[])).toEqual(expected);
+  });
+
+  test('number-like strings are quoted, so a Go reader cannot take them for numbers', () => {
+    const out = stringifyYamlSafely({ a: '0o17', b: '0X1F', c: '0B101', d: '+_0', e: '<<', f: '=', g: 'x\u2028y' });
+    expect(out).toBe('a: "0o17"\nb: "0X1F"\nc: "0B101"\nd: "+_0"\ne: "<<"\nf: "="\ng: "x\\Ly"\n');
+    expect(stringifyYamlSafely({ '<<': { a: 1 } })).toBe('"<<":\n  a: 1\n');
+  });
+
+  test('strings no reader misreads stay plain; numbers stay numbers', () => {
+    for (const s of PLAIN) expect({ s, quoted: needsQuoting(s) }).toEqual({ s, quoted: false });
+    for (const s of RISKY.slice(0, 60)) expect({ s, quoted: needsQuoting(s) }).toEqual({ s, quoted: true });
+    expect(stringifyYamlSafely({ port: 9080, ratio: 0.5, on: true, none: null })).toBe('port: 9080\nratio: 0.5\n"on": true\nnone: null\n');
+  });
+
+  test('the swap is scoped to the synthesis: cdk8s\'s own writer is back afterwards', () => {
+    const { Yaml } = require('cdk8s');
+    const before = Yaml.stringify;
+    appWithStrings(['0o17']).synthYaml();
+    expect(Yaml.stringify).toBe(before);
+    expect(Yaml.stringify({ a: '0o17' })).toBe('a: 0o17\n');
+  });
+});
