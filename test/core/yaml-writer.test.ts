@@ -4,7 +4,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { ConfigMap } from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
@@ -98,7 +98,6 @@ describe('YAML that survives kubectl', () => {
   });
 
   test('the swap is scoped to the synthesis: cdk8s\'s own writer is back afterwards', () => {
-    const { Yaml } = require('cdk8s');
     const before = Yaml.stringify;
     appWithStrings(['0o17']).synthYaml();
     expect(Yaml.stringify).toBe(before);
