@@ -167,6 +167,11 @@ project.addTask('bench:bookinfo', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/bookinfo.bench.ts',
 });
 
+project.addTask('bench:cli', {
+  description: 'Benchmark the analyzer CLI on one file of 100k and 1M documents: time and peak memory (needs compile)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/cli.bench.ts',
+});
+
 project.addTask('bench:analysis', {
   description: 'Benchmark the mesh analyzer on generated meshes of 2.5k to 20k objects',
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/analysis.bench.ts',

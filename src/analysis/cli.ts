@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import * as YAML from 'yaml';
+import { DEFAULT_READ_LIMITS, ManifestReadError, ReadBudget, readManifestFile, readManifestText } from './manifest-reader';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, AnalysisSuppression, MeshAnalyzer } from './mesh-analyzer';
 
 /** Exit code when Error-level diagnostics are found (as istioctl). */
@@ -21,6 +22,8 @@ options (before or after the files):
       --mesh-networks FILE      MeshNetworks YAML
   -S, --suppress CODE=RESOURCE  suppress a code for a resource ("Kind ns/name", "Kind/ns/name",
                                 globs allowed; RESOURCE may be omitted: CODE alone) (repeatable)
+      --max-documents N         refuse inputs with more than N documents (default ${DEFAULT_READ_LIMITS.maxDocuments})
+      --max-bytes N             refuse inputs larger than N bytes (default ${DEFAULT_READ_LIMITS.maxBytes})
       --workload-pods           treat the pod templates of Deployments, StatefulSets, ... as running
                                 Pods (manifests rarely contain Pods; istioctl does not do this)
       --list-analyzers          print the analyzer names and exit
@@ -40,6 +43,8 @@ interface ParsedArgs {
   readonly help: boolean;
   readonly list: boolean;
   readonly workloadPods: boolean;
+  readonly maxDocuments: number;
+  readonly maxBytes: number;
 }
 
 /** The options of `analyze` (`--meshConfigFile`/`--meshNetworksFile` are istioctl's spellings). */
@@ -52,6 +57,8 @@ const OPTIONS = {
   'meshNetworksFile': { type: 'string' },
   'suppress': { type: 'string', short: 'S', multiple: true },
   'workload-pods': { type: 'boolean' },
+  'max-documents': { type: 'string' },
+  'max-bytes': { type: 'string' },
   'list-analyzers': { type: 'boolean' },
   'help': { type: 'boolean', short: 'h' },
 } as const;
@@ -76,7 +83,17 @@ function parseSuppression(v: string): AnalysisSuppression {
 }
 
 function parseCommandLine(argv: string[]): ParsedArgs {
-  const none: ParsedArgs = { output: 'text', analyzers: [], suppress: [], inputs: [], help: false, list: false, workloadPods: false };
+  const none: ParsedArgs = {
+    output: 'text',
+    analyzers: [],
+    suppress: [],
+    inputs: [],
+    help: false,
+    list: false,
+    workloadPods: false,
+    maxDocuments: DEFAULT_READ_LIMITS.maxDocuments,
+    maxBytes: DEFAULT_READ_LIMITS.maxBytes,
+  };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') return { ...none, help: true };
   if (argv[0] !== 'analyze') throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the only command is "analyze"`);
   // "-o=json": node:util takes "=json" as the value of a short option; split it first.
@@ -100,7 +117,17 @@ function parseCommandLine(argv: string[]): ParsedArgs {
     help: values.help ?? false,
     list: values['list-analyzers'] ?? false,
     workloadPods: values['workload-pods'] ?? false,
+    maxDocuments: positiveInteger('--max-documents', values['max-documents'], DEFAULT_READ_LIMITS.maxDocuments),
+    maxBytes: positiveInteger('--max-bytes', values['max-bytes'], DEFAULT_READ_LIMITS.maxBytes),
   };
+}
+
+function positiveInteger(option: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^[1-9][0-9]*$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new UsageError(`${option} ${JSON.stringify(raw)} is invalid: expected a positive integer`);
+  }
+  return Number(raw);
 }
 
 /** The first line of an error's message (YAML errors add the offending lines after it). */
@@ -152,9 +179,9 @@ function parseFile(file: string): { [key: string]: any }[] {
   const text = readText(file);
   if (text.includes('\u0000')) throw new UsageError(`cannot parse ${file}: it is a binary file, not YAML or JSON`);
   try {
-    return MeshAnalyzer.parseYaml(text);
+    return readManifestText(text, file);
   } catch (e) {
-    throw new UsageError(`cannot parse ${file}: ${firstLine(e)}`);
+    throw new UsageError(firstLine(e));
   }
 }
 
@@ -167,7 +194,7 @@ function parseConfig(file: string, what: string): { [key: string]: any } {
     const inner = d.data.mesh ?? d.data.meshNetworks;
     if (typeof inner === 'string') {
       try {
-        return MeshAnalyzer.parseYaml(inner)[0] ?? {};
+        return readManifestText(inner)[0] ?? {};
       } catch (e) {
         throw new UsageError(`cannot parse ${what} ${file} (ConfigMap data): ${firstLine(e)}`);
       }
@@ -214,8 +241,9 @@ export function main(argv: string[], stdout: (s: string) => void, stderr: (s: st
     const files: string[] = [];
     for (const input of args.inputs) collectFiles(input, files, stderr);
     const objects: { [key: string]: any }[] = [];
+    const budget = new ReadBudget({ maxDocuments: args.maxDocuments, maxBytes: args.maxBytes });
     for (const f of files) {
-      for (const o of parseFile(f)) objects.push(o);
+      for (const o of readManifestFile(f, budget)) objects.push(o);
     }
     if (objects.length === 0) throw new UsageError(`no Kubernetes manifests found in ${args.inputs.join(', ')}`);
     const options: AnalysisOptions = {
@@ -235,7 +263,7 @@ export function main(argv: string[], stdout: (s: string) => void, stderr: (s: st
     stdout(render(diags, args.output, objects.length));
     return diags.some((d) => d.level === AnalysisLevel.ERROR) ? EXIT_ANALYZE_ERRORS : 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ManifestReadError) {
       stderr(`cdk8s-istio: ${e.message}\n`);
       if (/unknown option|unknown command|needs a value|no input/.test(e.message)) stderr('run "cdk8s-istio --help" for usage\n');
       return 1;

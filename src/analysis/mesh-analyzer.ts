@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { readManifestText } from './manifest-reader';
 import {
   AnalysisContext, DROPPED_NAMESPACES, ISTIO_SYSTEM, ObjectIndex, Obj, RawDiagnostic, Resource, isObj,
 } from './model';
@@ -163,9 +163,6 @@ function templatePod(o: Obj, namespaceLabels: Map<string, { [key: string]: strin
 
 const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
 
-/** How many alias expansions one YAML document may make (the yaml package's default). */
-const MAX_ALIAS_COUNT = 100;
-
 /** The Istio release whose analyzers these are (its proxy image stands for injected sidecars). */
 const ISTIO_VERSION = '1.30.3';
 
@@ -307,21 +304,12 @@ export class MeshAnalyzer {
    * an object, and on excessive aliasing (an alias bomb).
    */
   public static parseYaml(text: string): { [key: string]: any }[] {
-    const out: Obj[] = [];
-    // Merge keys (<<) are applied, as kubectl applies them; aliases are limited (the yaml
-    // package's default of 100), so an alias bomb fails fast instead of exhausting memory.
-    for (const doc of parseAllDocuments(text, { merge: true })) {
-      if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
-      const v = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      if (v === null || v === undefined) continue;
-      if (!isObj(v)) throw new Error(`document ${out.length + 1} is a ${Array.isArray(v) ? 'list' : typeof v}, not a Kubernetes object`);
-      if (v.kind === 'List' && Array.isArray(v.items)) {
-        for (const item of v.items) if (isObj(item)) out.push(item);
-      } else {
-        out.push(v);
-      }
+    try {
+      return readManifestText(text);
+    } catch (e) {
+      // the reader names its input: keep only what went wrong
+      throw new Error((e as Error).message.replace(/^cannot parse input: /, ''));
     }
-    return out;
   }
 
   /**
