@@ -17,6 +17,21 @@ export function checkDns1123Label(scope: IConstruct, field: string, value: strin
   }
 }
 
+/** Istio's label rule (`pkg/config/labels`): a DNS-1123 label in which upper case is allowed. */
+const ISTIO_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+
+/**
+ * Checks a name istiod validates with its own DNS-1123 label rule, which allows upper case:
+ * DestinationRule subset names, ServiceEntry and Sidecar port names.
+ * @internal
+ */
+export function checkIstioLabelName(scope: IConstruct, field: string, value: string | undefined): void {
+  if (value === undefined) return;
+  if (value.length > 63 || !ISTIO_LABEL.test(value)) {
+    invalid(scope, field, value, 'it must be a DNS-1123 label (at most 63 characters: letters, digits and "-", starting and ending with a letter or digit)', 'use a name such as "v2" or "http-web"');
+  }
+}
+
 /** @internal */
 export function checkDns1123Subdomain(scope: IConstruct, field: string, value: string | undefined): void {
   if (value === undefined) return;

@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkExportTo, checkHost, checkLabels, checkRequiredProps } from '../core/checks';
+import { checkIstioLabelName, checkExportTo, checkHost, checkLabels, checkRequiredProps } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -129,7 +129,7 @@ export class DestinationRule extends IstioResource {
    */
   public addSubset(name: string, labels?: { [key: string]: string }, trafficPolicy?: TrafficPolicy): DestinationRule {
     const field = `subsets[${name}]`;
-    checkDns1123Label(this, 'subset name', name);
+    checkIstioLabelName(this, 'subset name', name);
     if (this.subsets.has(name)) {
       invalid(this, 'subset name', name, 'the rule already has a subset with this name', 'give each subset a unique name, e.g. "v1", "v2"');
     }

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { HeaderOperations } from './route-headers';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkHost, checkNonEmpty, checkPort, checkWeight } from '../core/checks';
+import { checkIstioLabelName, checkHost, checkNonEmpty, checkPort, checkWeight } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**
@@ -122,7 +122,7 @@ export function checkDestinationHost(scope: IConstruct, field: string, host: str
 /** @internal */
 export function renderDestination(scope: IConstruct, field: string, d: HttpMirror): l1.VirtualServiceSpecHttpRouteDestination {
   checkDestinationHost(scope, `${field}.host`, d.host);
-  if (d.subset !== undefined) checkDns1123Label(scope, `${field}.subset`, d.subset);
+  if (d.subset !== undefined) checkIstioLabelName(scope, `${field}.subset`, d.subset);
   checkPort(scope, `${field}.port`, d.port);
   return {
     host: d.host,

@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkExportTo, checkHost, checkLabels, checkNonEmpty, checkNonEmptyString, checkPort, checkRequiredProps, checkUint32, isCidr, isFqdn, isIpAddress, renderStrings } from '../core/checks';
+import { checkIstioLabelName, checkExportTo, checkHost, checkLabels, checkNonEmpty, checkNonEmptyString, checkPort, checkRequiredProps, checkUint32, isCidr, isFqdn, isIpAddress, renderStrings } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
@@ -296,7 +296,7 @@ export class ServiceEntry extends IstioResource {
       invalid(this, `ports[${port.number}].protocol`, port.protocol, 'unknown protocol', 'use a Protocol value, e.g. Protocol.HTTPS');
     }
     const name = port.name ?? `${port.protocol.toLowerCase()}-${port.number}`;
-    checkDns1123Label(this, `ports[${port.number}].name`, name);
+    checkIstioLabelName(this, `ports[${port.number}].name`, name);
     if (this.portNumbers.has(port.number)) {
       invalid(this, 'ports number', port.number, 'the port number appears more than once', 'declare each port number once');
     }

@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConnectionPool, renderConnectionPool } from './traffic-policy-connection-pool';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkDns1123Label, checkHost, checkNonEmpty, checkPort, isFqdn, isIpAddress } from '../core/checks';
+import { checkIstioLabelName, checkHost, checkNonEmpty, checkPort, isFqdn, isIpAddress } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
@@ -234,7 +234,7 @@ export class Sidecar extends IstioResource {
         invalid(this, 'outboundTrafficPolicy.egressProxy.host', props.egressProxy.host, 'the egress proxy host must be a fully qualified domain name without wildcards', 'use e.g. "egress-proxy.istio-system.svc.cluster.local"');
       }
       checkPort(this, 'outboundTrafficPolicy.egressProxy.port', props.egressProxy.port);
-      checkDns1123Label(this, 'outboundTrafficPolicy.egressProxy.subset', props.egressProxy.subset);
+      checkIstioLabelName(this, 'outboundTrafficPolicy.egressProxy.subset', props.egressProxy.subset);
     }
     if (props.outboundTrafficPolicy !== undefined) {
       this.outboundTrafficPolicy = compact({
@@ -348,7 +348,7 @@ export class Sidecar extends IstioResource {
 
 function renderSidecarPort(scope: IConstruct, field: string, port: SidecarPort, socket = false): { [key: string]: unknown } {
   if (!socket) checkPort(scope, `${field}.number`, port.number);
-  checkDns1123Label(scope, `${field}.name`, port.name);
+  checkIstioLabelName(scope, `${field}.name`, port.name);
   if (port.protocol !== undefined && !Object.values(Protocol).includes(port.protocol)) {
     invalid(scope, `${field}.protocol`, port.protocol, 'unknown protocol', 'use a Protocol value, e.g. Protocol.HTTP');
   }
@@ -367,10 +367,9 @@ function checkEgressHost(scope: IConstruct, field: string, host: string): void {
       invalid(scope, field, host, `the namespace part ${JSON.stringify(ns)} must be ".", "*", "~" or a namespace name`, 'write e.g. "istio-system/*" or "./*"');
     }
   }
+  // A short name (`./reviews`) is legal: istiod accepts it, and it matches hosts written that
+  // way (a ServiceEntry host `reviews`), not the Kubernetes Service's FQDN.
   checkHost(scope, `${field} (dnsName of ${JSON.stringify(host)})`, dns);
-  if (dns !== '*' && !dns.includes('.')) {
-    invalid(scope, field, host, 'Sidecar egress hosts must be fully qualified (short names are not resolved here)', `write e.g. "${ns}/${dns}.${ns === '.' || ns === '*' || ns === '~' ? '<namespace>' : ns}.svc.cluster.local"`);
-  }
 }
 
 function checkBind(scope: IConstruct, field: string, bind: string | undefined): void {

@@ -6,7 +6,7 @@ import { MeshServiceVersion } from './mesh-service-version';
 import { checkIpFamilies, ServiceIpFamily, ServiceIpFamilyPolicy } from './service-ip-family';
 import { workloadContainer } from './workload-container';
 import { checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
-import { checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkUnique } from '../core/checks';
+import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -296,9 +296,16 @@ export class MeshService extends Construct {
     if (typeof version.version !== 'string' || version.version === '') {
       invalid(this, 'version', version.version, 'every version needs its label value', "set e.g. version: 'v2'");
     }
-    checkDns1123Label(this, 'version', version.version);
+    // The version is a label value and istiod's subset name (upper case allowed, e.g. "V2");
+    // object names use it in lower case.
+    checkIstioLabelName(this, 'version', version.version);
     if (this.deployments.has(version.version)) {
       invalid(this, 'version', version.version, 'the service already has this version', 'give each version a distinct label value');
+    }
+    const suffix = version.version.toLowerCase();
+    const sameName = [...this.deployments.keys()].find((v) => v.toLowerCase() === suffix);
+    if (sameName !== undefined) {
+      invalid(this, 'version', version.version, `it differs from version ${JSON.stringify(sameName)} only in case, and both Deployments would be named "${this.serviceName}-${suffix}"`, 'give each version a distinct label value');
     }
     if (typeof version.image !== 'string' || version.image.trim() === '') {
       invalid(this, `versions[${version.version}].image`, version.image, 'a version needs a container image', "give an image such as 'docker.io/istio/examples-bookinfo-details-v1:1.20.3'");
@@ -312,7 +319,7 @@ export class MeshService extends Construct {
     const env = { ...this.props.env, ...version.env };
     const annotations = { ...this.props.podAnnotations, ...version.podAnnotations };
     const deployment = new kplus.Deployment(this, `Deployment-${version.version}`, {
-      metadata: { name: `${this.serviceName}-${version.version}`, namespace: this.explicitNamespace, labels },
+      metadata: { name: `${this.serviceName}-${suffix}`, namespace: this.explicitNamespace, labels },
       replicas: version.replicas ?? 1,
       select: false,
       serviceAccount: version.serviceAccountName === undefined
@@ -325,7 +332,7 @@ export class MeshService extends Construct {
         image: version.image,
         ports: this.resolvedPorts.map((p) => ({ number: p.containerPort, name: p.name })),
         env,
-        tmpVolumeId: `tmp-${version.version}`,
+        tmpVolumeId: `tmp-${suffix}`,
       })],
     });
     deployment.select(kplus.LabelSelector.of({ labels }));

@@ -27,7 +27,7 @@ export interface ConditionValues {
 // Attribute keys Istio accepts in `when` conditions
 // (https://istio.io/latest/docs/reference/config/security/conditions/).
 const PLAIN_KEYS = new Set([
-  'source.ip', 'remote.ip', 'source.namespace', 'source.principal',
+  'source.ip', 'remote.ip', 'source.namespace', 'source.principal', 'source.serviceAccount',
   'request.auth.principal', 'request.auth.audiences', 'request.auth.presenter',
   'destination.ip', 'destination.port', 'connection.sni',
 ]);
@@ -133,6 +133,14 @@ export class Condition {
   /** The peer's identity (`source.principal`, needs mTLS) is one of `principals`. */
   public static sourcePrincipal(principals: Principal[]): Condition {
     return new Condition('source.principal', principals);
+  }
+
+  /**
+   * The peer's service account (`source.serviceAccount`, needs mTLS) is one of
+   * `serviceAccounts`, each written `<namespace>/<name>`.
+   */
+  public static sourceServiceAccount(serviceAccounts: string[]): Condition {
+    return new Condition('source.serviceAccount', serviceAccounts);
   }
 
   /** The TLS server name (`connection.sni`) is one of `serverNames`. */

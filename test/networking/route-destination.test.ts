@@ -39,7 +39,7 @@ describe('RouteDestination / HttpRouteDestination', () => {
     });
 
     test('subset that is not a DNS-1123 label', () => {
-      expect(() => renderRoute({ host: 'reviews', subset: 'V1' })).toThrow(/http\[0\].route\[0\].subset "V1" is invalid: it must be a DNS-1123 label/);
+      expect(() => renderRoute({ host: 'reviews', subset: 'v_1' })).toThrow(/http\[0\].route\[0\].subset "v_1" is invalid: it must be a DNS-1123 label/);
     });
 
     test('port 0', () => {

@@ -133,9 +133,9 @@ describe('Sidecar', () => {
         .toThrow(/egress\[0\]\.captureMode "IPTABLES" is invalid: traffic to a Unix domain socket cannot be captured by iptables/);
     });
 
-    test('egress host with a short name', () => {
-      expect(build({ egress: [{ hosts: ['bookinfo/reviews'] }] }))
-        .toThrow(/egress\[\*\]\.hosts "bookinfo\/reviews" is invalid: Sidecar egress hosts must be fully qualified.*Fix: write e\.g\. "bookinfo\/reviews\.bookinfo\.svc\.cluster\.local"/);
+    test('egress host without a namespace part, or with an invalid dnsName', () => {
+      expect(build({ egress: [{ hosts: ['reviews'] }] })).toThrow(/egress\[\*\]\.hosts "reviews" is invalid: a Sidecar egress host must have the form namespace\/dnsName/);
+      expect(build({ egress: [{ hosts: ['./reviews:9080'] }] })).toThrow(/dnsName of "\.\/reviews:9080"/);
     });
 
     test('bind that is not an IP address', () => {
