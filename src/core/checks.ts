@@ -110,13 +110,22 @@ export function checkUnique(scope: IConstruct, field: string, values: readonly s
 
 // Istio host: a FQDN or short name, optionally starting with a "*" wildcard label,
 // or "*" alone. Namespace-qualified forms (ns/host) are checked by their callers.
-const HOST = /^(\*|(\*\.)?[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?)*\.?)$/;
+// istiod's host rule (ValidateWildcardDomain): DNS labels of letters, digits and "-" (no "_"),
+// an optional "*." prefix or a "*"-prefixed first label, or "*" alone.
+const HOST = /^(\*|(\*-?)?[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*$/;
+/** Envoy's generated SNI of a mesh service, accepted in a gateway-bound VirtualService's sniHosts. */
+const OUTBOUND_SNI = /^outbound_\.[0-9]+_\.[^.]*_\.[a-zA-Z][-a-zA-Z0-9.]*$/;
 
 /** @internal */
-export function checkHost(scope: IConstruct, field: string, value: string): void {
+export function checkHost(scope: IConstruct, field: string, value: string, opts: { sni?: boolean } = {}): void {
+  if (opts.sni && OUTBOUND_SNI.test(value)) return;
   const labelTooLong = value.split('.').some((label) => label.length > 63);
-  if (value.length === 0 || value.length > 255 || labelTooLong || !HOST.test(value)) {
-    invalid(scope, field, value, 'a host must be a DNS name with labels of at most 63 characters (e.g. "reviews", "reviews.prod.svc.cluster.local", "*.example.com") or "*"', 'remove schemes, ports and paths: write "api.example.com", not "https://api.example.com:443/v1"');
+  const bare = value.endsWith('.') && value !== '*.' ? value.slice(0, -1) : value; // a root dot is allowed
+  if (value.length === 0 || value.length > 255 || labelTooLong || !HOST.test(bare)) {
+    const fix = value.includes('_')
+      ? `istiod refuses "_" in host names: write e.g. "${value.replace(/_/g, '-')}"`
+      : 'remove schemes, ports and paths: write "api.example.com", not "https://api.example.com:443/v1"';
+    invalid(scope, field, value, 'a host must be a DNS name of letters, digits and "-" with labels of at most 63 characters (e.g. "reviews", "reviews.prod.svc.cluster.local", "*.example.com") or "*"', fix);
   }
 }
 

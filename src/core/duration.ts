@@ -17,6 +17,9 @@ export function renderDuration(
   opts: { allowZero?: boolean } = {},
 ): string | undefined {
   if (duration === undefined) return undefined;
+  if (duration === null || typeof (duration as Partial<Duration>).toMilliseconds !== 'function') {
+    invalid(scope, field, duration, 'a duration must be a cdk8s Duration, not a string or a number', "use e.g. Duration.seconds(10) (import { Duration } from 'cdk8s')");
+  }
   const ms = duration.toMilliseconds({ integral: false });
   if (!Number.isFinite(ms) || ms < 0 || (!opts.allowZero && ms < 1) || !Number.isInteger(ms)) {
     invalid(scope, field, `${ms}ms`, opts.allowZero ? 'a duration must be a whole number of milliseconds, 0 or more' : 'Istio requires a duration of at least 1ms, in whole milliseconds', 'use e.g. Duration.millis(500) or Duration.seconds(2)');

@@ -71,7 +71,7 @@ export function renderTlsMatch(scope: IConstruct, field: string, m: TlsMatch): l
     invalid(scope, `${field}.sniHosts`, undefined, 'a TLS match needs SNI hosts', 'add sniHosts: ["login.example.com"]');
   }
   checkNonEmpty(scope, `${field}.sniHosts`, m.sniHosts, 'add at least one SNI host, e.g. "login.example.com"');
-  m.sniHosts.forEach((h, i) => checkHost(scope, `${field}.sniHosts[${i}]`, h));
+  m.sniHosts.forEach((h, i) => checkHost(scope, `${field}.sniHosts[${i}]`, h, { sni: true }));
   return {
     sniHosts: [...m.sniHosts],
     port: m.port,

@@ -20,7 +20,11 @@ export function selectorKey(labels: { [key: string]: string }): string {
 
 /** A host as a name part: `*.example.com` becomes `wildcard.example.com`. */
 export function hostSlug(host: string): string {
-  return host.startsWith('*.') ? `wildcard${host.slice(1)}` : host;
+  const slug = host.startsWith('*.') ? `wildcard${host.slice(1)}` : host;
+  // object names must be DNS-1123 subdomains whatever the user wrote (the host itself is
+  // checked, with the user's own field name, before any object is named)
+  const safe = slug.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return safe === slug ? slug : `${safe || 'host'}-${shortHash(slug)}`;
 }
 
 export function shortHash(value: string): string {

@@ -161,7 +161,7 @@ describe('checkUnique', () => {
 
 describe('checkHost', () => {
   test.each([
-    '*', 'reviews', 'reviews.prod.svc.cluster.local', '*.example.com', 'api.example.com.', 'my_svc.ns', 'API.Example.com',
+    '*', 'reviews', 'reviews.prod.svc.cluster.local', '*.example.com', 'api.example.com.', 'API.Example.com', '*foo.example.com', '*-foo.example.com',
   ])('accepts %s', (h) => {
     expect(() => checkHost(scope(), 'hosts[0]', h)).not.toThrow();
   });
@@ -172,6 +172,16 @@ describe('checkHost', () => {
     ])('rejects %j', (h) => {
       expect(() => checkHost(scope(), 'hosts[0]', h))
         .toThrow(`[test/res] hosts[0] ${JSON.stringify(h)} is invalid: a host must be a DNS name`);
+    });
+
+    test('"_" is refused as istiod refuses it, with the dash spelling as the fix', () => {
+      expect(() => checkHost(scope(), 'hosts[0]', 'my_svc.ns')).toThrow('[test/res] hosts[0] "my_svc.ns" is invalid: a host must be a DNS name of letters, digits and "-"');
+      expect(() => checkHost(scope(), 'hosts[0]', 'my_svc.ns')).toThrow('Fix: istiod refuses "_" in host names: write e.g. "my-svc.ns"');
+    });
+
+    test('the generated SNI outbound_.<port>_._.<host> is accepted only as an SNI host', () => {
+      expect(() => checkHost(scope(), 'sniHosts[0]', 'outbound_.9080_._.reviews.bookinfo.svc.cluster.local', { sni: true })).not.toThrow();
+      expect(() => checkHost(scope(), 'hosts[0]', 'outbound_.9080_._.reviews.bookinfo.svc.cluster.local')).toThrow(/is invalid/);
     });
 
     test('message tells how to fix a URL', () => {
