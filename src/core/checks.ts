@@ -17,6 +17,19 @@ export function checkDns1123Label(scope: IConstruct, field: string, value: strin
   }
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Checks a Kubernetes Service name: a DNS-1035 label (it must start with a letter).
+ * @internal
+ */
+export function checkServiceName(scope: IConstruct, field: string, value: string | undefined): void {
+  if (value === undefined) return;
+  if (value.length > 63 || !DNS1035_LABEL.test(value)) {
+    invalid(scope, field, value, 'a Service name must be a DNS-1035 label (at most 63 characters: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit)', `use a name such as "${/^[0-9]/.test(value) ? `svc-${value.toLowerCase()}` : 'reviews'}"`);
+  }
+}
+
 /** Istio's label rule (`pkg/config/labels`): a DNS-1123 label in which upper case is allowed. */
 const ISTIO_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 

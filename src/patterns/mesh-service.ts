@@ -6,7 +6,7 @@ import { MeshServiceVersion } from './mesh-service-version';
 import { checkIpFamilies, ServiceIpFamily, ServiceIpFamilyPolicy } from './service-ip-family';
 import { workloadContainer } from './workload-container';
 import { checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
-import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkUnique } from '../core/checks';
+import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkServiceName, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -204,7 +204,7 @@ export class MeshService extends Construct {
     this.explicitNamespace = props.namespace;
     this.port = props.port;
     this.protocol = props.protocol ?? Protocol.HTTP;
-    checkDns1123Label(this, 'serviceName', this.serviceName);
+    checkServiceName(this, 'serviceName', this.serviceName);
     checkDns1123Label(this, 'namespace', props.namespace);
     checkPort(this, 'port', props.port);
     checkPort(this, 'containerPort', props.containerPort);

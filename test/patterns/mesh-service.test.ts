@@ -306,7 +306,7 @@ describe('MeshService', () => {
 
     test('service name that is not a DNS label', () => {
       expect(() => new MeshService(bookinfo(), 'Reviews', { port: 9080, image: 'a:1' }))
-        .toThrow(/\[bookinfo\/Reviews\] serviceName "Reviews" is invalid: it must be a DNS-1123 label/);
+        .toThrow(/\[bookinfo\/Reviews\] serviceName "Reviews" is invalid: a Service name must be a DNS-1035 label/);
     });
 
     test('unknown protocol', () => {

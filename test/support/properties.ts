@@ -1,0 +1,62 @@
+// Shared harness of the property-based tests (test/properties): build a construct from
+// generated props in a fresh app and check the outcome. Either the library refuses the input
+// with its own error (construct path first, no TypeError), or every object it synthesizes
+// passes the shipped schema/CEL/metadata validation and istiod's admission rules.
+import { App, Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { admissionProblems } from './admission';
+import { validateObject, withManifestValidationDisabled } from './validator';
+
+/** Runs per property: at least 5,000 (the acceptance bar); PROPERTY_RUNS overrides. */
+export const PROPERTY_RUNS = Number(process.env.PROPERTY_RUNS ?? 5000);
+
+/**
+ * A library error: `[path] field value is invalid: ...`, cdk8s's validation report of such
+ * errors, or cdk8s's wrapping of one raised while a lazy spec is rendered.
+ */
+const LIBRARY_ERROR = /^(\[[^\]]+\] |Validation failed with the following errors:\n\s+\[[^\]]+\] |Failed serializing construct at path '[^']+' with name '[^']+': Error: \[[^\]]+\] [^\n]* is invalid: .*Fix: )/s;
+
+/** Refusal reasons seen (with PROPERTY_STATS=1), to tune generators toward both outcomes. */
+export const REASONS = new Map<string, number>();
+
+/** The most frequent refusal reasons, one per line. */
+export function topReasons(n = 8): string {
+  return [...REASONS].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${v} ${k}`).join('\n');
+}
+
+export interface Outcome {
+  readonly refused?: string;
+  readonly objects?: any[];
+}
+
+/**
+ * Builds with `build(chart)` in a fresh app (synth-time analysis off: the objects are
+ * validated here instead) and asserts the property. Returns what happened, for statistics.
+ */
+export function checkBuild(build: (chart: Chart) => IConstruct | void, namespace = 'shop'): Outcome {
+  const app = new App({ outdir: Testing.app().outdir });
+  app.node.setContext('cdk8s-istio/analysis', 'off');
+  const chart = new Chart(app, 'mesh', { namespace });
+  let objects: any[];
+  try {
+    build(chart);
+    objects = withManifestValidationDisabled(() => Testing.synth(chart));
+  } catch (e) {
+    const err = e as Error;
+    if (!(err instanceof Error) || err instanceof TypeError || err instanceof RangeError || !LIBRARY_ERROR.test(err.message)) {
+      throw new Error(`not a library error: ${err?.constructor?.name}: ${err?.stack ?? err}`);
+    }
+    if (process.env.PROPERTY_STATS) {
+      const key = err.message.replace(/"[^"]*"/g, 'X').replace(/^Validation failed with the following errors:\n\s*/, 'V: ').slice(0, 150);
+      REASONS.set(key, (REASONS.get(key) ?? 0) + 1);
+    }
+    return { refused: err.message };
+  }
+  for (const o of objects) {
+    const problems = [...validateObject(o), ...admissionProblems(o)];
+    if (problems.length > 0) {
+      throw new Error(`synthesized an object the API server or istiod would refuse:\n${JSON.stringify(o, undefined, 1)}\n${problems.join('\n')}`);
+    }
+  }
+  return { objects };
+}
