@@ -60,6 +60,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
+      // jest defaults to one worker per core minus one: a single worker on a 2-core CI
+      // machine. Test files spend much of their time in child processes and file I/O, so
+      // two workers keep both cores busy (measured: 86 s -> 67 s without coverage).
+      maxWorkers: 2,
       // Every object any test synthesizes is validated against the vendored CRD
       // schemas (CEL rules included) and the Kubernetes core schemas.
       setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
