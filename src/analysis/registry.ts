@@ -22,6 +22,7 @@ import { injectionAnalyzer } from './analyzers/injection/injection';
 import { crdVersionAnalyzer } from './analyzers/k8sgateway/crd-version';
 import { k8sGatewaySelectorAnalyzer } from './analyzers/k8sgateway/selector';
 import { meshNetworksAnalyzer } from './analyzers/meshnetworks/mesh-networks';
+import { istioAdmissionAnalyzer } from './analyzers/schema/istio-admission';
 import { manifestSchemaAnalyzer } from './analyzers/schema/manifest-schema';
 import { virtualServiceValidationAnalyzer } from './analyzers/schema/virtual-service-validation';
 import { portNameAnalyzer } from './analyzers/service/port-name';
@@ -77,6 +78,7 @@ export const ANALYZERS: readonly AnalyzerDef[] = [
   telemetryLightstepAnalyzer,
   virtualServiceValidationAnalyzer,
   manifestSchemaAnalyzer,
+  istioAdmissionAnalyzer,
   alphaAnnotationsAnalyzer,
 ];
 

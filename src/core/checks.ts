@@ -395,3 +395,19 @@ export function checkRequiredProps(scope: IConstruct, what: string, props: objec
     }
   }
 }
+
+/**
+ * Checks that `expression` parses as CEL (istiod refuses a Telemetry access-log filter that
+ * does not). The CEL parser is loaded only when an expression is checked.
+ * @internal
+ */
+export function checkCelExpression(scope: IConstruct, field: string, expression: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('@bufbuild/cel') as typeof import('@bufbuild/cel');
+  try {
+    parse(expression);
+  } catch (e) {
+    const reason = String((e as Error).message).split('\n')[0];
+    invalid(scope, field, expression, `it is not a valid CEL expression (${reason})`, 'write a CEL expression over Envoy attributes, e.g. "response.code >= 400"');
+  }
+}

@@ -221,10 +221,27 @@ function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
   return found;
 }
 
+/**
+ * An object rendered with `toJson()`. A rendering that crashes (typically an escape-hatch JSON
+ * patch that put a single value where the generated binding expects a list) becomes a
+ * library error that names the construct and shows the patches applied to it.
+ */
+function renderObject(o: ApiObject): any {
+  try {
+    return o.toJson();
+  } catch (e) {
+    const message = String((e as Error).message ?? e);
+    if (/^\[[^\]]+\] /.test(message)) throw e; // already a library error
+    const patches = ((o as unknown as { patches?: unknown[] }).patches ?? []).map((p) => (p as { operation?: unknown }).operation ?? p);
+    const applied = patches.length > 0 ? ` after the JSON patches ${JSON.stringify(patches)}` : '';
+    throw new Error(`[${ownerPath(o)}] ${o.kind} ${JSON.stringify(o.name)} cannot be rendered${applied}: ${message}. Fix: check the escape-hatch patches of this object: a patch must keep each field's type (a list stays a list)`);
+  }
+}
+
 /** Analyzes every object of the app (rendered with `toJson()`). */
 function analyzeApp(root: IConstruct, options: AnalysisOptions): AppRun {
   const all = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-  const objects = all.map((o) => o.toJson());
+  const objects = all.map(renderObject);
   // An app that deploys objects into a namespace implies that namespace exists (kubectl
   // apply would fail otherwise), even when the app does not define the Namespace object.
   const declared = new Set(objects.filter((o) => o?.apiVersion === 'v1' && o?.kind === 'Namespace').map((o) => o.metadata?.name));

@@ -78,6 +78,11 @@ export class Gateway extends IstioResource implements IGateway {
       metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
+    // istiod refuses Gateway names with dots: a VirtualService names its gateways
+    // `<namespace>/<name>` and older `<name>.<namespace>` forms, so a dot would be ambiguous
+    if (props.metadata?.name !== undefined && props.metadata.name.includes('.')) {
+      invalid(this, 'metadata.name', props.metadata.name, 'istiod refuses Gateway names with dots (a gateway reference would be ambiguous)', `name it "${props.metadata.name.replace(/\./g, '-')}"`);
+    }
     for (const server of props.servers ?? []) this.addServer(server);
     this.node.addValidation({
       validate: () => (this._servers.length === 0

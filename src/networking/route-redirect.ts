@@ -94,6 +94,9 @@ export function renderRedirect(scope: IConstruct, field: string, r: HttpRedirect
   if (r.redirectCode !== undefined && !REDIRECT_CODES.includes(r.redirectCode)) {
     invalid(scope, `${field}.redirectCode`, r.redirectCode, `Envoy redirects only with ${REDIRECT_CODES.join(', ')} (${r.redirectCode} is not a redirect it can send)`, 'use 301 (permanent), 302 (found), 303 (see other), 307 or 308');
   }
+  if (r.scheme !== undefined && r.scheme !== 'http' && r.scheme !== 'https') {
+    invalid(scope, `${field}.scheme`, r.scheme, 'Envoy redirects to the schemes "http" and "https", written in lower case', `write "${r.scheme.toLowerCase() === 'http' ? 'http' : 'https'}"`);
+  }
   if (r.uri !== undefined && !r.uri.startsWith('/')) {
     invalid(scope, `${field}.uri`, r.uri, 'the redirect path must start with "/"', `write "/${r.uri}"`);
   }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkRe2Regex } from '../core/checks';
+import { HTTP_TOKEN, checkRe2Regex } from '../core/checks';
 import { invalid } from '../core/errors';
 
 /**
@@ -79,6 +79,9 @@ export function renderStringMatchMap(scope: IConstruct, field: string, m: { [nam
   for (const [name, match] of Object.entries(m)) {
     if (name.length === 0) {
       invalid(scope, `${field} key`, name, 'the name must not be empty', 'give the header or query parameter name');
+    }
+    if (kind === 'header' && !HTTP_TOKEN.test(name.replace(/^:/, ''))) {
+      invalid(scope, `${field} key`, name, 'a header name is an HTTP token (letters, digits and !#$%&\'*+-.^_`|~, no spaces)', 'write the header name as sent, e.g. "x-user"');
     }
     if (kind === 'header' && name !== name.toLowerCase()) {
       invalid(scope, `${field} key`, name, 'header names in matches must be lower-case', `write "${name.toLowerCase()}"`);

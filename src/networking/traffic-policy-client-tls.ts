@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkNonEmptyString, renderStrings } from '../core/checks';
+import { checkHost, checkNonEmptyString, renderStrings } from '../core/checks';
 import { invalid } from '../core/errors';
 import { compact } from '../core/render';
 
@@ -162,6 +162,11 @@ export class ClientTls {
     const fileNames = Object.keys(files);
     checkNonEmptyString(scope, `${field}.credentialName`, p.credentialName, 'name the Secret, e.g. "client-credential"');
     checkNonEmptyString(scope, `${field}.sni`, p.sni, 'give the server name, e.g. "api.example.com"');
+    // a Secret name is a DNS-1123 subdomain (a "<namespace>/<name>" or "file-..." form is istiod's own)
+    if (p.credentialName !== undefined && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(p.credentialName)) {
+      invalid(scope, `${field}.credentialName`, p.credentialName, 'it names a Secret, and Secret names are lower-case DNS subdomains', `write "${p.credentialName.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}"`);
+    }
+    if (p.sni !== undefined && p.sni.length > 0) checkHost(scope, `${field}.sni`, p.sni);
     for (const [k, v] of Object.entries(files)) {
       checkNonEmptyString(scope, `${field}.${k}`, v as string, 'give an absolute path, e.g. "/etc/certs/client.pem"');
     }

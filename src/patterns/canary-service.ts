@@ -6,6 +6,7 @@ import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, re
 import { WorkloadOptions, workloadOptionsOf } from './workload-options';
 import { checkNonEmpty, checkPercentage } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { DestinationRule } from '../networking/destination-rule';
 import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
@@ -150,6 +151,7 @@ export class CanaryService extends Construct {
 
   public constructor(scope: Construct, id: string, props: CanaryServiceProps) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     for (const [name, v] of [['stable', props.stable], ['canary', props.canary]] as const) {
       if (v === undefined || v === null || typeof v !== 'object') {
         invalid(this, name, v, `a canary release needs a ${name} version`, `give ${name}: { version: '${name === 'stable' ? 'v1' : 'v2'}', image: 'my-image:${name === 'stable' ? '1.0' : '1.1'}' }`);

@@ -33,8 +33,9 @@ export function routeThroughGateway(
 ): EgressGatewayRoute {
   const name = resourceName('egress-', slug);
   const tls = TLS_LIKE.has(port.protocol);
+  // istiod refuses Gateway names with dots: the Gateway is named with a DNS label
   const gateway = new Gateway(scope, `Gateway-${slug}`, {
-    metadata: { name, namespace },
+    metadata: { name: subsetName(`egress-${slug}`), namespace },
     selector: gw.selector,
     servers: [tls
       ? Server.tlsPassthrough({ hosts: [`./${host}`], port: gw.port, portName: 'tls' })

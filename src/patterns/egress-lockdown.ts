@@ -8,6 +8,7 @@ import { EgressLockdownEntry, HostRecord, NamespaceRecord, namespaceRecord, wild
 import { MeshService } from './mesh-service';
 import { checkDns1123Label, checkHost } from '../core/checks';
 import { invalid, invalidMessage, validationMessage } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { DestinationRule } from '../networking/destination-rule';
@@ -93,6 +94,7 @@ export class EgressLockdown extends Construct {
 
   public constructor(scope: Construct, id: string, props: EgressLockdownProps = {}) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     if (props.workload !== undefined && props.workloadSelector !== undefined) {
       invalid(this, 'workload and workloadSelector', { workload: props.workload.node.path, workloadSelector: props.workloadSelector.labels }, 'these fields are mutually exclusive', 'give the MeshService as `workload`, or its labels as `workloadSelector`, not both');
     }

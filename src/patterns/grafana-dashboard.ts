@@ -7,6 +7,7 @@ import {
 } from './observability-internal';
 import { checkLabel, checkNonEmpty, checkRequiredProps, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { Protocol } from '../core/protocol';
 
 /** Kubernetes limit on the total size of a ConfigMap's data. */
@@ -145,6 +146,7 @@ export class GrafanaDashboard extends Construct {
 
   public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     checkRequiredProps(this, 'a GrafanaDashboard', props, { services: '[productpage, reviews]' });
     this.props = props;
     checkNonEmpty(this, 'services', props.services, 'list at least one service, e.g. [MonitoredService.fromMeshService(reviews)]');

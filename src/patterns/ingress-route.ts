@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
-import { checkDns1123Label, checkPort } from '../core/checks';
+import { checkDns1123Label, checkServiceName, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { HeaderOperations } from '../networking/route-headers';
@@ -211,7 +211,7 @@ export class IngressBackend {
     if (typeof this.serviceName !== 'string' || this.serviceName.length === 0) {
       invalid(scope, `${field}.serviceName`, this.serviceName, 'a backend needs a Service name', 'pass the name of a Service, e.g. IngressBackend.fromServiceName("productpage", 9080)');
     }
-    checkDns1123Label(scope, `${field}.serviceName`, this.serviceName);
+    checkServiceName(scope, `${field}.serviceName`, this.serviceName);
     if (this.port === undefined) {
       invalid(scope, `${field}.port`, undefined, 'a Service backend needs a port', 'pass the Service port, e.g. 9080');
     }

@@ -8,6 +8,7 @@ import { allowedPaths, IngressBackend, IngressPath, IngressPathType, IngressRout
 import * as gwapi from '../../imports/gateway.networking.k8s.io';
 import { checkDns1123Label, checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { GatewayApiAllowedRoutes } from '../gateway-api/allowed-routes';
 import { GatewayApiGateway } from '../gateway-api/gateway';
 import { GatewayApiHttpRoute } from '../gateway-api/http-route';
@@ -187,6 +188,7 @@ export class MeshIngress extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshIngressProps) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     const choice = props.gateway ?? IngressGateway.istio();
     if (!(choice instanceof IngressGateway)) {
       invalid(this, 'gateway', choice, 'it is not an ingress gateway', 'use IngressGateway.istio({...}) or IngressGateway.gatewayApi({...})');

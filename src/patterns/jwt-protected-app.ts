@@ -3,6 +3,7 @@ import { MeshService } from './mesh-service';
 import { MtlsNamespace } from './mtls-namespace';
 import { checkDns1123Label, checkExclusive } from '../core/checks';
 import { invalid } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { Condition } from '../security/authorization-condition';
@@ -177,6 +178,7 @@ export class JwtProtectedApp extends Construct {
 
   public constructor(scope: Construct, id: string, props: JwtProtectedAppProps) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     if (props === null || typeof props !== 'object') {
       invalid(this, 'props', props, 'a JwtProtectedApp needs its properties', "pass e.g. { service, issuer: 'https://accounts.example.com', jwksUri: '...' }");
     }

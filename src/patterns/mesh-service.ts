@@ -8,6 +8,7 @@ import { workloadContainer } from './workload-container';
 import { checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
 import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkServiceName, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../security/authorization-policy';
@@ -198,6 +199,7 @@ export class MeshService extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     checkRequiredProps(this, 'a MeshService', props, { port: '9080' });
     this.props = props;
     this.serviceName = props.serviceName ?? id;

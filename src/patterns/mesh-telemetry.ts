@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkPercentage, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { WorkloadSelector } from '../core/workload-selector';
 import { TelemetryMetric } from '../telemetry/metrics';
 import { Telemetry } from '../telemetry/telemetry';
@@ -262,6 +263,7 @@ export class MeshTelemetry extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshTelemetryProps = {}) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     checkExclusive(this, { namespace: props.namespace, service: props.service?.node.path },
       'a `service` brings its own namespace: give either `service` or `namespace`');
     checkExclusive(this, { selector: props.selector?.labels, service: props.service?.node.path },

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, checkLabel } from '../core/checks';
 import { invalid } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { AuthorizationPolicy } from '../security/authorization-policy';
 import { MtlsMode, PeerAuthentication } from '../security/peer-authentication';
 
@@ -341,6 +342,7 @@ export class MeshMtls extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     this.rootNamespace = props.rootNamespace ?? 'istio-system';
     this.mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
     checkDns1123Label(this, 'rootNamespace', this.rootNamespace);

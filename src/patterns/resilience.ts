@@ -5,6 +5,7 @@ import { MeshService } from './mesh-service';
 import { checkRequiredProps } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { DestinationRule } from '../networking/destination-rule';
 import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
@@ -448,6 +449,7 @@ export class ServiceResilience extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceResilienceProps) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     checkRequiredProps(this, 'a ServiceResilience', props, { service: 'reviews (a MeshService)' });
     if (!(props.service instanceof MeshService)) {
       invalid(this, 'service', props.service === undefined ? undefined : String(props.service), 'it must be a MeshService', 'pass the MeshService to protect, e.g. service: ratings');

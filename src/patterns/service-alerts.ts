@@ -8,6 +8,7 @@ import {
 import * as l1 from '../../imports/monitoring.coreos.com';
 import { checkNonEmpty, checkRequiredProps } from '../core/checks';
 import { invalid } from '../core/errors';
+import { MeshAnalysis } from '../core/mesh-analysis';
 import { Protocol } from '../core/protocol';
 
 /**
@@ -247,6 +248,7 @@ export class ServiceAlerts extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceAlertsProps) {
     super(scope, id);
+    MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     checkRequiredProps(this, 'a ServiceAlerts', props, { services: '[productpage, reviews]' });
     this.props = props;
     this.reporter = props.reporter ?? MetricsReporter.DESTINATION;

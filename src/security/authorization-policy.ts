@@ -6,7 +6,7 @@ import { AuthorizationRule, RuleOperation, RuleSource } from './authorization-ru
 import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
-import { checkIpOrCidr, checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkStringList, copyList as copy } from '../core/checks';
+import { HTTP_TOKEN, checkIpOrCidr, checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkStringList, copyList as copy } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -363,10 +363,11 @@ function validateOperation(scope: IConstruct, field: string, o: RuleOperation): 
     const list = o[name];
     checkStringList(scope, `${field}.${name}`, list, 'list HTTP methods such as "GET"');
     list?.forEach((m, i) => {
-      if (!HTTP_METHODS.includes(m)) {
+      // Extension methods (PURGE, PROPFIND, ...) are legal: any upper-case HTTP token.
+      if (!HTTP_METHODS.includes(m) && !(typeof m === 'string' && HTTP_TOKEN.test(m) && m === m.toUpperCase())) {
         const upper = typeof m === 'string' ? m.toUpperCase() : '';
         invalid(scope, `${field}.${name}[${i}]`, m,
-          HTTP_METHODS.includes(upper) ? 'HTTP methods are matched case-sensitively and must be upper-case' : `not an HTTP method Istio matches (${HTTP_METHODS.join(', ')})`,
+          HTTP_METHODS.includes(upper) ? 'HTTP methods are matched case-sensitively and must be upper-case' : `not an HTTP method (an upper-case HTTP token such as ${HTTP_METHODS.slice(0, 4).join(', ')} or PURGE)`,
           HTTP_METHODS.includes(upper) ? `write "${upper}"` : 'use one of the listed methods (gRPC calls are "POST")');
       }
     });

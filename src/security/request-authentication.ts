@@ -221,4 +221,8 @@ function checkJwks(scope: IConstruct, field: string, value: string): void {
   if (!Array.isArray(keys) || keys.length === 0) {
     invalid(scope, field, value.length > 60 ? `${value.slice(0, 60)}...` : value, 'a JSON Web Key Set must be an object with a non-empty "keys" list', fix);
   }
+  const bad = keys.findIndex((k) => k === null || typeof k !== 'object' || typeof (k as { kty?: unknown }).kty !== 'string');
+  if (bad >= 0) {
+    invalid(scope, field, value.length > 60 ? `${value.slice(0, 60)}...` : value, `key ${bad} has no "kty" (key type): istiod cannot parse the key set`, fix);
+  }
 }

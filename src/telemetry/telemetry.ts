@@ -5,7 +5,7 @@ import { TelemetryMetrics, TelemetryMetricsOverride, TelemetryTagOperation, Tele
 import { TelemetryTargetRef } from './target-ref';
 import { TelemetryTracing } from './tracing';
 import * as l1 from '../../imports/telemetry.istio.io';
-import { checkExclusive, checkNonEmpty, checkPercentage, checkUnique } from '../core/checks';
+import { checkCelExpression, checkExclusive, checkNonEmpty, checkPercentage, checkUnique } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
@@ -150,6 +150,7 @@ export class Telemetry extends IstioResource {
       invalid(this, `${field}.filter`, accessLogging.filter, 'the filter expression is empty',
         'pass a CEL expression such as "response.code >= 400", or omit `filter` to log every request');
     }
+    if (accessLogging.filter !== undefined) checkCelExpression(this, `${field}.filter`, accessLogging.filter);
     this.accessLogging.push({
       providers: renderProviders(this, `${field}.providers`, accessLogging.providers),
       filter: accessLogging.filter === undefined ? undefined : { expression: accessLogging.filter },

@@ -331,8 +331,8 @@ describe('EgressLockdown', () => {
     test('TLS is passed through, plain HTTP travels to the gateway over Istio mutual TLS', () => {
       const { out } = gatewayScenario();
       const gw = (name: string) => byKind(out, 'Gateway').find((g) => g.metadata.name === name)!;
-      expect(gw('egress-a-cup-of.coffee').spec.servers[0].tls).toEqual({ mode: 'PASSTHROUGH' });
-      expect(gw('egress-une-tasse-de.cafe').spec.servers[0].tls).toEqual({ mode: 'ISTIO_MUTUAL' });
+      expect(gw('egress-a-cup-of-coffee').spec.servers[0].tls).toEqual({ mode: 'PASSTHROUGH' });
+      expect(gw('egress-une-tasse-de-cafe').spec.servers[0].tls).toEqual({ mode: 'ISTIO_MUTUAL' });
       const [rule] = byKind(out, 'DestinationRule');
       const httpSubset = rule.spec.subsets.find((s: { name: string }) => s.name === 'une-tasse-de-cafe');
       expect(httpSubset.trafficPolicy.portLevelSettings[0].tls).toEqual({ mode: 'ISTIO_MUTUAL', sni: 'une-tasse-de.cafe' });

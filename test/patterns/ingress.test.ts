@@ -625,7 +625,7 @@ describe('bad input', () => {
 
   test('a Service backend with a bad name', () => {
     expect(build({ routes: [{ backend: IngressBackend.fromServiceName('Web_App', 80) }] }))
-      .toThrow(/\[c\/ing\] routes\[0\]\.backend\.serviceName "Web_App" is invalid: it must be a DNS-1123 label.*Fix:/);
+      .toThrow(/\[c\/ing\] routes\[0\]\.backend\.serviceName "Web_App" is invalid: a Service name must be a DNS-1035 label.*Fix:/);
   });
 
   test('a rewriteHost that is not a host name', () => {
