@@ -38,8 +38,8 @@ function ajv(): Ajv {
 
 let cacheDirMemo: string | null | undefined;
 
-/** `<project>/node_modules/.cache/cdk8s-istio`, or null when caching is off. */
-function cacheDir(): string | null {
+/** `<project>/node_modules/.cache/cdk8s-istio`, or null when caching is off (CDK8S_ISTIO_CACHE=off). */
+export function cacheDir(): string | null {
   if (cacheDirMemo !== undefined) return cacheDirMemo;
   cacheDirMemo = null;
   if (!/^(off|0|false)$/i.test(process.env.CDK8S_ISTIO_CACHE ?? '')) {

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import type { ManifestValidation } from './manifest-validator';
+import { knownValid, objectKey, rememberValid } from './result-cache';
 
 /** How long a synthesis waits for the worker before validating in its own thread. */
 const WORKER_TIMEOUT_MS = 120_000;
@@ -51,8 +52,23 @@ function inThread(objects: readonly unknown[]): ManifestValidation[] {
   return objects.map((o) => validateManifest(o));
 }
 
-/** Validates manifests: in the prewarmed worker when there is one, else in this thread. */
+/**
+ * Validates manifests: objects found valid by an earlier synthesis are skipped (see
+ * ./result-cache), the rest are validated in the prewarmed worker when there is one, else in
+ * this thread.
+ */
 export function validateManifests(objects: readonly unknown[]): ManifestValidation[] {
+  const keys = objects.map(objectKey);
+  const todo = objects.map((_o, i) => i).filter((i) => !knownValid(keys[i]));
+  const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
+  if (todo.length === 0) return results;
+  const fresh = validateUncached(todo.map((i) => objects[i]));
+  todo.forEach((i, n) => { results[i] = fresh[n]; });
+  rememberValid(todo.filter((_i, n) => fresh[n].problems.length === 0 && !fresh[n].unknownKind).map((i) => keys[i]));
+  return results;
+}
+
+function validateUncached(objects: readonly unknown[]): ManifestValidation[] {
   if (!worker || workerFailed || objects.length === 0) return inThread(objects);
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();

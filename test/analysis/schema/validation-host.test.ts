@@ -41,3 +41,29 @@ test('in a worker thread: same results as in-thread, and the process exits by it
   expect(inThread[3]).toEqual({ problems: [], unknownKind: true });
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('objects found valid are remembered: an unchanged synthesis loads no validation engine; invalid objects are reported every time', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-cache-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
+  const analysis = compileAnalysis(dir);
+  const goodVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'ok' }, spec: { hosts: ['r'], http: [{ timeout: '1s', route: [{ destination: { host: 'r' } }] }] } };
+  const badVs = objects[0];
+  const run = (objs: unknown[]) => {
+    const script = `
+      const host = require(${JSON.stringify(path.join(analysis, 'schema', 'validation-host.js'))});
+      const results = host.validateManifests(${JSON.stringify(objs)});
+      const celLoaded = Object.keys(require.cache).some((k) => k.includes('@bufbuild/cel'));
+      process.stdout.write(JSON.stringify({ problems: results.map((r) => r.problems.length), celLoaded }));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: '' } });
+    expect(r.stderr).toBe('');
+    return JSON.parse(r.stdout);
+  };
+  expect(run([goodVs, objects[2], badVs])).toEqual({ problems: [0, 0, 1], celLoaded: true });
+  expect(fs.readdirSync(path.join(dir, 'node_modules', '.cache', 'cdk8s-istio')).filter((f) => f.startsWith('valid-'))).toHaveLength(1);
+  // unchanged: nothing to validate, so the CEL engine (needed by VirtualService rules) is never loaded
+  expect(run([goodVs, objects[2]])).toEqual({ problems: [0, 0], celLoaded: false });
+  // an invalid object is never remembered: validated and reported again
+  expect(run([goodVs, badVs])).toEqual({ problems: [0, 1], celLoaded: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+});

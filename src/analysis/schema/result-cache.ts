@@ -1,0 +1,94 @@
+// Remembers which objects were already found valid, so that a synthesis of an unchanged app
+// does not load the validation engines again (like eslint's --cache or tsc's incremental
+// builds). An entry is the SHA-256 of an object's JSON; the cache file is keyed by everything
+// that decides the result: the validator's compiled code, the CRD schema catalogue and the
+// versions of its engines, so any change to them starts a new cache. Only valid objects are
+// remembered: an invalid one is validated again and reported every time. Only the compiled
+// library uses it (never the TypeScript sources the tests run); CDK8S_ISTIO_CACHE=off turns it
+// off with the rest of the cache.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { cacheDir } from './compiled-schemas';
+
+/** Entries kept at most (the most recent); each is 64 bytes of hex on disk. */
+const MAX_ENTRIES = 200_000;
+
+interface Store {
+  readonly file: string;
+  readonly valid: Set<string>;
+  readonly added: string[];
+}
+
+let store: Store | null | undefined;
+
+function versionKey(): string {
+  const hash = createHash('sha256');
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.js')).sort();
+  for (const f of files) hash.update(fs.readFileSync(path.join(__dirname, f)));
+  for (const pkg of ['ajv', '@bufbuild/cel', 'kubernetes-models', 're2js']) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      hash.update(`${pkg}@${require(`${pkg}/package.json`).version}`);
+    } catch {
+      hash.update(`${pkg}@?`);
+    }
+  }
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++, dir = path.dirname(dir)) {
+    const index = path.join(dir, 'imports', 'schemas', 'index.json');
+    if (fs.existsSync(index)) {
+      hash.update(fs.readFileSync(index));
+      break;
+    }
+  }
+  return hash.digest('hex').slice(0, 20);
+}
+
+function open(): Store | null {
+  if (store !== undefined) return store;
+  store = null;
+  const dir = cacheDir();
+  if (!dir || __filename.endsWith('.ts')) return store;
+  try {
+    const file = path.join(dir, `valid-${versionKey()}.txt`);
+    const valid = new Set<string>(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length === 64) : []);
+    store = { file, valid, added: [] };
+  } catch {
+    store = null;
+  }
+  return store;
+}
+
+/** The cache key of an object. */
+export function objectKey(obj: unknown): string {
+  return createHash('sha256').update(JSON.stringify(obj) ?? 'undefined').digest('hex');
+}
+
+/** True when the object (by key) was found valid before; false when unknown or caching is off. */
+export function knownValid(key: string): boolean {
+  return open()?.valid.has(key) ?? false;
+}
+
+/** Remembers that the objects with these keys are valid (written to disk at once). */
+export function rememberValid(keys: readonly string[]): void {
+  const s = open();
+  if (!s || keys.length === 0) return;
+  for (const k of keys) {
+    if (!s.valid.has(k)) {
+      s.valid.add(k);
+      s.added.push(k);
+    }
+  }
+  if (s.added.length === 0) return;
+  try {
+    const all = [...s.valid].slice(-MAX_ENTRIES);
+    fs.mkdirSync(path.dirname(s.file), { recursive: true });
+    const tmp = `${s.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    fs.writeFileSync(tmp, `${all.join('\n')}\n`);
+    fs.renameSync(tmp, s.file);
+    s.added.length = 0;
+  } catch {
+    // read-only: the next synthesis validates again
+  }
+}
