@@ -1,4 +1,4 @@
-// Starts the schema validation engines loading in a worker thread (see the module).
+// Opt-in (CDK8S_ISTIO_VALIDATION_WORKER=on): loads the schema validators in a worker thread.
 import './analysis/schema/prewarm';
 
 // Core building blocks shared by every construct.

@@ -1,11 +1,10 @@
-// Runs the schema validation of a synthesis. Loading the validation engines (CEL, compiled
-// CRD schemas, kubernetes-models) costs a few hundred milliseconds per process, which would
-// make a small app's synth a third slower. So when the first chart turns synth-time analysis
-// on, a worker thread starts loading them in parallel with the app's construction; at synth
-// the objects are handed to it and the synth waits for the answer (synchronously: cdk8s
-// validations are synchronous). Without a compiled worker (running from TypeScript sources,
-// in tests), on any worker failure, or with CDK8S_ISTIO_VALIDATION_WORKER=off, validation
-// runs in the calling thread: the results are the same, only slower to start.
+// Runs the schema validation of a synthesis. Objects found valid by an earlier synthesis are
+// skipped (./result-cache). The rest are validated in this thread, or, when a worker was
+// started (`prewarmSchemaValidation`, opt-in with CDK8S_ISTIO_VALIDATION_WORKER=on, see
+// ./prewarm), handed to the worker that loaded the engines in parallel with the app's
+// construction, and the synth waits for the answer (synchronously: cdk8s validations are
+// synchronous). Without a compiled worker (running from TypeScript sources, in tests) or on any
+// worker failure, validation runs in the calling thread: the results are the same.
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
@@ -19,7 +18,6 @@ let worker: Worker | undefined;
 let workerFailed = false;
 
 function workerFile(): string | undefined {
-  if (/^(off|0|false)$/i.test(process.env.CDK8S_ISTIO_VALIDATION_WORKER ?? '')) return undefined;
   const file = path.join(__dirname, 'validation-worker.js');
   return fs.existsSync(file) ? file : undefined;
 }
