@@ -393,6 +393,17 @@ export class ServiceEntry extends IstioResource {
         err(`ports[${opaque.number}].protocol`, opaque.protocol, `with several hosts and ${r} resolution every port must be HTTP-like or TLS (the proxy tells the hosts apart by Host header or SNI)`, 'split the entry into one ServiceEntry per host, or use resolution NONE');
       }
     }
+    if (r === ServiceEntryResolution.DYNAMIC_DNS) {
+      const concrete = this.hosts.find((h) => !h.startsWith('*'));
+      if (concrete) err('hosts', concrete, 'DYNAMIC_DNS resolution is for wildcard hosts (the proxy resolves the name from the Host header or SNI)', 'use a wildcard host such as "*.example.com", or resolution DNS for concrete hosts');
+      const other = this.ports.find((p) => p.protocol !== Protocol.HTTP && p.protocol !== Protocol.TLS);
+      if (other) err(`ports[${other.number}].protocol`, other.protocol, 'DYNAMIC_DNS resolution works with HTTP ports (Host header) and TLS ports (SNI) only', other.protocol === Protocol.HTTPS ? 'declare the port with protocol TLS: HTTPS to an external host is TLS the sidecar passes through' : 'use an HTTP or TLS port, or another resolution');
+    }
+    if (this.ports.some((p) => p.protocol === Protocol.HTTPS)) {
+      // a partial wildcard (`*foo.example.com`) cannot become an Envoy server name
+      const partial = this.hosts.find((h) => h.startsWith('*') && h !== '*' && !h.startsWith('*.'));
+      if (partial) err('hosts', partial, 'a partial wildcard host is refused on an HTTPS port', 'use a whole-label wildcard such as "*.example.com"');
+    }
     if ((r === ServiceEntryResolution.DNS || r === ServiceEntryResolution.DNS_ROUND_ROBIN) && this.endpoints.length === 0) {
       const wildcard = this.hosts.find((h) => h.startsWith('*'));
       if (wildcard) {

@@ -135,6 +135,10 @@ export function checkPorts(
     if (opaque && (host.startsWith('*') || resolution === ServiceEntryResolution.NONE || resolution === ServiceEntryResolution.DYNAMIC_DNS)) {
       invalid(scope, `${field}.ports[${p.number}].protocol`, p.protocol, `opaque ${p.protocol} carries no host name, so with a wildcard host or ${resolution} resolution the sidecar would let through connections to any address on port ${p.number}`, 'use a concrete host with DNS resolution, or a TLS/HTTP protocol');
     }
+    if (resolution === ServiceEntryResolution.DYNAMIC_DNS && p.protocol !== Protocol.HTTP && p.protocol !== Protocol.TLS) {
+      invalid(scope, `${field}.ports[${p.number}].protocol`, p.protocol, 'DYNAMIC_DNS resolution (the default for wildcard hosts) works with HTTP ports (Host header) and TLS ports (SNI) only',
+        p.protocol === Protocol.HTTPS ? 'declare the port with Protocol.TLS: HTTPS to an external host is TLS the sidecar passes through' : 'use Protocol.HTTP or Protocol.TLS');
+    }
     if (gateway && opaque) {
       invalid(scope, `${field}.ports[${p.number}].protocol`, p.protocol, 'the egress gateway tells hosts apart by SNI or Host header, which opaque TCP does not carry', 'use TLS or HTTP, or allow the host in a lockdown without `egressGateway`');
     }

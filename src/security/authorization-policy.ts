@@ -210,6 +210,19 @@ export class AuthorizationPolicy extends IstioResource {
       invalid(this, field, rule, 'a rule must be an object with sources / operations / when', 'pass e.g. { operations: [{ methods: ["GET"] }] }');
     }
     validateRule(this, field, rule);
+    if (this.action === AuthorizationAction.CUSTOM) {
+      // istiod: a CUSTOM policy is evaluated by the ext_authz filter before the peer identity
+      // is known to it, so principals and namespaces cannot be used
+      (rule.sources ?? []).forEach((s, i) => {
+        for (const key of ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'] as const) {
+          const values = s[key];
+          if (values !== undefined) {
+            const shown = (values as readonly unknown[]).map((v, n) => (v instanceof Principal ? v._render(this, `${field}.sources[${i}].${key}[${n}]`) : v));
+            invalid(this, `${field}.sources[${i}].${key}`, shown, `a CUSTOM policy cannot match on ${key}`, 'match the caller in the external authorizer, or use a separate ALLOW/DENY policy for identities');
+          }
+        }
+      });
+    }
     this.ruleList.push(snapshotRule(rule));
     return this;
   }

@@ -1,6 +1,6 @@
 // The bad-input catalogue: plausible mistakes, grouped by construct. Each must be refused at
 // synth with a message naming the construct path and the bad value (see bad-inputs.test.ts).
-import { Chart, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
 import { GatewayApiHttpRoute } from '../../src/gateway-api/http-route';
@@ -206,6 +206,7 @@ add('JwtProtectedApp', 'empty audience', '', (c) => jwt(c, { audiences: [''] }))
 add('JwtProtectedApp', 'jwksUri that is not a URL', 'issuer/jwks', (c) => jwt(c, { jwksUri: 'issuer/jwks' }));
 const egress = (chart: Chart, p: any) => new EgressLockdown(chart, 'x', { namespace: 'shop', allow: [{ host: 'api.example.com' }], ...p });
 for (const h of ['my_api.example.com', 'https://api.example.com/v1', '']) add('EgressLockdown', `host ${JSON.stringify(h)}`, h, (c) => egress(c, { allow: [{ host: h }] }));
+add('EgressLockdown', 'wildcard host on an HTTPS port (DYNAMIC_DNS)', 'HTTPS', (c) => egress(c, { allow: [{ host: '*.example.com', ports: [{ number: 443, protocol: Protocol.HTTPS }] }] }));
 add('EgressLockdown', 'namespace Shop', 'Shop', (c) => egress(c, { namespace: 'Shop' }));
 add('EgressLockdown', 'port 0', 0, (c) => egress(c, { allow: [{ host: 'api.example.com', ports: [{ number: 0, protocol: Protocol.TLS }] }] }));
 
@@ -308,5 +309,20 @@ add('Gateway', 'empty server host', '', (c) => gw(c, Server.http({ hosts: [''] }
 add('VirtualService', 'header value %%%', '%%%', (c) => vsRoute(c, { requestHeaders: { add: { 'x-a': '%%%' } } }));
 add('DestinationRule', 'host *.', '*.', (c) => dr(c, { host: '*.' }));
 add('ServiceEntry', 'host with a port', 'api.example.com:443', (c) => se(c, { hosts: ['api.example.com:443'] }));
+
+add('AuthorizationPolicy', 'CUSTOM matching principals', ['cluster.local/ns/a/sa/b'], (c) => ap(c, { action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ sources: [{ principals: [Principal.of('cluster.local/ns/a/sa/b')] }] }] }));
+add('AuthorizationPolicy', 'CUSTOM matching namespaces', ['shop'], (c) => ap(c, { action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ sources: [{ namespaces: ['shop'] }] }] }));
+add('AuthorizationPolicy (escape hatch)', 'CUSTOM with principals', 'cluster.local/ns/a/sa/b', (c) => ap(c, { action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ operations: [{ paths: ['/a'] }] }] })
+  .apiObject.addJsonPatch(JsonPatch.add('/spec/rules/0/from', [{ source: { principals: ['cluster.local/ns/a/sa/b'] } }])));
+add('ServiceEntry', 'DYNAMIC_DNS on an HTTPS port', 'HTTPS', (c) => se(c, { hosts: ['*.example.com'], resolution: ServiceEntryResolution.DYNAMIC_DNS, ports: [{ number: 443, protocol: Protocol.HTTPS }] }));
+add('ServiceEntry', 'DYNAMIC_DNS for a concrete host', 'api.example.com', (c) => se(c, { resolution: ServiceEntryResolution.DYNAMIC_DNS }));
+add('ServiceEntry', 'partial wildcard on an HTTPS port', '*api.example.com', (c) => se(c, { hosts: ['*api.example.com'], resolution: ServiceEntryResolution.NONE, ports: [{ number: 443, protocol: Protocol.HTTPS }] }));
+const rawConfigMap = (key: string) => (c: Chart) => {
+  new VirtualService(c, 'vs', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] }); // a library chart: analyzed at synth
+  new ApiObject(c, 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { [key]: 'v' } });
+};
+add('ConfigMap (raw)', 'data key over 253 characters', `${'k'.repeat(150)}...`, rawConfigMap('k'.repeat(254)));
+add('ConfigMap (raw)', 'data key with a space', 'bad key', rawConfigMap('bad key'));
+add('ConfigMap (raw)', 'data key ..', '..', rawConfigMap('..'));
 
 export const BAD_CASES: readonly BadCase[] = cases;

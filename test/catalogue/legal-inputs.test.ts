@@ -75,6 +75,8 @@ ok('AuthorizationPolicy', 'JWT claim with nested path', (c) => ap(c, { rules: [{
 
 ok('ServiceEntry', 'upper-case port name', (c) => new ServiceEntry(c, 'x', { hosts: ['api.example.com'], location: ServiceEntryLocation.MESH_EXTERNAL, resolution: ServiceEntryResolution.DNS, ports: [{ number: 443, protocol: Protocol.TLS, name: 'TLS-443' }] }));
 ok('ServiceEntry', 'wildcard host with NONE resolution', (c) => new ServiceEntry(c, 'x', { hosts: ['*.example.com'], location: ServiceEntryLocation.MESH_EXTERNAL, resolution: ServiceEntryResolution.NONE, ports: [{ number: 443, protocol: Protocol.TLS }] }));
+ok('ServiceEntry', 'DYNAMIC_DNS wildcard with HTTP and TLS ports', (c) => new ServiceEntry(c, 'x', { hosts: ['*.example.com'], location: ServiceEntryLocation.MESH_EXTERNAL, resolution: ServiceEntryResolution.DYNAMIC_DNS, ports: [{ number: 80, protocol: Protocol.HTTP }, { number: 443, protocol: Protocol.TLS }] }));
+ok('AuthorizationPolicy', 'CUSTOM matching paths and request principals', (c) => ap(c, { action: 'CUSTOM', provider: 'ext-authz', rules: [{ sources: [{ requestPrincipals: ['*'] }], operations: [{ paths: ['/admin/*'] }] }] }));
 ok('Sidecar', 'egress host ./reviews', (c) => new Sidecar(c, 'x', { egress: [{ hosts: ['./reviews'] }] }));
 ok('Sidecar', 'egress host ~/*', (c) => new Sidecar(c, 'x', { egress: [{ hosts: ['~/*'] }] }));
 ok('Sidecar', 'upper-case egress port name', (c) => new Sidecar(c, 'x', { egress: [{ hosts: ['./*'], port: { number: 8080, protocol: Protocol.HTTP, name: 'HTTP-Web' } }] }));

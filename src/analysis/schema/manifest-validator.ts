@@ -13,7 +13,7 @@ import { RuleChecker, collectRules, compileRule } from './cel-rules';
 import type { RuleProblem } from './cel-rules';
 import { compiledSchema } from './compiled-schemas';
 import { coreValidator, objectMetaValidator } from './core-objects';
-import { metadataProblems } from './metadata-rules';
+import { dataKeyProblems, metadataProblems } from './metadata-rules';
 import type { CrdVersionEntry } from './schema-catalog';
 import { CrdCatalog } from './schema-catalog';
 import { validateStrict } from './strict-tracking';
@@ -185,7 +185,7 @@ export function validateManifest(obj: unknown): ManifestValidation {
     unknownKind = builtIn === undefined;
     problems = builtIn ?? [];
   }
-  problems.push(...metadataProblems(obj));
+  problems.push(...metadataProblems(obj), ...dataKeyProblems(obj));
   return { problems, unknownKind };
 }
 

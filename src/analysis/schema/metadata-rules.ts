@@ -123,3 +123,26 @@ export function metadataProblems(obj: any): MetadataProblem[] {
   }
   return out;
 }
+
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * The keys of a ConfigMap's or Secret's data (the API server's IsConfigMapKey: letters, digits,
+ * "-", "_" and ".", at most 253 characters, not "." or "..").
+ */
+export function dataKeyProblems(obj: any): MetadataProblem[] {
+  if (obj?.apiVersion !== 'v1' || (obj.kind !== 'ConfigMap' && obj.kind !== 'Secret')) return [];
+  const out: MetadataProblem[] = [];
+  for (const field of ['data', 'binaryData', 'stringData']) {
+    const map = obj[field];
+    if (!map || typeof map !== 'object') continue;
+    for (const key of Object.keys(map)) {
+      let problem: string | undefined;
+      if (key.length > 253) problem = 'must be no more than 253 characters';
+      else if (key === '.' || key === '..') problem = `must not be '${key}'`;
+      else if (!CONFIG_KEY.test(key)) problem = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
+      if (problem) out.push({ path: mapPath(field, key), message: `Invalid value: ${JSON.stringify(key.length > 160 ? `${key.slice(0, 150)}...` : key)}: ${problem}` });
+    }
+  }
+  return out;
+}

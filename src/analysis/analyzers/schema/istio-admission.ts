@@ -105,6 +105,11 @@ function authorizationPolicy(spec: Obj, report: Report): void {
   arr(spec.rules).forEach((r: Obj, i) => {
     if (!isObj(r)) return;
     arr(r.from).forEach((f: Obj, j) => {
+      if (spec.action === 'CUSTOM') {
+        for (const k of ['principals', 'notPrincipals', 'namespaces', 'notNamespaces']) {
+          if (f?.source?.[k] !== undefined) report(`spec.rules[${i}].from[${j}].source.${k}`, `${JSON.stringify(f.source[k])}: a CUSTOM policy cannot match on ${k}`);
+        }
+      }
       for (const k of ['principals', 'notPrincipals']) {
         arr(f?.source?.[k]).forEach((v, n) => {
           if (/^spiffe:\/\//.test(str(v))) report(`spec.rules[${i}].from[${j}].source.${k}[${n}]`, `${JSON.stringify(v)}: istiod adds "spiffe://" itself, so this principal never matches; drop the prefix`);
