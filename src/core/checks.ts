@@ -411,3 +411,19 @@ export function checkCelExpression(scope: IConstruct, field: string, expression:
     invalid(scope, field, expression, `it is not a valid CEL expression (${reason})`, 'write a CEL expression over Envoy attributes, e.g. "response.code >= 400"');
   }
 }
+
+/**
+ * Returns `value` when it is an instance of `cls`; otherwise refuses it (a plain object or a
+ * string from JavaScript where a library class made with its factories is expected), naming
+ * the field, the value and the factory to use, instead of failing later with a TypeError.
+ * @internal
+ */
+export function expectInstance<T>(
+  scope: IConstruct, field: string, value: T, cls: { readonly prototype: NonNullable<T>; readonly name: string }, example: string,
+): T {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  if (value !== undefined && !(value instanceof (cls as unknown as Function))) {
+    invalid(scope, field, value, `expected a ${cls.name} made with its factories, got a plain ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`, `write ${example}`);
+  }
+  return value;
+}

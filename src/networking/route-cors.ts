@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HTTP_METHODS } from './route-http-match';
-import { StringMatch } from './route-string-match';
+import { renderStringMatch, StringMatch } from './route-string-match';
 import * as l1 from '../../imports/networking.istio.io';
 import { HTTP_TOKEN } from '../core/checks';
 import { renderDuration } from '../core/duration';
@@ -97,7 +97,7 @@ export function renderCors(scope: IConstruct, field: string, c: CorsPolicy | und
   if (c.maxAge !== undefined && c.maxAge.toMilliseconds() % 1000 !== 0) {
     invalid(scope, `${field}.maxAge`, `${c.maxAge.toMilliseconds()}ms`, 'Istio applies maxAge with whole-second precision only', 'use Duration.seconds(...), Duration.minutes(...) or Duration.hours(...)');
   }
-  const origins = c.allowOrigins?.map((o, i) => o._render(scope, `${field}.allowOrigins[${i}]`));
+  const origins = c.allowOrigins?.map((o, i) => renderStringMatch(scope, `${field}.allowOrigins[${i}]`, o)!);
   return {
     allowOrigins: origins && origins.length ? origins : undefined,
     allowMethods: c.allowMethods && c.allowMethods.length ? [...c.allowMethods] : undefined,

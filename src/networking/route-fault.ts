@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkIstioPercent } from '../core/checks';
+import { checkIstioPercent, expectInstance } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 
@@ -170,6 +170,6 @@ export function renderFault(scope: IConstruct, field: string, f: HttpFault | und
       percentage: f.delay.percentage !== undefined ? { value: f.delay.percentage } : undefined,
     };
   }
-  const abort = f.abort?._render(scope, `${field}.abort`);
+  const abort = expectInstance(scope, `${field}.abort`, f.abort, FaultAbort, 'FaultAbort.http(503)')?._render(scope, `${field}.abort`);
   return { delay, abort };
 }

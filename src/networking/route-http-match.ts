@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { IGateway, renderGateways } from './gateway-ref';
 import { renderSourceConditions } from './route-source';
-import { renderStringMatchMap, StringMatch, StringMatchType } from './route-string-match';
+import { renderStringMatch, renderStringMatchMap, StringMatch, StringMatchType } from './route-string-match';
 import * as l1 from '../../imports/networking.istio.io';
 import { invalid } from '../core/errors';
 
@@ -126,11 +126,11 @@ export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch):
   }
   return {
     name: m.name,
-    uri: m.uri?._render(scope, `${field}.uri`),
+    uri: renderStringMatch(scope, `${field}.uri`, m.uri),
     ignoreUriCase: m.ignoreUriCase,
-    scheme: m.scheme?._render(scope, `${field}.scheme`),
-    method: m.method?._render(scope, `${field}.method`),
-    authority: m.authority?._render(scope, `${field}.authority`),
+    scheme: renderStringMatch(scope, `${field}.scheme`, m.scheme),
+    method: renderStringMatch(scope, `${field}.method`, m.method),
+    authority: renderStringMatch(scope, `${field}.authority`, m.authority),
     headers: renderStringMatchMap(scope, `${field}.headers`, m.headers, 'header'),
     withoutHeaders: renderStringMatchMap(scope, `${field}.withoutHeaders`, m.withoutHeaders, 'header'),
     queryParams: renderStringMatchMap(scope, `${field}.queryParams`, m.queryParams, 'query'),

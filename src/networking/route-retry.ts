@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as l1 from '../../imports/networking.istio.io';
-import { checkNonEmpty, checkPositiveInteger } from '../core/checks';
+import { checkNonEmpty, checkPositiveInteger, expectInstance } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 
@@ -155,7 +155,7 @@ export function renderRetries(scope: IConstruct, field: string, r: HttpRetry | u
   let retryOn: string | undefined;
   if (r.retryOn !== undefined) {
     checkNonEmpty(scope, `${field}.retryOn`, r.retryOn, 'list at least one condition, e.g. [HttpRetryOn.GATEWAY_ERROR], or leave `retryOn` out for Istio\'s default');
-    const conditions = r.retryOn.map((c, i) => c._render(scope, `${field}.retryOn[${i}]`));
+    const conditions = r.retryOn.map((c, i) => expectInstance(scope, `${field}.retryOn[${i}]`, c, HttpRetryOn, 'HttpRetryOn.SERVER_ERROR_5XX')._render(scope, `${field}.retryOn[${i}]`));
     const seen = new Set<string>();
     for (const c of conditions) {
       if (seen.has(c)) invalid(scope, `${field}.retryOn`, c, 'the condition is listed twice', 'list each condition once');

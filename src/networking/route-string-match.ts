@@ -72,6 +72,19 @@ export class StringMatch {
   }
 }
 
+/**
+ * Renders a StringMatch given by the user, refusing what is not one (a plain object from
+ * JavaScript, e.g. `{ exact: 'x' }`) with the library's message instead of a TypeError.
+ * @internal
+ */
+export function renderStringMatch(scope: IConstruct, field: string, m: StringMatch | undefined): { [key: string]: string } | undefined {
+  if (m === undefined) return undefined;
+  if (!(m instanceof StringMatch)) {
+    invalid(scope, field, m, 'a match must be a StringMatch made with its factories', "write StringMatch.exact('...'), StringMatch.prefix('...') or StringMatch.regex('...')");
+  }
+  return m._render(scope, field);
+}
+
 /** @internal */
 export function renderStringMatchMap(scope: IConstruct, field: string, m: { [name: string]: StringMatch } | undefined, kind: 'header' | 'query'): { [name: string]: any } | undefined {
   if (m === undefined) return undefined;
@@ -89,7 +102,7 @@ export function renderStringMatchMap(scope: IConstruct, field: string, m: { [nam
     if (kind === 'query' && match.matchType === StringMatchType.PREFIX) {
       invalid(scope, `${field}.${name}`, match.value, 'Istio matches query parameters only exactly or by regex', 'use StringMatch.exact(...) or StringMatch.regex(...)');
     }
-    out[name] = match._render(scope, `${field}.${name}`);
+    out[name] = renderStringMatch(scope, `${field}.${name}`, match)!;
   }
   return Object.keys(out).length ? out : undefined;
 }

@@ -3,7 +3,7 @@ import { ClientTls } from './traffic-policy-client-tls';
 import { ConnectionPool, renderConnectionPool } from './traffic-policy-connection-pool';
 import { LoadBalancer } from './traffic-policy-load-balancer';
 import { OutlierDetection, renderOutlierDetection } from './traffic-policy-outlier-detection';
-import { checkPort } from '../core/checks';
+import { checkPort, expectInstance } from '../core/checks';
 import { invalid } from '../core/errors';
 import { compact } from '../core/render';
 
@@ -130,9 +130,9 @@ export function renderTrafficPolicy(scope: IConstruct, field: string, policy: Tr
 
 function renderPolicyFields(scope: IConstruct, field: string, p: PortTrafficPolicy | TrafficPolicy): { [key: string]: unknown } {
   return compact({
-    loadBalancer: p.loadBalancer?._render(scope, `${field}.loadBalancer`),
+    loadBalancer: expectInstance(scope, `${field}.loadBalancer`, p.loadBalancer, LoadBalancer, 'LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN)')?._render(scope, `${field}.loadBalancer`),
     connectionPool: p.connectionPool ? renderConnectionPool(scope, `${field}.connectionPool`, p.connectionPool) : undefined,
     outlierDetection: p.outlierDetection ? renderOutlierDetection(scope, `${field}.outlierDetection`, p.outlierDetection) : undefined,
-    tls: p.tls?._render(scope, `${field}.tls`),
+    tls: expectInstance(scope, `${field}.tls`, p.tls, ClientTls, 'ClientTls.istioMutual()')?._render(scope, `${field}.tls`),
   });
 }

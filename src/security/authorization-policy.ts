@@ -6,7 +6,7 @@ import { AuthorizationRule, RuleOperation, RuleSource } from './authorization-ru
 import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
-import { HTTP_TOKEN, checkIpOrCidr, checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkStringList, copyList as copy } from '../core/checks';
+import { HTTP_TOKEN, checkIpOrCidr, checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkStringList, copyList as copy, expectInstance } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -419,12 +419,12 @@ function renderRule(scope: IConstruct, field: string, rule: AuthorizationRule): 
   return {
     from: rule.sources?.map((s, i) => ({ source: renderSource(scope, `${field}.sources[${i}]`, s) })),
     to: rule.operations?.map((o) => ({ operation: renderOperation(o) })),
-    when: rule.when?.map((c, i) => c._render(scope, `${field}.when[${i}]`)),
+    when: rule.when?.map((c, i) => expectInstance(scope, `${field}.when[${i}]`, c, Condition, "Condition.requestHeader('x-user', ['alice'])")._render(scope, `${field}.when[${i}]`)),
   };
 }
 
 function renderSource(scope: IConstruct, field: string, s: RuleSource): l1.AuthorizationPolicySpecRulesFromSource {
-  const principals = (list: Principal[] | undefined, name: string) => list?.map((p, i) => p._render(scope, `${field}.${name}[${i}]`));
+  const principals = (list: Principal[] | undefined, name: string) => list?.map((p, i) => expectInstance(scope, `${field}.${name}[${i}]`, p, Principal, "Principal.serviceAccount('shop', 'web')")._render(scope, `${field}.${name}[${i}]`));
   return {
     principals: principals(s.principals, 'principals'),
     notPrincipals: principals(s.notPrincipals, 'notPrincipals'),

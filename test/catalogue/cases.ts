@@ -11,6 +11,7 @@ import { Gateway } from '../../src/networking/gateway';
 import { Server } from '../../src/networking/gateway-server';
 import { FaultAbort } from '../../src/networking/route-fault';
 import { HttpRoute } from '../../src/networking/route-http';
+import { HttpRetryOn } from '../../src/networking/route-retry';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { ServiceEntry, ServiceEntryLocation, ServiceEntryResolution } from '../../src/networking/service-entry';
 import { Sidecar } from '../../src/networking/sidecar';
@@ -324,5 +325,15 @@ const rawConfigMap = (key: string) => (c: Chart) => {
 add('ConfigMap (raw)', 'data key over 253 characters', `${'k'.repeat(150)}...`, rawConfigMap('k'.repeat(254)));
 add('ConfigMap (raw)', 'data key with a space', 'bad key', rawConfigMap('bad key'));
 add('ConfigMap (raw)', 'data key ..', '..', rawConfigMap('..'));
+
+// plain JavaScript objects where the library expects an instance made with its factories
+add('VirtualService (JavaScript)', 'a plain object as a URI match', { prefix: '/api' }, (c) => vsRoute(c, { match: [{ uri: { prefix: '/api' } as unknown as StringMatch }] }));
+add('VirtualService (JavaScript)', 'a plain object as a CORS origin', { regex: '.*' }, (c) => vsRoute(c, { corsPolicy: { allowOrigins: [{ regex: '.*' } as unknown as StringMatch] } }));
+add('VirtualService (JavaScript)', 'a plain object as a fault abort', { httpStatus: 503 }, (c) => vsRoute(c, { fault: { abort: { httpStatus: 503 } as unknown as FaultAbort } }));
+add('VirtualService (JavaScript)', 'a string as a retry condition', '5xx', (c) => vsRoute(c, { retries: { attempts: 2, retryOn: ['5xx' as unknown as HttpRetryOn] } }));
+add('DestinationRule (JavaScript)', 'a plain object as a load balancer', { simple: 'ROUND_ROBIN' }, (c) => drPolicy(c, { loadBalancer: { simple: 'ROUND_ROBIN' } as unknown as LoadBalancer }));
+add('DestinationRule (JavaScript)', 'a plain object as client TLS', { mode: 'ISTIO_MUTUAL' }, (c) => drPolicy(c, { tls: { mode: 'ISTIO_MUTUAL' } as unknown as ClientTls }));
+add('AuthorizationPolicy (JavaScript)', 'a string as a principal', 'cluster.local/ns/a/sa/b', (c) => apRule(c, { sources: [{ principals: ['cluster.local/ns/a/sa/b' as unknown as Principal] }] }));
+add('AuthorizationPolicy (JavaScript)', 'a plain object as a condition', { key: 'source.ip', values: ['10.0.0.0/8'] }, (c) => apRule(c, { when: [{ key: 'source.ip', values: ['10.0.0.0/8'] } as unknown as Condition] }));
 
 export const BAD_CASES: readonly BadCase[] = cases;
