@@ -6,11 +6,8 @@ import { Condition } from '../../src/security/authorization-condition';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationPolicyProps } from '../../src/security/authorization-policy';
 import { AuthorizationRule } from '../../src/security/authorization-rule';
 import { Principal } from '../../src/security/principal';
-import { PROPERTY_RUNS, checkBuild } from '../support/properties';
+import { PROPERTY_RUNS, assertRefusedOrAdmitted, optional, pick } from '../support/properties';
 
-const pick = <T>(good: T[], bad: T[]) =>
-  fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 30 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
-const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const list = <T>(a: fc.Arbitrary<T>) => optional(fc.array(a, { minLength: 1, maxLength: 2 }));
 
 const principal = fc.oneof(
@@ -47,11 +44,5 @@ const props: fc.Arbitrary<AuthorizationPolicyProps> = fc.record({
 }, { requiredKeys: [] });
 
 test(`AuthorizationPolicy: ${PROPERTY_RUNS} generated inputs are refused by the library or admitted everywhere`, () => {
-  let refused = 0;
-  fc.assert(fc.property(props, (p) => {
-    if (checkBuild((chart) => new AuthorizationPolicy(chart, 'ap', p)).refused) refused++;
-  }), { numRuns: PROPERTY_RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261203) });
-  if (process.env.PROPERTY_STATS) process.stdout.write(`AuthorizationPolicy: ${refused} of ${PROPERTY_RUNS} refused\n`);
-  expect(refused).toBeGreaterThan(PROPERTY_RUNS / 20);
-  expect(refused).toBeLessThan(PROPERTY_RUNS * 0.95);
+  assertRefusedOrAdmitted('AuthorizationPolicy', props, (chart, p) => new AuthorizationPolicy(chart, 'ap', p));
 });

@@ -6,11 +6,8 @@ import { Protocol } from '../../src/core/protocol';
 import { CanaryService, CanaryServiceProps } from '../../src/patterns/canary-service';
 import { RequestMatch } from '../../src/patterns/fault-injection';
 import { CircuitBreaker, RetryPolicy } from '../../src/patterns/resilience';
-import { PROPERTY_RUNS, checkBuild } from '../support/properties';
+import { PROPERTY_RUNS, assertRefusedOrAdmitted, optional, pick } from '../support/properties';
 
-const pick = <T>(good: T[], bad: T[]) =>
-  fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 30 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
-const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 const version = (names: string[]) => fc.record({
   version: pick(names, ['', 'v_1', 'bad version']),
@@ -40,11 +37,5 @@ const props: fc.Arbitrary<CanaryServiceProps> = fc.record({
 }, { requiredKeys: ['port', 'stable', 'canary'] });
 
 test(`CanaryService: ${PROPERTY_RUNS} generated inputs are refused by the library or admitted everywhere`, () => {
-  let refused = 0;
-  fc.assert(fc.property(props, (p) => {
-    if (checkBuild((chart) => new CanaryService(chart, 'canary', p)).refused) refused++;
-  }), { numRuns: PROPERTY_RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261203) });
-  if (process.env.PROPERTY_STATS) process.stdout.write(`CanaryService: ${refused} of ${PROPERTY_RUNS} refused\n`);
-  expect(refused).toBeGreaterThan(PROPERTY_RUNS / 20);
-  expect(refused).toBeLessThan(PROPERTY_RUNS * 0.95);
+  assertRefusedOrAdmitted('CanaryService', props, (chart, p) => new CanaryService(chart, 'canary', p));
 });

@@ -7,11 +7,8 @@ import { MeshIngress, MeshIngressProps } from '../../src/patterns/ingress';
 import { IngressGateway } from '../../src/patterns/ingress-gateway';
 import { IngressBackend, IngressPath, IngressRoute } from '../../src/patterns/ingress-route';
 import { Principal } from '../../src/security/principal';
-import { PROPERTY_RUNS, checkBuild, topReasons } from '../support/properties';
+import { PROPERTY_RUNS, assertRefusedOrAdmitted, optional, pick } from '../support/properties';
 
-const pick = <T>(good: T[], bad: T[]) =>
-  fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 30 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
-const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 const path = fc.oneof(
   pick(['/productpage', '/login', '/'], ['', 'no-slash', '/a?b']).map((p) => IngressPath.exact(p)),
@@ -53,11 +50,5 @@ const tls = fc.oneof(
 const ingressProps: fc.Arbitrary<MeshIngressProps> = fc.tuple(props, tls).map(([p, t]) => ({ ...p, ...t }));
 
 test(`MeshIngress: ${PROPERTY_RUNS} generated inputs are refused by the library or admitted everywhere`, () => {
-  let refused = 0;
-  fc.assert(fc.property(ingressProps, (p) => {
-    if (checkBuild((chart) => new MeshIngress(chart, 'ingress', p)).refused) refused++;
-  }), { numRuns: PROPERTY_RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261203) });
-  if (process.env.PROPERTY_STATS) process.stdout.write(`MeshIngress: ${refused} of ${PROPERTY_RUNS} refused\n${topReasons()}\n`);
-  expect(refused).toBeGreaterThan(PROPERTY_RUNS / 20);
-  expect(refused).toBeLessThan(PROPERTY_RUNS * 0.95);
+  assertRefusedOrAdmitted('MeshIngress', ingressProps, (chart, p) => new MeshIngress(chart, 'ingress', p));
 });

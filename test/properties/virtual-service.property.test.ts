@@ -7,11 +7,10 @@ import { HttpRoute } from '../../src/networking/route-http';
 import { HttpRetryOn } from '../../src/networking/route-retry';
 import { StringMatch } from '../../src/networking/route-string-match';
 import { VirtualService, VirtualServiceProps } from '../../src/networking/virtual-service';
-import { PROPERTY_RUNS, checkBuild, topReasons } from '../support/properties';
+import { PROPERTY_RUNS, assertRefusedOrAdmitted, optional, pick as pickOf } from '../support/properties';
 
-/** Mostly good values, sometimes a bad one: most inputs are legal, many are not. */
-const pick = <T>(good: T[], bad: T[]) =>
-  fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 40 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+const pick = <T>(good: T[], bad: T[]) => pickOf(good, bad, 40);
+
 const host = pick(['reviews', 'reviews.shop.svc.cluster.local', '*.example.com', 'API.example.com', 'ratings'], ['*', 'my_svc', '', 'a..b', 'https://x.io']);
 const text = pick(['/api', '/', 'a(?i)b', '^/v[0-9]+$', '/a b', '%'], ['', '\\Z', '(?=x)', 'a{1001}', 'x'.repeat(1100)]);
 const stringMatch = fc.oneof(
@@ -30,7 +29,6 @@ const percentage = fc.oneof(
   { arbitrary: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constantFrom(0, 50, 100)), weight: 40 },
   { arbitrary: fc.constantFrom(-1, 101, 0.00001, Number.NaN), weight: 1 },
 );
-const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 const service = pick(['reviews', 'ratings', 'reviews.shop.svc.cluster.local', 'api.example.com'], ['*.example.com', '*', 'my_svc', '']);
 const destinations = fc.array(fc.record({
@@ -93,12 +91,5 @@ const props: fc.Arbitrary<VirtualServiceProps> = fc.record({
 }, { requiredKeys: ['hosts', 'http'] });
 
 test(`VirtualService: ${PROPERTY_RUNS} generated inputs are refused by the library or admitted everywhere`, () => {
-  let refused = 0;
-  fc.assert(fc.property(props, (p) => {
-    if (checkBuild((chart) => new VirtualService(chart, 'vs', p)).refused) refused++;
-  }), { numRuns: PROPERTY_RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261203) });
-  // both outcomes occur: the generator is not trivially all-bad or all-good
-  if (process.env.PROPERTY_STATS) process.stdout.write(`VirtualService: ${refused} of ${PROPERTY_RUNS} refused\n${topReasons()}\n`);
-  expect(refused).toBeGreaterThan(PROPERTY_RUNS / 20);
-  expect(refused).toBeLessThan(PROPERTY_RUNS * 0.95);
+  assertRefusedOrAdmitted('VirtualService', props, (chart, p) => new VirtualService(chart, 'vs', p));
 });

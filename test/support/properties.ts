@@ -4,6 +4,7 @@
 // passes the shipped schema/CEL/metadata validation and istiod's admission rules.
 import { App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import * as fc from 'fast-check';
 import { admissionProblems } from './admission';
 import { validateObject, withManifestValidationDisabled } from './validator';
 
@@ -59,4 +60,29 @@ export function checkBuild(build: (chart: Chart) => IConstruct | void, namespace
     }
   }
   return { objects };
+}
+
+/** Mostly one of `good`, sometimes one of `bad` (weights goodWeight : 1). */
+export function pick<T>(good: T[], bad: T[], goodWeight = 30): fc.Arbitrary<T> {
+  return fc.oneof({ arbitrary: fc.constantFrom(...good), weight: goodWeight }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+}
+
+/** `a` or undefined. */
+export function optional<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.option(a, { nil: undefined });
+}
+
+/**
+ * The property, over PROPERTY_RUNS generated props (fixed seed, PROPERTY_SEED overrides):
+ * each build is refused with a library error or admitted everywhere (see `checkBuild`), and
+ * both outcomes occur, so the generator is neither all-bad nor all-good.
+ */
+export function assertRefusedOrAdmitted<P>(name: string, props: fc.Arbitrary<P>, build: (chart: Chart, p: P) => void): void {
+  let refused = 0;
+  fc.assert(fc.property(props, (p) => {
+    if (checkBuild((chart) => build(chart, p)).refused) refused++;
+  }), { numRuns: PROPERTY_RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261203) });
+  if (process.env.PROPERTY_STATS) process.stdout.write(`${name}: ${refused} of ${PROPERTY_RUNS} refused\n${topReasons()}\n`);
+  expect(refused).toBeGreaterThan(PROPERTY_RUNS / 20);
+  expect(refused).toBeLessThan(PROPERTY_RUNS * 0.95);
 }

@@ -60,6 +60,11 @@ function open(): Store | null {
   return store;
 }
 
+/** True when the result cache is in use (compiled library, cache not turned off). */
+export function resultCacheEnabled(): boolean {
+  return open() !== null;
+}
+
 /** The cache key of an object. */
 export function objectKey(obj: unknown): string {
   return createHash('sha256').update(JSON.stringify(obj) ?? 'undefined').digest('hex');

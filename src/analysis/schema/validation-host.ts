@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import type { ManifestValidation } from './manifest-validator';
-import { knownValid, objectKey, rememberValid } from './result-cache';
+import { knownValid, objectKey, rememberValid, resultCacheEnabled } from './result-cache';
 
 /** How long a synthesis waits for the worker before validating in its own thread. */
 const WORKER_TIMEOUT_MS = 120_000;
@@ -56,6 +56,7 @@ function inThread(objects: readonly unknown[]): ManifestValidation[] {
  * this thread.
  */
 export function validateManifests(objects: readonly unknown[]): ManifestValidation[] {
+  if (!resultCacheEnabled()) return validateUncached(objects); // no hashing when nothing is remembered
   const keys = objects.map(objectKey);
   const todo = objects.map((_o, i) => i).filter((i) => !knownValid(keys[i]));
   const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
