@@ -38,6 +38,16 @@ function escape(c: string): string {
   return named[c] ?? (code <= 0xff ? `\\x${code.toString(16).toUpperCase()}` : `\\u${code.toString(16).toUpperCase()}`);
 }
 
+/** True when some string (key or value) of `v` needs quoting. */
+function hasRiskyString(v: unknown): boolean {
+  if (typeof v === 'string') return needsQuoting(v);
+  if (Array.isArray(v)) return v.some(hasRiskyString);
+  if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) if (needsQuoting(k) || hasRiskyString(x)) return true;
+  }
+  return false;
+}
+
 /** The 1.1 schema without its merge-key tag (which would write a `<<` key bare, as a merge). */
 function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
   return tags.filter((t) => typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:merge');
@@ -50,6 +60,8 @@ function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
 export function stringifyYamlSafely(...docs: unknown[]): string {
   return docs.map((doc) => {
     if (doc === undefined) return '\n';
+    // Fast path: nothing to quote, so the plain writer (what cdk8s does) gives the same text.
+    if (!hasRiskyString(doc)) return YAML.stringify(doc, { keepUndefined: true, lineWidth: 0, version: '1.1' });
     const d = new YAML.Document(doc, { version: '1.1', keepUndefined: true, customTags: withoutMergeKeys });
     let special = false;
     YAML.visit(d, {

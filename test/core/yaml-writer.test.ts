@@ -97,6 +97,11 @@ describe('YAML that survives kubectl', () => {
     expect(stringifyYamlSafely({ port: 9080, ratio: 0.5, on: true, none: null })).toBe('port: 9080\nratio: 0.5\n"on": true\nnone: null\n');
   });
 
+  test('a document with nothing to quote is written exactly as cdk8s writes it', () => {
+    const doc = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { version: 'v1' } }, data: { timeout: '10s', image: 'example/reviews:1.20.3', multi: 'a\nb' }, n: [1, 2.5, true, null] };
+    expect(stringifyYamlSafely(doc, doc)).toBe(Yaml.stringify(doc, doc));
+  });
+
   test('the swap is scoped to the synthesis: cdk8s\'s own writer is back afterwards', () => {
     const before = Yaml.stringify;
     appWithStrings(['0o17']).synthYaml();
