@@ -6,6 +6,7 @@ import { parseArgs } from 'util';
 import * as YAML from 'yaml';
 import { DEFAULT_READ_LIMITS, ManifestReadError, ReadBudget, readManifestFile, readManifestText } from './manifest-reader';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, AnalysisSuppression, MeshAnalyzer } from './mesh-analyzer';
+import { SYNTH_ASSUMPTIONS, fileHasSynthMarker } from './synth-marker';
 
 /** Exit code when Error-level diagnostics are found (as istioctl). */
 const EXIT_ANALYZE_ERRORS = 79;
@@ -24,8 +25,14 @@ options (before or after the files):
                                 globs allowed; RESOURCE may be omitted: CODE alone) (repeatable)
       --max-documents N         refuse inputs with more than N documents (default ${DEFAULT_READ_LIMITS.maxDocuments})
       --max-bytes N             refuse inputs larger than N bytes (default ${DEFAULT_READ_LIMITS.maxBytes})
+      --assume auto|synth|istioctl
+                                synth: analyze as at cdk8s synth time (pod templates stand for running
+                                Pods, TLS Secrets come from outside, namespaces objects use exist);
+                                istioctl: as istioctl analyze does with files; auto (default): synth
+                                when every file holding manifests was synthesized by cdk8s-istio
+                                (starts with its marker line), else istioctl
       --workload-pods           treat the pod templates of Deployments, StatefulSets, ... as running
-                                Pods (manifests rarely contain Pods; istioctl does not do this)
+                                Pods (implied by --assume synth)
       --list-analyzers          print the analyzer names and exit
   -h, --help                    print this help
 
@@ -43,6 +50,7 @@ interface ParsedArgs {
   readonly help: boolean;
   readonly list: boolean;
   readonly workloadPods: boolean;
+  readonly assume: string;
   readonly maxDocuments: number;
   readonly maxBytes: number;
 }
@@ -57,6 +65,7 @@ const OPTIONS = {
   'meshNetworksFile': { type: 'string' },
   'suppress': { type: 'string', short: 'S', multiple: true },
   'workload-pods': { type: 'boolean' },
+  'assume': { type: 'string' },
   'max-documents': { type: 'string' },
   'max-bytes': { type: 'string' },
   'list-analyzers': { type: 'boolean' },
@@ -91,6 +100,7 @@ function parseCommandLine(argv: string[]): ParsedArgs {
     help: false,
     list: false,
     workloadPods: false,
+    assume: 'auto',
     maxDocuments: DEFAULT_READ_LIMITS.maxDocuments,
     maxBytes: DEFAULT_READ_LIMITS.maxBytes,
   };
@@ -107,6 +117,8 @@ function parseCommandLine(argv: string[]): ParsedArgs {
   const { values, positionals } = parsed;
   const output = values.output ?? 'text';
   if (!['text', 'json', 'yaml'].includes(output)) throw new UsageError(`--output ${JSON.stringify(output)} is invalid: use text, json or yaml`);
+  const assume = values.assume ?? 'auto';
+  if (!['auto', 'synth', 'istioctl'].includes(assume)) throw new UsageError(`--assume ${JSON.stringify(assume)} is invalid: use auto, synth or istioctl`);
   return {
     output,
     analyzers: values.analyzer ?? [],
@@ -117,6 +129,7 @@ function parseCommandLine(argv: string[]): ParsedArgs {
     help: values.help ?? false,
     list: values['list-analyzers'] ?? false,
     workloadPods: values['workload-pods'] ?? false,
+    assume,
     maxDocuments: positiveInteger('--max-documents', values['max-documents'], DEFAULT_READ_LIMITS.maxDocuments),
     maxBytes: positiveInteger('--max-bytes', values['max-bytes'], DEFAULT_READ_LIMITS.maxBytes),
   };
@@ -242,16 +255,21 @@ export function main(argv: string[], stdout: (s: string) => void, stderr: (s: st
     for (const input of args.inputs) collectFiles(input, files, stderr);
     const objects: { [key: string]: any }[] = [];
     const budget = new ReadBudget({ maxDocuments: args.maxDocuments, maxBytes: args.maxBytes });
+    let allSynthesized = true;
     for (const f of files) {
+      const before = objects.length;
       for (const o of readManifestFile(f, budget)) objects.push(o);
+      if (objects.length > before && (f === '-' || !fileHasSynthMarker(f))) allSynthesized = false;
     }
     if (objects.length === 0) throw new UsageError(`no Kubernetes manifests found in ${args.inputs.join(', ')}`);
+    const synth = args.assume === 'synth' || (args.assume === 'auto' && allSynthesized);
     const options: AnalysisOptions = {
+      ...(synth ? SYNTH_ASSUMPTIONS : {}),
       analyzers: args.analyzers.length > 0 ? args.analyzers : undefined,
       meshConfig: args.meshConfig ? parseConfig(args.meshConfig, 'mesh config') : undefined,
       meshNetworks: args.meshNetworks ? parseConfig(args.meshNetworks, 'mesh networks') : undefined,
       suppressions: args.suppress,
-      workloadPods: args.workloadPods,
+      ...(args.workloadPods ? { workloadPods: true } : {}),
     };
     let diags: AnalysisDiagnostic[];
     try {

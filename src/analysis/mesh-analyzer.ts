@@ -117,6 +117,25 @@ export interface AnalysisOptions {
    * @default true
    */
   readonly schemaValidation?: boolean;
+  /**
+   * Namespaces that objects are placed in but that no Namespace object declares exist (as
+   * when a cdk8s app deploys into a namespace created elsewhere): no "namespace not found"
+   * messages for them. Synth-time analysis assumes this; istioctl does not.
+   * @default false
+   */
+  readonly impliedNamespaces?: boolean;
+}
+
+/** Namespace objects for the namespaces objects are placed in that no Namespace object declares. */
+function impliedNamespaceObjects(objects: { [key: string]: any }[]): { [key: string]: any }[] {
+  const declared = new Set<string>();
+  const used = new Set<string>();
+  for (const o of objects) {
+    if (!isObj(o) || !isObj(o.metadata)) continue;
+    if (o.apiVersion === 'v1' && o.kind === 'Namespace' && typeof o.metadata.name === 'string') declared.add(o.metadata.name);
+    if (typeof o.metadata.namespace === 'string' && o.metadata.namespace !== '') used.add(o.metadata.namespace);
+  }
+  return [...used].filter((ns) => !declared.has(ns)).map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
@@ -354,6 +373,14 @@ export class MeshAnalyzer {
         resources.push(pr);
       }
     });
+    const implied = new Set<Resource>();
+    if (options.impliedNamespaces) {
+      for (const o of impliedNamespaceObjects(objects)) {
+        const r = new Resource(o, resources.length);
+        implied.add(r);
+        resources.push(r);
+      }
+    }
     if (options.defaultIngress !== false && mesh.ingressControllerMode !== 'OFF') {
       for (const o of defaultIngressObjects(ISTIO_SYSTEM, String(mesh.ingressService || 'istio-ingressgateway'))) {
         resources.push(new Resource(o, resources.length));
@@ -381,6 +408,7 @@ export class MeshAnalyzer {
     }
     const suppressions = (options.suppressions ?? []).map((s) => ({ code: s.code.trim().toUpperCase(), match: resourceMatcher(s.resource) }));
     const kept = raw.filter((d) => {
+      if (implied.has(d.resource)) return false;
       const anno = d.resource.annotations[SUPPRESS_ANNOTATION];
       if (anno !== undefined) {
         const codes = anno.split(',').map((c) => c.trim().toUpperCase());

@@ -2,6 +2,7 @@
 // any cdk8s app (configured in cdk8s.yaml `validations:`).
 import * as fs from 'fs';
 import { AnalysisLevel, AnalysisSuppression, MeshAnalyzer } from './mesh-analyzer';
+import { SYNTH_ASSUMPTIONS, definedOnly } from './synth-marker';
 
 /**
  * Properties of the cdk8s validation plugin (the `properties:` of its `cdk8s.yaml` entry).
@@ -27,6 +28,17 @@ export interface MeshAnalysisValidationProps {
    * @default true
    */
   readonly workloadPods?: boolean;
+  /**
+   * TLS Secrets come from outside the app (see `AnalysisOptions.externalSecrets`), as at synth.
+   * @default true
+   */
+  readonly externalSecrets?: boolean;
+  /**
+   * Namespaces objects are placed in exist even without a Namespace object (see
+   * `AnalysisOptions.impliedNamespaces`), as at synth.
+   * @default true
+   */
+  readonly impliedNamespaces?: boolean;
   /**
    * Fail the validation on Warning-level diagnostics too.
    * @default false
@@ -117,7 +129,8 @@ export class MeshAnalysisValidation {
       analyzers: this.props.analyzers,
       suppressions: this.props.suppressions,
       meshConfig: this.props.meshConfig,
-      workloadPods: this.props.workloadPods ?? true,
+      ...SYNTH_ASSUMPTIONS,
+      ...definedOnly({ workloadPods: this.props.workloadPods, externalSecrets: this.props.externalSecrets, impliedNamespaces: this.props.impliedNamespaces }),
     });
     let failed = false;
     for (const d of diags) {

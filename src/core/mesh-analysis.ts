@@ -7,6 +7,7 @@ import { IConstruct, IValidation } from 'constructs';
 import { duplicateObjectErrors } from './duplicate-objects';
 import { currentSynthesis, trackSyntheses } from './synthesis';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
+import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
 
 const SUPPRESS_METADATA = 'cdk8s-istio:analyze-suppress';
 
@@ -243,18 +244,11 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions): AppRun {
   const all = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const objects = all.map(renderObject);
   // An app that deploys objects into a namespace implies that namespace exists (kubectl
-  // apply would fail otherwise), even when the app does not define the Namespace object.
-  const declared = new Set(objects.filter((o) => o?.apiVersion === 'v1' && o?.kind === 'Namespace').map((o) => o.metadata?.name));
-  const implied = new Set(objects.map((o) => o?.metadata?.namespace).filter((ns): ns is string => typeof ns === 'string' && !declared.has(ns)));
-  const implicitNamespaces = [...implied].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-  // manifests hold Deployments, not Pods: let pod templates stand for the pods they will run
-  // TLS Secrets are rarely part of a cdk8s app (they hold private keys; cert-manager or a
-  // secret store provides them), so a missing one is not an error at synth time.
-  const run = MeshAnalyzer._run([...objects, ...implicitNamespaces], {
-    ...options,
-    workloadPods: options.workloadPods ?? true,
-    externalSecrets: options.externalSecrets ?? true,
-  });
+  // apply would fail otherwise); manifests hold Deployments, not Pods, so pod templates stand
+  // for the pods they will run; TLS Secrets are rarely part of a cdk8s app (cert-manager or a
+  // secret store provides them). `cdk8s-istio analyze` makes the same assumptions for files
+  // the library synthesized (see ../analysis/synth-marker).
+  const run = MeshAnalyzer._run(objects, { ...SYNTH_ASSUMPTIONS, ...definedOnly(options) });
   return { all, run };
 }
 

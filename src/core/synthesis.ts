@@ -6,9 +6,11 @@
 // wrapped on the instances (not on the prototypes): a call that is not nested in another starts
 // a new synthesis of that app. User code only runs between syntheses, so every change to the
 // app — through this library, cdk8s-plus or raw ApiObjects — is seen by the next synthesis.
+import * as fs from 'fs';
 import { Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { stringifyYamlSafely } from './yaml-writer';
+import { markSynthesized } from '../analysis/synth-marker';
 
 interface SynthesisState {
   /** Number of the current (or last) synthesis of the app. */
@@ -26,6 +28,11 @@ function stateOf(root: IConstruct): SynthesisState {
   return state;
 }
 
+/** cdk8s's `Yaml.save` with the library's writer and the synth marker first. */
+function saveMarked(filePath: string, docs: unknown[]): void {
+  fs.writeFileSync(filePath, markSynthesized(stringifyYamlSafely(...docs)), { encoding: 'utf8' });
+}
+
 function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean): void {
   const original = target[method];
   if (typeof original !== 'function') return;
@@ -39,12 +46,17 @@ function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean
       // While the app writes its YAML, cdk8s's writer is replaced by one whose output kubectl
       // reads back as written (see ./yaml-writer); synthesis is synchronous, so the swap is
       // scoped to this call.
+      // Files written by `app.synth()` start with the synth marker, so that `cdk8s-istio
+      // analyze` recognizes them (see ../analysis/synth-marker).
       const stringify = Yaml.stringify;
+      const save = Yaml.save;
       if (writesYaml) Yaml.stringify = stringifyYamlSafely;
+      if (writesYaml && method === 'synth') Yaml.save = saveMarked;
       try {
         return original.apply(this, args);
       } finally {
         if (writesYaml) Yaml.stringify = stringify;
+        if (writesYaml) Yaml.save = save;
         state.depth--;
       }
     },
