@@ -130,7 +130,11 @@ export class MeshAnalysisValidation {
       suppressions: this.props.suppressions,
       meshConfig: this.props.meshConfig,
       ...SYNTH_ASSUMPTIONS,
-      ...definedOnly({ workloadPods: this.props.workloadPods, externalSecrets: this.props.externalSecrets, impliedNamespaces: this.props.impliedNamespaces }),
+      ...definedOnly({
+        workloadPods: this.props.workloadPods,
+        externalSecrets: this.props.externalSecrets,
+        impliedNamespaces: this.props.impliedNamespaces,
+      }),
     });
     let failed = false;
     for (const d of diags) {
