@@ -257,9 +257,13 @@ export function main(argv: string[], stdout: (s: string) => void, stderr: (s: st
     const budget = new ReadBudget({ maxDocuments: args.maxDocuments, maxBytes: args.maxBytes });
     let allSynthesized = true;
     for (const f of files) {
-      const before = objects.length;
-      for (const o of readManifestFile(f, budget)) objects.push(o);
-      if (objects.length > before && (f === '-' || !fileHasSynthMarker(f))) allSynthesized = false;
+      let manifests = 0;
+      for (const o of readManifestFile(f, budget)) {
+        objects.push(o);
+        if (o !== null && typeof o === 'object' && typeof o.kind === 'string') manifests++;
+      }
+      // files without manifests (cdk8s's construct-metadata.json) say nothing about the output
+      if (manifests > 0 && (f === '-' || !fileHasSynthMarker(f))) allSynthesized = false;
     }
     if (objects.length === 0) throw new UsageError(`no Kubernetes manifests found in ${args.inputs.join(', ')}`);
     const synth = args.assume === 'synth' || (args.assume === 'auto' && allSynthesized);
