@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import * as library from '../../src';
 import { main as cli } from '../../src/analysis/cli';
 import { SYNTH_MARKER } from '../../src/analysis/synth-marker';
 
@@ -34,12 +35,14 @@ describe('README: use it in your own app', () => {
 
   test('main.ts synthesizes output with the marker that the CLI passes (exit 0)', () => {
     const source = fs.readFileSync(path.join(EXAMPLE, 'main.ts'), 'utf8');
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+    const js = ts.transpileModule(source, { compilerOptions }).outputText;
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'your-app-'));
     const saved = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
-      const req = (id: string) => (id === 'cdk8s-istio' ? require('../../src') : require(id));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const req = (id: string) => (id === 'cdk8s-istio' ? library : require(id));
       new Function('require', 'exports', js)(req, {});
       const file = path.join(outdir, 'shop.k8s.yaml');
       expect(fs.readFileSync(file, 'utf8').startsWith(`${SYNTH_MARKER}\n`)).toBe(true);
