@@ -141,10 +141,16 @@ export interface ServiceEntryProps extends IstioResourceProps {
   readonly hosts: string[];
 
   /**
-   * How the endpoints are found. Chosen explicitly: `NONE` (pass-through) and `DNS` behave
-   * very differently.
+   * How the endpoints are found. `NONE` (Istio's default): the proxy forwards to the IP
+   * address the caller connected to, after the caller's own DNS lookup — right for wildcard
+   * hosts and for `addresses`, but a TCP port shared by several such hosts cannot be told
+   * apart without `addresses`. `DNS`: the proxy resolves the hosts (or DNS-name endpoints)
+   * itself. `STATIC`: the listed IP endpoints or selected workloads. `DYNAMIC_DNS`: wildcard
+   * hosts resolved per request from the Host header or SNI.
+   *
+   * @default ServiceEntryResolution.NONE (Istio's default; written out in the manifest)
    */
-  readonly resolution: ServiceEntryResolution;
+  readonly resolution?: ServiceEntryResolution;
 
   /**
    * Inside or outside the mesh.
@@ -236,7 +242,7 @@ export class ServiceEntry extends IstioResource {
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(scope, id);
-    checkRequiredProps(this, 'a ServiceEntry', props, { hosts: '["api.example.com"]', resolution: 'ServiceEntryResolution.DNS' });
+    checkRequiredProps(this, 'a ServiceEntry', props, { hosts: '["api.example.com"]' });
     checkNonEmpty(this, 'hosts', props.hosts, 'list at least one host, e.g. ["api.example.com"]');
     if (props.hosts.length > 256) invalid(this, 'hosts', props.hosts.length, 'Istio accepts at most 256 hosts', 'split the entry');
     const seenHosts = new Set<string>();
@@ -249,7 +255,10 @@ export class ServiceEntry extends IstioResource {
       seenHosts.add(h);
     }
     this.hosts = [...props.hosts];
-    this.resolution = props.resolution;
+    this.resolution = props.resolution ?? ServiceEntryResolution.NONE;
+    if (!Object.values(ServiceEntryResolution).includes(this.resolution)) {
+      invalid(this, 'resolution', this.resolution, 'unknown resolution', `use one of ServiceEntryResolution.${Object.values(ServiceEntryResolution).join(', ServiceEntryResolution.')}`);
+    }
     this.location = props.location ?? ServiceEntryLocation.MESH_EXTERNAL;
 
     if (props.addresses !== undefined) {

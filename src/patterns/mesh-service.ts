@@ -196,6 +196,8 @@ export class MeshService extends Construct {
   private readonly props: MeshServiceProps;
   private readonly resolvedPorts: ResolvedPort[];
   private allowPolicy?: AuthorizationPolicy;
+  private readonly allowedRules = new Set<string>();
+  private readonly principalIds = new Map<Principal, number>();
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -395,7 +397,7 @@ export class MeshService extends Construct {
     if (caller.namespace === undefined) {
       invalid(this, `allowFrom caller ${caller.node.path}`, caller.serviceName, 'the caller has no namespace, so its identity cluster.local/ns/<namespace>/sa/<name> is unknown', 'give the calling MeshService a `namespace`, or create it in a Chart (or MtlsNamespace) with a namespace');
     }
-    return this.allow({ principals: [caller.principal] }, options);
+    return this.allow({ principals: [caller.principal] }, options, `caller ${caller.node.path}`);
   }
 
   /**
@@ -404,7 +406,7 @@ export class MeshService extends Construct {
    * (`Principal.serviceAccount('ingress', 'my-gateway-istio')`).
    */
   public allowFromPrincipal(principal: Principal, options: MeshServiceAllowOptions = {}): MeshService {
-    return this.allow({ principals: [principal] }, options);
+    return this.allow({ principals: [principal] }, options, `principal #${this.principalId(principal)}`);
   }
 
   /** Allows every workload of a namespace to call this service. */
@@ -413,7 +415,7 @@ export class MeshService extends Construct {
       invalid(this, 'allowFromNamespace namespace', namespaceName, 'the namespace must be named', "pass the callers' namespace, e.g. 'frontend'");
     }
     checkDns1123Label(this, 'allowFromNamespace namespace', namespaceName);
-    return this.allow({ namespaces: [namespaceName] }, options);
+    return this.allow({ namespaces: [namespaceName] }, options, `namespace ${namespaceName}`);
   }
 
   /**
@@ -422,7 +424,7 @@ export class MeshService extends Construct {
    * another gateway deployment use `allowFromPrincipal()` with its service account.
    */
   public allowFromIngressGateway(options: MeshServiceAllowOptions = {}): MeshService {
-    return this.allow({ principals: [INGRESS_GATEWAY_PRINCIPAL] }, options);
+    return this.allow({ principals: [INGRESS_GATEWAY_PRINCIPAL] }, options, 'ingress gateway');
   }
 
   /** The ALLOW AuthorizationPolicy built by the `allowFrom...` methods, if any. */
@@ -430,7 +432,18 @@ export class MeshService extends Construct {
     return this.allowPolicy;
   }
 
-  private allow(source: { principals?: Principal[]; namespaces?: string[] }, options: MeshServiceAllowOptions): MeshService {
+  /** A number standing for a Principal object (principals render only at synth). */
+  private principalId(principal: Principal): number {
+    let id = this.principalIds.get(principal);
+    if (id === undefined) this.principalIds.set(principal, id = this.principalIds.size);
+    return id;
+  }
+
+  /**
+   * Adds an allow rule for `source`; a rule identical to one already added (the same caller,
+   * `who`, with the same methods, paths and ports) is not added twice.
+   */
+  private allow(source: { principals?: Principal[]; namespaces?: string[] }, options: MeshServiceAllowOptions, who: string): MeshService {
     if (this.namespace === undefined) {
       invalid(this, 'namespace', undefined, 'an authorization policy protects the service in its namespace, and this service has none', 'give the MeshService a `namespace`, or create it in a Chart (or MtlsNamespace) with a namespace');
     }
@@ -442,6 +455,9 @@ export class MeshService extends Construct {
     const operation: RuleOperation | undefined = opts.methods || opts.paths || opts.ports
       ? { methods: opts.methods, paths: opts.paths, ports: opts.ports ? ports.map((p) => p.containerPort) : undefined }
       : undefined;
+    const key = JSON.stringify([who, operation?.methods, operation?.paths, operation?.ports]);
+    if (this.allowedRules.has(key)) return this;
+    this.allowedRules.add(key);
     if (!this.allowPolicy) {
       this.allowPolicy = new AuthorizationPolicy(this, 'Allow', {
         metadata: { name: this.serviceName, namespace: this.explicitNamespace },

@@ -93,7 +93,23 @@ describe('ServiceEntry', () => {
     expect(synthOf({ hosts: ['*.example.com'], resolution: ServiceEntryResolution.DYNAMIC_DNS, ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] })()[0].spec.resolution).toBe('DYNAMIC_DNS');
   });
 
+  test('resolution defaults to NONE (Istio\'s default), written out', () => {
+    const [se] = synthOf({ hosts: ['*.example.com'], addresses: ['10.0.0.0/16'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] })();
+    expect(se.spec.resolution).toBe('NONE');
+    expect(new ServiceEntry(Testing.chart(), 'se', { hosts: ['a.example.com'] }).resolution).toBe(ServiceEntryResolution.NONE);
+  });
+
+  test('with the default NONE resolution, endpoints are refused as for an explicit NONE', () => {
+    expect(build({ hosts: ['db.example.com'], endpoints: [{ address: '10.0.0.1' }] }))
+      .toThrow('resolution NONE cannot have endpoints');
+  });
+
   describe('bad input', () => {
+    test('an unknown resolution from JavaScript', () => {
+      expect(build({ hosts: ['a.example.com'], resolution: 'DNSX' as ServiceEntryResolution }))
+        .toThrow('resolution "DNSX" is invalid: unknown resolution');
+    });
+
     test('no hosts', () => {
       expect(build({ hosts: [], resolution: ServiceEntryResolution.DNS })).toThrow(/\[test\/se\] hosts \[\] is invalid: the list must not be empty/);
     });

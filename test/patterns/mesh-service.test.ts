@@ -178,6 +178,29 @@ describe('MeshService', () => {
     expect(c.readinessProbe.httpGet).toMatchObject({ path: '/healthz', port: 8080 });
   });
 
+  test('allowing the same caller twice with the same options emits one rule; other options or callers stay distinct rules', () => {
+    const chart = bookinfo();
+    namespaces(chart, 'monitoring');
+    const web = new MeshService(chart, 'web', { port: 8080, image: 'web:1' });
+    const api = new MeshService(chart, 'api', { port: 9080, image: 'api:1' });
+    const debug = Principal.serviceAccount('bookinfo', 'debug');
+    api.allowFrom(web, { methods: ['GET'] }).allowFrom(web, { methods: ['GET'] })
+      .allowFrom(web, { methods: ['POST'] })
+      .allowFromNamespace('monitoring').allowFromNamespace('monitoring')
+      .allowFromIngressGateway().allowFromIngressGateway()
+      .allowFromPrincipal(debug).allowFromPrincipal(debug)
+      .allowFromPrincipal(Principal.serviceAccount('bookinfo', 'other'));
+    const rules = named(Testing.synth(chart), 'AuthorizationPolicy', 'api').spec.rules;
+    expect(rules.map((r: any) => JSON.stringify(r))).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/web'] } }], to: [{ operation: { methods: ['GET'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/web'] } }], to: [{ operation: { methods: ['POST'] } }] },
+      { from: [{ source: { namespaces: ['monitoring'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/debug'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/other'] } }] },
+    ].map((r) => JSON.stringify(r)));
+  });
+
   test('allowFrom names the caller\'s real ServiceAccount identity, in the caller\'s namespace', () => {
     const app = Testing.app();
     const front = new Chart(app, 'front', { namespace: 'frontend' });
