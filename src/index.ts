@@ -66,6 +66,8 @@ export * from './gateway-api/http-route-filter';
 export * from './patterns/workload-options';
 export * from './patterns/mesh-service-version';
 export * from './patterns/mesh-service-port';
+export * from './patterns/mesh-service-options';
+export * from './patterns/workload-container-port';
 export * from './patterns/service-ip-family';
 export * from './patterns/mesh-service';
 export * from './patterns/mtls-namespace';

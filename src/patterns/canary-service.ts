@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { RequestMatch } from './fault-injection';
 import { MeshService } from './mesh-service';
+import { MeshServiceObjectOptions, meshServiceObjectOptionsOf } from './mesh-service-options';
 import { MeshServiceVersion } from './mesh-service-version';
 import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, resilienceRoutes } from './resilience';
 import { WorkloadOptions, workloadOptionsOf } from './workload-options';
@@ -27,7 +28,7 @@ export enum CanaryPhase {
 /**
  * Properties of a `CanaryService`.
  */
-export interface CanaryServiceProps extends ResilienceOptions, WorkloadOptions {
+export interface CanaryServiceProps extends ResilienceOptions, WorkloadOptions, MeshServiceObjectOptions {
   /**
    * The service name: Service name, `app` label, and the name of the DestinationRule and
    * VirtualService.
@@ -46,12 +47,6 @@ export interface CanaryServiceProps extends ResilienceOptions, WorkloadOptions {
   /** The port the Service listens on, e.g. 9080. */
   readonly port: number;
 
-  /**
-   * The port the containers listen on.
-   *
-   * @default - the same as `port`
-   */
-  readonly containerPort?: number;
 
   /**
    * The application protocol of the port: HTTP, HTTP2 or GRPC, since weighted routing,
@@ -61,12 +56,6 @@ export interface CanaryServiceProps extends ResilienceOptions, WorkloadOptions {
    */
   readonly protocol?: Protocol;
 
-  /**
-   * The ServiceAccount name (the mesh identity of both versions).
-   *
-   * @default - the service name
-   */
-  readonly serviceAccountName?: string;
 
   /** The version serving production traffic today, e.g. `{ version: 'v1', image: 'reviews:1.0' }`. */
   readonly stable: MeshServiceVersion;
@@ -180,9 +169,8 @@ export class CanaryService extends Construct {
       serviceName,
       namespace: props.namespace,
       port: props.port,
-      containerPort: props.containerPort,
       protocol,
-      serviceAccountName: props.serviceAccountName,
+      ...meshServiceObjectOptionsOf(props),
       ...workloadOptionsOf(props),
       versions: [props.stable, props.canary],
     });

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { WorkloadContainerPort, checkContainerPorts, checkPortName } from './workload-container-port';
 import { checkPort, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { Protocol } from '../core/protocol';
@@ -19,15 +20,16 @@ export interface MeshServicePort {
 
   /**
    * The application protocol of the port, rendered as its `appProtocol` and as the
-   * prefix of its name.
+   * prefix of its default name.
    *
    * @default Protocol.HTTP
    */
   readonly protocol?: Protocol;
 
   /**
-   * The port name. Istio reads the protocol from a `<protocol>[-<suffix>]` name, so the
-   * name must start with the protocol (`grpc`, `grpc-api`, ...).
+   * The port name, an IANA service name (at most 15 lower-case letters, digits and `-`).
+   * Any such name works, e.g. `metrics` or `prom`: the port also gets its `appProtocol`,
+   * which Istio reads before the name's `<protocol>-` prefix.
    *
    * @default - `<protocol>-<port>`, e.g. `grpc-9090`
    */
@@ -37,8 +39,6 @@ export interface MeshServicePort {
 /** Ports the Istio sidecar listens on in every pod: an application container cannot use them. */
 const SIDECAR_PORTS = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
 
-/** Container port names are IANA service names: at most 15 characters. */
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * A port of the service with every default filled in.
@@ -55,8 +55,10 @@ export interface ResolvedPort {
 interface MeshServicePortsOptions {
   readonly port: number;
   readonly containerPort?: number;
+  readonly portName?: string;
   readonly protocol?: Protocol;
   readonly additionalPorts?: MeshServicePort[];
+  readonly containerPorts?: WorkloadContainerPort[];
 }
 
 function protocolOf(props: MeshServicePortsOptions): Protocol {
@@ -68,8 +70,9 @@ function protocolOf(props: MeshServicePortsOptions): Protocol {
  * @internal
  */
 export function resolvePorts(scope: IConstruct, props: MeshServicePortsOptions): ResolvedPort[] {
+  checkPortName(scope, 'portName', props.portName);
   const main: ResolvedPort = {
-    name: protocolOf(props).toLowerCase(),
+    name: props.portName ?? protocolOf(props).toLowerCase(),
     port: props.port,
     containerPort: props.containerPort ?? props.port,
     protocol: protocolOf(props),
@@ -85,12 +88,7 @@ export function resolvePorts(scope: IConstruct, props: MeshServicePortsOptions):
     checkProtocol(scope, `${field}.protocol`, protocol);
     const prefix = protocol.toLowerCase();
     const name = p.name ?? `${prefix}-${p.port}`;
-    if (name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name)) {
-      invalid(scope, `${field}.name`, name, 'a port name must be at most 15 lower-case letters, digits and "-" (an IANA service name), starting and ending with a letter or digit', `use e.g. "${prefix}-admin"`);
-    }
-    if (name !== prefix && !name.startsWith(`${prefix}-`)) {
-      invalid(scope, `${field}.name`, name, `Istio reads the protocol from the name's prefix, and this port's protocol is ${protocol}`, `name it "${prefix}" or "${prefix}-<suffix>", or change its protocol`);
-    }
+    checkPortName(scope, `${field}.name`, name);
     return { name, port: p.port, containerPort: p.containerPort ?? p.port, protocol };
   });
   const all = [main, ...extra];
@@ -99,9 +97,16 @@ export function resolvePorts(scope: IConstruct, props: MeshServicePortsOptions):
       invalid(scope, i === 0 ? 'containerPort' : `additionalPorts[${i - 1}].containerPort`, p.containerPort, `the Istio sidecar listens on this port in every pod (reserved: ${SIDECAR_PORTS.join(', ')})`, 'let the container listen on another port; the Service port can stay the same (set `port` and `containerPort` separately)');
     }
   });
+  checkContainerPorts(scope, props.containerPorts);
+  const others = props.containerPorts ?? [];
+  others.forEach((p, i) => {
+    if (SIDECAR_PORTS.includes(p.number)) {
+      invalid(scope, `containerPorts[${i}].number`, p.number, `the Istio sidecar listens on this port in every pod (reserved: ${SIDECAR_PORTS.join(', ')})`, 'let the container listen on another port');
+    }
+  });
   checkUnique(scope, 'ports (port numbers)', all.map((p) => String(p.port)), 'give each Service port a distinct number');
-  checkUnique(scope, 'ports (container ports)', all.map((p) => String(p.containerPort)), 'give each port a distinct container port');
-  checkUnique(scope, 'ports (names)', all.map((p) => p.name), 'give each port a distinct name, e.g. "http" and "http-admin"');
+  checkUnique(scope, 'ports (container ports)', [...all.map((p) => String(p.containerPort)), ...others.map((p) => String(p.number))], 'give each port a distinct container port');
+  checkUnique(scope, 'ports (names)', [...all.map((p) => p.name), ...others.flatMap((p) => (p.name === undefined ? [] : [p.name]))], 'give each port a distinct name, e.g. "http" and "http-admin"');
   return all;
 }
 

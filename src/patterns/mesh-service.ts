@@ -1,9 +1,10 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkExternalTrafficPolicy, MeshServiceObjectOptions } from './mesh-service-options';
 import { checkProtocol, MeshServicePort, ResolvedPort, resolvePorts } from './mesh-service-port';
 import { MeshServiceVersion } from './mesh-service-version';
-import { checkIpFamilies, ServiceIpFamily, ServiceIpFamilyPolicy } from './service-ip-family';
+import { checkIpFamilies } from './service-ip-family';
 import { workloadContainer } from './workload-container';
 import { checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
 import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkServiceName, checkUnique } from '../core/checks';
@@ -19,7 +20,7 @@ import { Principal } from '../security/principal';
 /**
  * Properties of a `MeshService`.
  */
-export interface MeshServiceProps extends WorkloadOptions {
+export interface MeshServiceProps extends WorkloadOptions, MeshServiceObjectOptions {
   /**
    * The service name: the Kubernetes Service's name, the `app` label of its pods and the
    * host other services call (`<name>.<namespace>.svc.cluster.local`).
@@ -38,12 +39,6 @@ export interface MeshServiceProps extends WorkloadOptions {
   /** The port the Service listens on, e.g. 9080. */
   readonly port: number;
 
-  /**
-   * The port the container listens on.
-   *
-   * @default - the same as `port`
-   */
-  readonly containerPort?: number;
 
   /**
    * The application protocol of the port. It becomes the port's name (`http`, `grpc`, ...)
@@ -67,45 +62,7 @@ export interface MeshServiceProps extends WorkloadOptions {
    */
   readonly image?: string;
 
-  /**
-   * The ServiceAccount name, which becomes the workload's mesh identity
-   * (`cluster.local/ns/<namespace>/sa/<name>`).
-   *
-   * @default - the service name
-   */
-  readonly serviceAccountName?: string;
 
-  /**
-   * Further ports of the service (the main one is `port`), each with its own
-   * protocol-named Service port, `appProtocol` and container port.
-   *
-   * @default - only the main port
-   */
-  readonly additionalPorts?: MeshServicePort[];
-
-  /**
-   * The type of the service's Service, e.g. `kplus.ServiceType.NODE_PORT` to reach it on
-   * every node (the per-version Services of `addVersionService()` stay `ClusterIP`).
-   *
-   * @default kplus.ServiceType.CLUSTER_IP
-   */
-  readonly serviceType?: kplus.ServiceType;
-
-  /**
-   * The IP family policy of the service's Services (its own and those of
-   * `addVersionService()`), e.g. `ServiceIpFamilyPolicy.REQUIRE_DUAL_STACK`.
-   *
-   * @default - the cluster's default (SingleStack)
-   */
-  readonly ipFamilyPolicy?: ServiceIpFamilyPolicy;
-
-  /**
-   * The IP families of the service's Services, in order of preference (one or two), e.g.
-   * `[ServiceIpFamily.IPV6, ServiceIpFamily.IPV4]`.
-   *
-   * @default - the cluster's default
-   */
-  readonly ipFamilies?: ServiceIpFamily[];
 }
 
 /**
@@ -235,6 +192,7 @@ export class MeshService extends Construct {
     });
 
     checkIpFamilies(this, props);
+    checkExternalTrafficPolicy(this, props);
     this.service = this.createService('Service', { ...metadata(this.serviceName), labels: { app: this.serviceName, service: this.serviceName } }, { app: this.serviceName }, props.serviceType);
 
     versions.forEach((v) => this.addVersion(v));
@@ -334,7 +292,10 @@ export class MeshService extends Construct {
       containers: [workloadContainer(this, this.props, {
         name: this.serviceName,
         image: version.image,
-        ports: this.resolvedPorts.map((p) => ({ number: p.containerPort, name: p.name })),
+        ports: [
+          ...this.resolvedPorts.map((p) => ({ number: p.containerPort, name: p.name })),
+          ...(this.props.containerPorts ?? []).map((p) => ({ number: p.number, name: p.name })),
+        ],
         env,
         tmpVolumeId: `tmp-${suffix}`,
       })],
@@ -378,6 +339,10 @@ export class MeshService extends Construct {
     // Nor IP families.
     if (this.props.ipFamilyPolicy !== undefined) api.addJsonPatch(JsonPatch.add('/spec/ipFamilyPolicy', this.props.ipFamilyPolicy));
     if (this.props.ipFamilies !== undefined) api.addJsonPatch(JsonPatch.add('/spec/ipFamilies', [...this.props.ipFamilies]));
+    // Nor the external traffic policy (only on the service's own NodePort/LoadBalancer Service).
+    if (type !== undefined && this.props.externalTrafficPolicy !== undefined) {
+      api.addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', this.props.externalTrafficPolicy));
+    }
     return service;
   }
 

@@ -103,6 +103,17 @@ describe('CanaryService', () => {
     expect(out).toMatchSnapshot();
   });
 
+  test('takes the same Service options as MeshService: port name, container-only ports, external traffic policy', () => {
+    const chart = bookinfo();
+    canary(chart, { portName: 'http-web', containerPorts: [{ number: 9090, name: 'metrics' }], serviceAccountName: 'reviews-sa' });
+    const out = synth(chart);
+    expect(one(out, 'Service').spec.ports).toEqual([{ name: 'http-web', port: 9080, targetPort: 9080, appProtocol: 'http' }]);
+    for (const d of out.filter((o) => o.kind === 'Deployment')) {
+      expect(d.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 9080, name: 'http-web' }, { containerPort: 9090, name: 'metrics' }]);
+      expect(d.spec.template.spec.serviceAccountName).toBe('reviews-sa');
+    }
+  });
+
   test('the weighted route sends canaryWeight% to the canary and the rest to stable, for every weight', () => {
     for (const weight of [0, 1, 5, 37, 50, 99, 100]) {
       const chart = bookinfo();

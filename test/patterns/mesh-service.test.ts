@@ -1,6 +1,6 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { MeshServiceProps, Principal, Protocol, ServiceIpFamily, ServiceIpFamilyPolicy } from '../../src';
+import { MeshServiceProps, Principal, Protocol, ServiceExternalTrafficPolicy, ServiceIpFamily, ServiceIpFamilyPolicy } from '../../src';
 import { MeshService } from '../../src/patterns/mesh-service';
 
 function bookinfo(): Chart {
@@ -176,6 +176,38 @@ describe('MeshService', () => {
     new MeshService(chart, 'web', { port: 80, containerPort: 8080, image: 'web:1', healthCheckPath: '/healthz' });
     const c = byKind(Testing.synth(chart), 'Deployment')[0].spec.template.spec.containers[0];
     expect(c.readinessProbe.httpGet).toMatchObject({ path: '/healthz', port: 8080 });
+  });
+
+  test('port names: the main port can be named; any IANA name is accepted since appProtocol states the protocol; container-only ports', () => {
+    const chart = bookinfo();
+    new MeshService(chart, 'redis-cart', {
+      port: 6379,
+      protocol: Protocol.TCP,
+      portName: 'tcp-redis',
+      image: 'redis:alpine',
+      additionalPorts: [{ port: 9121, name: 'prom', protocol: Protocol.HTTP }],
+      containerPorts: [{ number: 9090, name: 'metrics' }, { number: 9091 }],
+    });
+    const objs = Testing.synth(chart);
+    expect(named(objs, 'Service', 'redis-cart').spec.ports).toEqual([
+      { name: 'tcp-redis', port: 6379, targetPort: 6379, appProtocol: 'tcp' },
+      { name: 'prom', port: 9121, targetPort: 9121, appProtocol: 'http' },
+    ]);
+    expect(byKind(objs, 'Deployment')[0].spec.template.spec.containers[0].ports).toEqual([
+      { containerPort: 6379, name: 'tcp-redis' },
+      { containerPort: 9121, name: 'prom' },
+      { containerPort: 9090, name: 'metrics' },
+      { containerPort: 9091 },
+    ]);
+  });
+
+  test('externalTrafficPolicy on the service\'s own LoadBalancer Service, not on its version Services', () => {
+    const chart = bookinfo();
+    const s = new MeshService(chart, 'frontend', { port: 80, containerPort: 8080, image: 'f:1', serviceType: kplus.ServiceType.LOAD_BALANCER, externalTrafficPolicy: ServiceExternalTrafficPolicy.LOCAL });
+    s.addVersionService('v1');
+    const objs = Testing.synth(chart);
+    expect(named(objs, 'Service', 'frontend').spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    expect(named(objs, 'Service', 'frontend-v1').spec.externalTrafficPolicy).toBeUndefined();
   });
 
   test('allowing the same caller twice with the same options emits one rule; other options or callers stay distinct rules', () => {
@@ -354,9 +386,35 @@ describe('MeshService', () => {
         .toThrow(/\[bookinfo\/r\] allow options ports 8080 is invalid: it is not a port of the service \(its ports are 9080\)\. Fix:/);
     });
 
-    test('additional port name that does not start with its protocol', () => {
-      expect(() => new MeshService(bookinfo(), 'r', { port: 9080, image: 'a:1', additionalPorts: [{ port: 9090, protocol: Protocol.GRPC, name: 'api' }] }))
-        .toThrow(/\[bookinfo\/r\] additionalPorts\[0\]\.name "api" is invalid: Istio reads the protocol from the name's prefix.*Fix: name it "grpc" or "grpc-<suffix>"/);
+    test('port names that are not IANA service names', () => {
+      for (const [field, props] of [
+        ['portName', { portName: 'Redis_Port' }],
+        ['portName', { portName: 'tcp--redis' }],
+        ['portName', { portName: 'a-very-long-port-name' }],
+        ['additionalPorts[0].name', { additionalPorts: [{ port: 9090, name: '9090' }] }],
+        ['containerPorts[0].name', { containerPorts: [{ number: 9090, name: '-metrics' }] }],
+      ] as Array<[string, Partial<MeshServiceProps>]>) {
+        expect(() => new MeshService(bookinfo(), 'r', { port: 9080, image: 'a:1', ...props }))
+          .toThrow(new RegExp(`\\[bookinfo/r\\] ${field.replace(/[[\]]/g, '\\$&')} ".*" is invalid: a port name must be an IANA service name.*Fix: use e\\.g\\. "metrics"`));
+      }
+    });
+
+    test('a container port that is also a Service port\'s container port, or that the sidecar uses, or a name taken twice', () => {
+      expect(() => new MeshService(bookinfo(), 'r', { port: 9080, image: 'a:1', containerPorts: [{ number: 9080 }] }))
+        .toThrow(/ports \(container ports\) "9080" is invalid: the value appears more than once/);
+      expect(() => new MeshService(bookinfo(), 'r', { port: 9080, image: 'a:1', containerPorts: [{ number: 15090, name: 'prom' }] }))
+        .toThrow(/\[bookinfo\/r\] containerPorts\[0\]\.number 15090 is invalid: the Istio sidecar listens on this port/);
+      expect(() => new MeshService(bookinfo(), 'r', { port: 9080, image: 'a:1', containerPorts: [{ number: 9090, name: 'http' }] }))
+        .toThrow(/ports \(names\) "http" is invalid: the value appears more than once/);
+      expect(() => new MeshService(bookinfo(), 'r', { port: 9080, image: 'a:1', containerPorts: [{ name: 'metrics' } as any] }))
+        .toThrow(/containerPorts\[0\]\.number undefined is invalid: a container port needs its number/);
+    });
+
+    test('an external traffic policy on a ClusterIP Service, or unknown', () => {
+      expect(() => new MeshService(bookinfo(), 'r', { port: 9080, image: 'a:1', externalTrafficPolicy: ServiceExternalTrafficPolicy.LOCAL }))
+        .toThrow(/\[bookinfo\/r\] externalTrafficPolicy "Local" is invalid: only NodePort and LoadBalancer Services take traffic from outside the cluster, and this Service is ClusterIP.*Fix: set serviceType/);
+      expect(() => new MeshService(bookinfo(), 'r', { port: 9080, image: 'a:1', serviceType: kplus.ServiceType.LOAD_BALANCER, externalTrafficPolicy: 'Everywhere' as ServiceExternalTrafficPolicy }))
+        .toThrow(/externalTrafficPolicy "Everywhere" is invalid: unknown external traffic policy/);
     });
 
     test('two ports with the same number', () => {
