@@ -43,6 +43,7 @@ import {
   RequestMatch,
   SecurityPolicyTarget,
   ServiceAlerts,
+  WorkloadProbe,
 } from 'cdk8s-istio';
 
 // ---------------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ export class BookinfoChart extends MtlsNamespace {
     const reviews = new CanaryService(this, 'reviews', {
       port: PORT,
       serviceAccountName: 'bookinfo-reviews',
-      readiness: kplus.Probe.fromHttpGet('/health', { port: PORT }),
+      readiness: WorkloadProbe.fromKplus(kplus.Probe.fromHttpGet('/health', { port: PORT })),
       stable: reviewsVersion(s.stable),
       canary: reviewsVersion(s.canary),
       canaryWeight: s.canaryWeight,

@@ -176,7 +176,11 @@ export class MeshAnalysis {
 /** Warnings already printed for an app: cdk8s validates an app several times per synth. */
 const PRINTED = new WeakMap<IConstruct, Set<string>>();
 
-function printOnce(root: IConstruct, line: string): void {
+/**
+ * Prints a line to stderr once per app (cdk8s validates an app several times per synth).
+ * @internal
+ */
+export function printOnce(root: IConstruct, line: string): void {
   let printed = PRINTED.get(root);
   if (!printed) PRINTED.set(root, printed = new Set());
   if (printed.has(line)) return;

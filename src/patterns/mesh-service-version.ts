@@ -27,6 +27,20 @@ export interface MeshServiceVersion {
   readonly env?: { [name: string]: string };
 
   /**
+   * Arguments of this version's container (win over the service-wide `args`).
+   *
+   * @default - the service-wide `args`, else the image's
+   */
+  readonly args?: string[];
+
+  /**
+   * Entrypoint of this version's container (wins over the service-wide `command`).
+   *
+   * @default - the service-wide `command`, else the image's
+   */
+  readonly command?: string[];
+
+  /**
    * Annotations of this version's pods, added to the service-wide `podAnnotations`
    * (a key given in both takes this value).
    *

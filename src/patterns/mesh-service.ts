@@ -6,9 +6,12 @@ import { checkProtocol, MeshServicePort, ResolvedPort, resolvePorts } from './me
 import { MeshServiceVersion } from './mesh-service-version';
 import { checkIpFamilies } from './service-ip-family';
 import { workloadContainer } from './workload-container';
-import { checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
+import { finishWorkloadDeployment, workloadPodProps } from './workload-deployment';
+import { checkStringList, checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
+import { checkWorkloadPod, workloadPodMetadata } from './workload-pod';
 import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkServiceName, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
+import { addFinalPatches } from '../core/final-patch';
 import { MeshAnalysis } from '../core/mesh-analysis';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -183,6 +186,7 @@ export class MeshService extends Construct {
     checkUnique(this, 'versions[].version', versions.map((v) => v.version), 'give each version a distinct label value');
     this.resolvedPorts = resolvePorts(this, props);
     checkWorkloadContainer(this, props);
+    checkWorkloadPod(this, props, props.containerName ?? this.serviceName);
 
     const metadata = (name: string) => ({ name, namespace: this.explicitNamespace, labels: { app: this.serviceName } });
 
@@ -277,9 +281,12 @@ export class MeshService extends Construct {
     }
     checkPositiveInteger(this, `versions[${version.version}].replicas`, version.replicas, 0);
     checkDns1123Subdomain(this, `versions[${version.version}].serviceAccountName`, version.serviceAccountName);
+    checkStringList(this, `versions[${version.version}].args`, version.args, "write e.g. ['--port=9080']");
+    checkStringList(this, `versions[${version.version}].command`, version.command, "write e.g. ['/bin/server']");
     const labels = { app: this.serviceName, version: version.version };
     const env = { ...this.props.env, ...version.env };
-    const annotations = { ...this.props.podAnnotations, ...version.podAnnotations };
+    const pod = workloadPodMetadata(this.props);
+    const annotations = { ...pod.annotations, ...this.props.podAnnotations, ...version.podAnnotations };
     const deployment = new kplus.Deployment(this, `Deployment-${version.version}`, {
       metadata: { name: `${this.serviceName}-${suffix}`, namespace: this.explicitNamespace, labels },
       replicas: version.replicas ?? 1,
@@ -287,22 +294,50 @@ export class MeshService extends Construct {
       serviceAccount: version.serviceAccountName === undefined
         ? this.serviceAccount
         : kplus.ServiceAccount.fromServiceAccountName(this, `ServiceAccount-${version.version}`, version.serviceAccountName),
-      podMetadata: { labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
-      securityContext: { ensureNonRoot: true },
+      podMetadata: { labels: { ...pod.labels, ...labels }, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
+      ...workloadPodProps(this.props),
       containers: [workloadContainer(this, this.props, {
         name: this.serviceName,
         image: version.image,
-        ports: [
-          ...this.resolvedPorts.map((p) => ({ number: p.containerPort, name: p.name })),
-          ...(this.props.containerPorts ?? []).map((p) => ({ number: p.number, name: p.name })),
-        ],
+        ports: this.containerPorts(),
         env,
         tmpVolumeId: `tmp-${suffix}`,
-      })],
+        args: version.args,
+        command: version.command,
+      }, this.protocol === Protocol.GRPC)],
+    });
+    finishWorkloadDeployment(this, deployment, this.props, {
+      main: this.resolvedPorts[0].containerPort,
+      all: this.containerPorts().map((p) => p.number),
+      grpc: this.protocol === Protocol.GRPC,
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
     this.deployments.set(version.version, deployment);
     return deployment;
+  }
+
+  /** Every port the container listens on: the Service ports' container ports, then `containerPorts`. */
+  private containerPorts(): kplus.ContainerPort[] {
+    return [
+      ...this.resolvedPorts.map((p) => ({ number: p.containerPort, name: p.name })),
+      ...(this.props.containerPorts ?? []).map((p) => ({ number: p.number, name: p.name })),
+    ];
+  }
+
+  /**
+   * Applies JSON patches to the final manifest of one version's Deployment, after
+   * cdk8s-plus has rendered it: the escape hatch for Deployment fields the options do not
+   * model. Unlike `ApiObject.of(deployment).addJsonPatch()`, whose patches pass through the
+   * generated binding's mapping (which drops a plain number where it expects an
+   * IntOrString, such as a probe's `port`), these keep exactly what they say. The patched
+   * manifest is still validated at synth.
+   *
+   * @param version an existing version of the service, e.g. `v1`
+   * @param patches the JSON patches, applied in order
+   */
+  public patchDeployment(version: string, ...patches: JsonPatch[]): MeshService {
+    addFinalPatches(ApiObject.of(this.deployment(version)), patches);
+    return this;
   }
 
   /**

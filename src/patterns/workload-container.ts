@@ -14,32 +14,44 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
  * @internal
  */
 export interface WorkloadContainerSpec {
-  /** The container name. */
+  /** The container name (unless the options name it). */
   readonly name: string;
   /** The container image. */
   readonly image: string;
-  /** The container ports; the first one is probed for readiness. */
+  /** The container ports; the first one is probed for readiness by default. */
   readonly ports: kplus.ContainerPort[];
   /** Environment variables (the options' own, merged with per-version ones). */
   readonly env: { [name: string]: string };
   /** Construct id of the writable `/tmp` emptyDir volume. */
   readonly tmpVolumeId: string;
+  /** Arguments of this version (win over the options'). */
+  readonly args?: string[];
+  /** Entrypoint of this version (wins over the options'). */
+  readonly command?: string[];
 }
 
 /**
  * The container of a workload: non-root, no privilege escalation, not privileged, all
  * capabilities dropped, the runtime's default seccomp profile, a read-only root filesystem
- * with a writable `/tmp`, resource requests and limits and a readiness probe — each
- * overridable through the workload options.
+ * with a writable `/tmp`, resource requests and limits — each overridable through the
+ * workload options. Probes other than cdk8s-plus ones are rendered into the final manifest
+ * (see `workloadProbePatches`); the default readiness check of a non-gRPC service is a
+ * cdk8s-plus TCP or HTTP probe.
  * @internal
  */
-export function workloadContainer(scope: Construct, options: WorkloadOptions, spec: WorkloadContainerSpec): kplus.ContainerProps {
+export function workloadContainer(scope: Construct, options: WorkloadOptions, spec: WorkloadContainerSpec, grpc: boolean): kplus.ContainerProps {
   const probePort = spec.ports[0].number;
+  const defaultReadiness = options.readiness === undefined && (options.healthCheckPath !== undefined || !grpc)
+    ? (options.healthCheckPath !== undefined
+      ? kplus.Probe.fromHttpGet(options.healthCheckPath, { port: probePort })
+      : kplus.Probe.fromTcpSocket({ port: probePort }))
+    : undefined;
   return {
-    name: spec.name,
+    name: options.containerName ?? spec.name,
     image: spec.image,
     imagePullPolicy: options.imagePullPolicy,
-    args: options.args,
+    command: spec.command ?? options.command,
+    args: spec.args ?? options.args,
     ports: spec.ports,
     envVariables: Object.fromEntries(Object.entries(spec.env).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
     resources: options.resources ?? DEFAULT_RESOURCES,
@@ -52,10 +64,9 @@ export function workloadContainer(scope: Construct, options: WorkloadOptions, sp
       seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
       ...options.securityContext,
     },
-    readiness: options.readiness ?? (options.healthCheckPath !== undefined
-      ? kplus.Probe.fromHttpGet(options.healthCheckPath, { port: probePort })
-      : kplus.Probe.fromTcpSocket({ port: probePort })),
-    liveness: options.liveness,
+    readiness: options.readiness?._kplus ?? defaultReadiness,
+    liveness: options.liveness?._kplus,
+    startup: options.startup?._kplus,
     volumeMounts: [
       { path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, spec.tmpVolumeId, 'tmp') },
       ...(options.volumes ?? []).map((v) => ({ path: v.path, volume: v.volume, readOnly: v.readOnly })),

@@ -1,5 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { WorkloadPodOptions, workloadPodOptionsOf } from './workload-pod';
+import { WorkloadProbe } from './workload-probe';
 import { checkExclusive, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 
@@ -31,7 +33,7 @@ export interface MeshServiceVolume {
  * environment, arguments, image pull policy, pod annotations and volumes. Every pattern that
  * runs a workload (`MeshService`, `CanaryService`) takes these options.
  */
-export interface WorkloadOptions {
+export interface WorkloadOptions extends WorkloadPodOptions {
   /**
    * Resource requests and limits of each container.
    *
@@ -50,11 +52,13 @@ export interface WorkloadOptions {
   readonly securityContext?: kplus.ContainerSecurityContextProps;
 
   /**
-   * The readiness probe of each container.
+   * The readiness probe of the container, e.g. `WorkloadProbe.grpc()` or
+   * `WorkloadProbe.httpGet('/_healthz', { headers: { Cookie: 'session=probe' } })`; a
+   * cdk8s-plus probe is wrapped with `WorkloadProbe.fromKplus(probe)`.
    *
-   * @default - a TCP check of the container port
+   * @default - a gRPC health check of the main port for a GRPC service, else a TCP check of it
    */
-  readonly readiness?: kplus.Probe;
+  readonly readiness?: WorkloadProbe;
 
   /**
    * An HTTP path answering 200 when the service is ready, e.g. `/health`: the readiness
@@ -66,11 +70,19 @@ export interface WorkloadOptions {
   readonly healthCheckPath?: string;
 
   /**
-   * The liveness probe of each container.
+   * The liveness probe of the container (the kubelet restarts a container that fails it).
    *
    * @default - no liveness probe (a failing readiness probe only takes the pod out of the Service)
    */
-  readonly liveness?: kplus.Probe;
+  readonly liveness?: WorkloadProbe;
+
+  /**
+   * The startup probe of the container: liveness and readiness checks wait until it
+   * succeeds, for slow-starting applications.
+   *
+   * @default - no startup probe
+   */
+  readonly startup?: WorkloadProbe;
 
   /**
    * When the kubelet pulls the container image. Istio's Bookinfo manifests use
@@ -96,6 +108,14 @@ export interface WorkloadOptions {
    * @default - the image's own arguments
    */
   readonly args?: string[];
+
+  /**
+   * The entrypoint of the container of every version (the image's `ENTRYPOINT` is
+   * replaced), e.g. `['/bin/server']`.
+   *
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
 
   /**
    * Annotations of the pods of every version, e.g. Prometheus' `prometheus.io/scrape`.
@@ -125,11 +145,14 @@ export function workloadOptionsOf(props: WorkloadOptions): WorkloadOptions {
     readiness: props.readiness,
     healthCheckPath: props.healthCheckPath,
     liveness: props.liveness,
+    startup: props.startup,
+    command: props.command,
     imagePullPolicy: props.imagePullPolicy,
     env: props.env,
     args: props.args,
     podAnnotations: props.podAnnotations,
     volumes: props.volumes,
+    ...workloadPodOptionsOf(props),
   };
 }
 
@@ -167,6 +190,16 @@ export function checkVolumes(scope: IConstruct, volumes: MeshServiceVolume[] | u
  * @internal
  */
 export function checkWorkloadProbes(scope: IConstruct, options: WorkloadOptions): void {
+  for (const k of ['readiness', 'liveness', 'startup'] as const) {
+    const probe = options[k] as unknown;
+    if (probe !== undefined && !(probe instanceof WorkloadProbe)) {
+      const fix = probe instanceof kplus.Probe ? `wrap it: ${k}: WorkloadProbe.fromKplus(probe)` : `use e.g. ${k}: WorkloadProbe.httpGet('/health') or WorkloadProbe.grpc()`;
+      invalid(scope, k, probe instanceof kplus.Probe ? 'a cdk8s-plus Probe' : probe, 'a probe must be a WorkloadProbe', fix);
+    }
+    if (k !== 'readiness' && probe instanceof WorkloadProbe && probe._successThreshold !== undefined && probe._successThreshold !== 1) {
+      invalid(scope, `${k}.successThreshold`, probe._successThreshold, `a ${k} probe's success threshold must be 1 (the API server refuses other values)`, 'leave successThreshold out');
+    }
+  }
   checkExclusive(scope, { readiness: options.readiness, healthCheckPath: options.healthCheckPath }, 'give either a full readiness probe or a health check path, not both');
   if (options.healthCheckPath !== undefined && !/^\/\S*$/.test(options.healthCheckPath)) {
     invalid(scope, 'healthCheckPath', options.healthCheckPath, 'a health check path must be an absolute URL path without spaces', 'write e.g. "/health" or "/ready"');
@@ -179,7 +212,16 @@ export function checkWorkloadProbes(scope: IConstruct, options: WorkloadOptions)
  */
 export function checkWorkloadContainer(scope: IConstruct, options: WorkloadOptions): void {
   checkVolumes(scope, options.volumes);
-  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
-    invalid(scope, 'args', options.args, 'the container arguments must be a list of strings', "write e.g. ['--bind_ip_all']");
+  checkStringList(scope, 'args', options.args, "write e.g. ['--bind_ip_all']");
+  checkStringList(scope, 'command', options.command, "write e.g. ['/bin/server', '--port=8080']");
+}
+
+/**
+ * Checks a container's args or command: a list of strings.
+ * @internal
+ */
+export function checkStringList(scope: IConstruct, field: string, value: string[] | undefined, fix: string): void {
+  if (value !== undefined && (!Array.isArray(value) || value.some((a) => typeof a !== 'string'))) {
+    invalid(scope, field, value, `the container's ${field.split('.').pop()} must be a list of strings`, fix);
   }
 }

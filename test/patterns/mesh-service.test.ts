@@ -1,6 +1,6 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { MeshServiceProps, Principal, Protocol, ServiceExternalTrafficPolicy, ServiceIpFamily, ServiceIpFamilyPolicy } from '../../src';
+import { MeshServiceProps, Principal, Protocol, ServiceExternalTrafficPolicy, ServiceIpFamily, ServiceIpFamilyPolicy, WorkloadProbe } from '../../src';
 import { MeshService } from '../../src/patterns/mesh-service';
 
 function bookinfo(): Chart {
@@ -52,7 +52,7 @@ describe('MeshService', () => {
       },
       securityContext: { readOnlyRootFilesystem: false, user: 1000, group: 1000 },
       healthCheckPath: '/health',
-      liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
+      liveness: WorkloadProbe.fromKplus(kplus.Probe.fromTcpSocket({ port: 8080 })),
     });
     reviews.addVersion({ version: 'v3', image: 'docker.io/istio/examples-bookinfo-reviews-v3:1.20.3' });
     reviews
@@ -161,7 +161,7 @@ describe('MeshService', () => {
       image: 'legacy:1',
       securityContext: { readOnlyRootFilesystem: false },
       resources: { cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) } },
-      readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+      readiness: WorkloadProbe.fromKplus(kplus.Probe.fromHttpGet('/ready', { port: 8080 })),
     });
     const c = byKind(Testing.synth(chart), 'Deployment')[0].spec.template.spec.containers[0];
     expect(c.securityContext.readOnlyRootFilesystem).toBe(false);
@@ -428,7 +428,7 @@ describe('MeshService', () => {
     });
 
     test('readiness and healthCheckPath together', () => {
-      expect(() => new MeshService(bookinfo(), 'r', { port: 80, image: 'a:1', healthCheckPath: '/h', readiness: kplus.Probe.fromTcpSocket() }))
+      expect(() => new MeshService(bookinfo(), 'r', { port: 80, image: 'a:1', healthCheckPath: '/h', readiness: WorkloadProbe.fromKplus(kplus.Probe.fromTcpSocket()) }))
         .toThrow(/\[bookinfo\/r\] readiness and healthCheckPath .* is invalid: these fields are mutually exclusive\. Fix:/);
     });
 
@@ -619,7 +619,7 @@ describe('MeshService: options that reproduce Istio\'s Bookinfo manifests', () =
 
     test('args that are not strings; a version service account that is not a DNS subdomain', () => {
       expect(() => new MeshService(bookinfo(), 'a', { port: 80, image: 'a:1', args: [1 as any] }))
-        .toThrow(/\[bookinfo\/a\] args \[1\] is invalid: the container arguments must be a list of strings/);
+        .toThrow(/\[bookinfo\/a\] args \[1\] is invalid: the container's args must be a list of strings/);
       const s = new MeshService(bookinfo(), 'b', { port: 80, image: 'a:1' });
       expect(() => s.addVersion({ version: 'v2', image: 'a:2', serviceAccountName: 'Not_Valid' }))
         .toThrow(/\[bookinfo\/b\] versions\[v2\]\.serviceAccountName "Not_Valid" is invalid: it must be a DNS-1123 subdomain/);
