@@ -1,4 +1,5 @@
 import { MeshService } from './mesh-service';
+import { IMeshWorkload } from './mesh-workload-ref';
 import { WorkloadSelector } from '../core/workload-selector';
 import { ServiceEntryPort, ServiceEntryResolution } from '../networking/service-entry';
 /**
@@ -77,12 +78,12 @@ export interface EgressGatewayOptions {
  */
 export interface EgressLockdownProps {
   /**
-   * Lock down this mesh service's pods (all versions, selected by `app=<serviceName>`).
-   * Give at most one of `workload` and `workloadSelector`.
+   * Lock down this mesh workload's pods (a MeshService's, all versions, or a MeshWorkload's;
+   * selected by `app=<name>`). Give at most one of `workload` and `workloadSelector`.
    *
-   * @default - no MeshService; see `workloadSelector`
+   * @default - no workload; see `workloadSelector`
    */
-  readonly workload?: MeshService;
+  readonly workload?: IMeshWorkload;
 
   /**
    * Lock down the pods carrying these labels.

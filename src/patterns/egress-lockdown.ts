@@ -96,12 +96,12 @@ export class EgressLockdown extends Construct {
     super(scope, id);
     MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
     if (props.workload !== undefined && props.workloadSelector !== undefined) {
-      invalid(this, 'workload and workloadSelector', { workload: props.workload.node.path, workloadSelector: props.workloadSelector.labels }, 'these fields are mutually exclusive', 'give the MeshService as `workload`, or its labels as `workloadSelector`, not both');
+      invalid(this, 'workload and workloadSelector', { workload: props.workload.node.path, workloadSelector: props.workloadSelector.labels }, 'these fields are mutually exclusive', 'give the MeshService or MeshWorkload as `workload`, or its labels as `workloadSelector`, not both');
     }
     checkDns1123Label(this, 'namespace', props.namespace);
     const workloadNs = props.workload?.namespace;
     if (props.workload !== undefined && props.namespace !== undefined && workloadNs !== undefined && workloadNs !== props.namespace) {
-      invalid(this, 'namespace', props.namespace, `the MeshService ${props.workload.serviceName} runs in namespace "${workloadNs}", and a Sidecar only applies to workloads of its own namespace`, `omit \`namespace\` (it defaults to "${workloadNs}") or pass "${workloadNs}"`);
+      invalid(this, 'namespace', props.namespace, `the workload ${props.workload.workloadName} runs in namespace "${workloadNs}", and a Sidecar only applies to workloads of its own namespace`, `omit \`namespace\` (it defaults to "${workloadNs}") or pass "${workloadNs}"`);
     }
     const namespace = props.namespace ?? workloadNs ?? Chart.of(this).namespace;
     if (namespace === undefined) {
@@ -138,7 +138,7 @@ export class EgressLockdown extends Construct {
     for (const h of props.meshHosts ?? []) this.allowMeshHost(h);
 
     const sidecarName = props.sidecarName
-      ?? (this.workloadSelector === undefined ? 'default' : props.workload ? `${props.workload.serviceName}-egress` : undefined);
+      ?? (this.workloadSelector === undefined ? 'default' : props.workload ? `${props.workload.workloadName}-egress` : undefined);
     this.placeholder = this.egressList.length === 0;
     this.sidecar = new Sidecar(this, 'Sidecar', {
       // An explicit `name: undefined` would replace the generated name.

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { checkExternalTrafficPolicy, MeshServiceObjectOptions } from './mesh-service-options';
 import { checkProtocol, MeshServicePort, ResolvedPort, resolvePorts } from './mesh-service-port';
 import { MeshServiceVersion } from './mesh-service-version';
+import { IMeshWorkload } from './mesh-workload-ref';
 import { checkIpFamilies } from './service-ip-family';
 import { workloadContainer } from './workload-container';
 import { finishWorkloadDeployment, workloadPodProps } from './workload-deployment';
@@ -134,7 +135,7 @@ const INGRESS_GATEWAY_PRINCIPAL = Principal.serviceAccount('istio-system', 'isti
  * reviews.allowFrom(productpage, { methods: ['GET'], paths: ['/reviews/*'] });
  * productpage.allowFromIngressGateway();
  */
-export class MeshService extends Construct {
+export class MeshService extends Construct implements IMeshWorkload {
   /** The service name (Service name and `app` label). */
   public readonly serviceName: string;
 
@@ -200,6 +201,11 @@ export class MeshService extends Construct {
     this.service = this.createService('Service', { ...metadata(this.serviceName), labels: { app: this.serviceName, service: this.serviceName } }, { app: this.serviceName }, props.serviceType);
 
     versions.forEach((v) => this.addVersion(v));
+  }
+
+  /** The workload's name: the service name (for `IMeshWorkload`). */
+  public get workloadName(): string {
+    return this.serviceName;
   }
 
   /** The namespace of the service's objects, if known (its own or its chart's). */
@@ -383,19 +389,20 @@ export class MeshService extends Construct {
 
 
   /**
-   * Allows another mesh service to call this one: a rule in this service's ALLOW policy
-   * whose principal is the caller's real ServiceAccount identity
-   * (`cluster.local/ns/<caller namespace>/sa/<caller service account>`).
+   * Allows another mesh workload — a `MeshService`, or a `MeshWorkload` without a Service —
+   * to call this one: a rule in this service's ALLOW policy whose principal is the caller's
+   * real ServiceAccount identity (`cluster.local/ns/<caller namespace>/sa/<caller service
+   * account>`). Allowing the same caller with the same options again adds nothing.
    *
-   * @param caller the calling service; it must have a namespace (its own or its chart's)
+   * @param caller the calling workload; it must have a namespace (its own or its chart's)
    * @param options the methods, paths and ports the caller may use (default: any)
    */
-  public allowFrom(caller: MeshService, options: MeshServiceAllowOptions = {}): MeshService {
-    if (!(caller instanceof MeshService)) {
-      invalid(this, 'allowFrom caller', caller === undefined ? undefined : String(caller), 'the caller must be a MeshService', 'pass the calling MeshService, or use allowFromPrincipal(Principal.fromServiceAccount(sa)) for another workload');
+  public allowFrom(caller: IMeshWorkload, options: MeshServiceAllowOptions = {}): MeshService {
+    if (caller === null || typeof caller !== 'object' || !(caller.principal instanceof Principal) || caller.node === undefined) {
+      invalid(this, 'allowFrom caller', caller === undefined ? undefined : String(caller), 'the caller must be a mesh workload (a MeshService or a MeshWorkload)', 'pass the calling MeshService or MeshWorkload, or use allowFromPrincipal(Principal.fromServiceAccount(sa)) for another workload');
     }
     if (caller.namespace === undefined) {
-      invalid(this, `allowFrom caller ${caller.node.path}`, caller.serviceName, 'the caller has no namespace, so its identity cluster.local/ns/<namespace>/sa/<name> is unknown', 'give the calling MeshService a `namespace`, or create it in a Chart (or MtlsNamespace) with a namespace');
+      invalid(this, `allowFrom caller ${caller.node.path}`, caller.workloadName, 'the caller has no namespace, so its identity cluster.local/ns/<namespace>/sa/<name> is unknown', 'give the calling workload a `namespace`, or create it in a Chart (or MtlsNamespace) with a namespace');
     }
     return this.allow({ principals: [caller.principal] }, options, `caller ${caller.node.path}`);
   }

@@ -18,7 +18,7 @@ export interface WorkloadContainerSpec {
   readonly name: string;
   /** The container image. */
   readonly image: string;
-  /** The container ports; the first one is probed for readiness by default. */
+  /** The container ports (none for a pure client); the first one is probed for readiness by default. */
   readonly ports: kplus.ContainerPort[];
   /** Environment variables (the options' own, merged with per-version ones). */
   readonly env: { [name: string]: string };
@@ -40,8 +40,8 @@ export interface WorkloadContainerSpec {
  * @internal
  */
 export function workloadContainer(scope: Construct, options: WorkloadOptions, spec: WorkloadContainerSpec, grpc: boolean): kplus.ContainerProps {
-  const probePort = spec.ports[0].number;
-  const defaultReadiness = options.readiness === undefined && (options.healthCheckPath !== undefined || !grpc)
+  const probePort = spec.ports[0]?.number;
+  const defaultReadiness = probePort !== undefined && options.readiness === undefined && (options.healthCheckPath !== undefined || !grpc)
     ? (options.healthCheckPath !== undefined
       ? kplus.Probe.fromHttpGet(options.healthCheckPath, { port: probePort })
       : kplus.Probe.fromTcpSocket({ port: probePort }))

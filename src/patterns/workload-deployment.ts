@@ -26,8 +26,8 @@ export function workloadPodProps(options: WorkloadOptions): Pick<kplus.Deploymen
 
 /** What the Deployment's main container listens on. */
 export interface WorkloadPorts {
-  /** The main container port (probed by default). */
-  readonly main: number;
+  /** The main container port (probed by default), if the container listens on any. */
+  readonly main: number | undefined;
   /** Every container port. */
   readonly all: readonly number[];
   /** Whether the main port speaks gRPC (the default readiness probe is then a gRPC check). */

@@ -165,12 +165,15 @@ export class WorkloadProbe {
    * main container port, `ports` every container port.
    * @internal
    */
-  public _render(scope: IConstruct, field: string, defaultPort: number, ports: readonly number[]): { [key: string]: any } {
+  public _render(scope: IConstruct, field: string, defaultPort: number | undefined, ports: readonly number[]): { [key: string]: any } {
     const a = this.action!;
     const o = this.options;
     const out: { [key: string]: any } = {};
     const port = a.port ?? defaultPort;
-    if (a.kind !== 'exec') {
+    if (a.kind !== 'exec' && port === undefined) {
+      invalid(scope, `${field}.port`, undefined, 'the container listens on no port, so the probe has nothing to connect to', 'declare the port in `containerPorts`, or use WorkloadProbe.exec([...])');
+    }
+    if (a.kind !== 'exec' && port !== undefined) {
       checkPort(scope, `${field}.port`, port);
       if (!ports.includes(port)) {
         invalid(scope, `${field}.port`, port, `the probe must check a port the container listens on (its ports are ${ports.join(', ')})`, 'use one of the container ports, or add the port (additionalPorts or containerPorts)');

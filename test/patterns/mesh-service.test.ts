@@ -300,7 +300,7 @@ describe('MeshService', () => {
       const app = Testing.app();
       const caller = new MeshService(new Chart(app, 'nons'), 'web', { port: 80, image: 'web:1' });
       const api = new MeshService(new Chart(app, 'api', { namespace: 'api' }), 'api', { port: 80, image: 'api:1' });
-      expect(() => api.allowFrom(caller)).toThrow(/\[api\/api\] allowFrom caller nons\/web "web" is invalid: the caller has no namespace.*Fix: give the calling MeshService a `namespace`/);
+      expect(() => api.allowFrom(caller)).toThrow(/\[api\/api\] allowFrom caller nons\/web "web" is invalid: the caller has no namespace.*Fix: give the calling workload a `namespace`/);
     });
 
     test('allowing callers of a service in no namespace', () => {
