@@ -113,7 +113,7 @@ export function checkResolution(
 /** @internal */
 export function checkPorts(
   scope: IConstruct, field: string, host: string, ports: readonly ServiceEntryPort[], resolution: ServiceEntryResolution,
-  gateway: EgressGatewayTarget | undefined,
+  gateway: EgressGatewayTarget | undefined, addressed = false,
 ): ServiceEntryPort[] {
   if (ports.length === 0) {
     invalid(scope, `${field}.ports`, [], 'a host without ports cannot be reached', 'give at least one port, e.g. [{ number: 443, protocol: Protocol.TLS }], or omit `ports` for 443/TLS');
@@ -132,8 +132,9 @@ export function checkPorts(
     }
     seen.add(p.number);
     const opaque = !TLS_LIKE.has(p.protocol) && !isHttpFamily(p.protocol);
-    if (opaque && (host.startsWith('*') || resolution === ServiceEntryResolution.NONE || resolution === ServiceEntryResolution.DYNAMIC_DNS)) {
-      invalid(scope, `${field}.ports[${p.number}].protocol`, p.protocol, `opaque ${p.protocol} carries no host name, so with a wildcard host or ${resolution} resolution the sidecar would let through connections to any address on port ${p.number}`, 'use a concrete host with DNS resolution, or a TLS/HTTP protocol');
+    // With addresses the sidecar matches the connection's destination address instead.
+    if (opaque && !addressed && (host.startsWith('*') || resolution === ServiceEntryResolution.NONE || resolution === ServiceEntryResolution.DYNAMIC_DNS)) {
+      invalid(scope, `${field}.ports[${p.number}].protocol`, p.protocol, `opaque ${p.protocol} carries no host name, so with a wildcard host or ${resolution} resolution the sidecar would let through connections to any address on port ${p.number}`, 'use a concrete host with DNS resolution, a TLS/HTTP protocol, or a host group with the `addresses` it is reached at');
     }
     if (resolution === ServiceEntryResolution.DYNAMIC_DNS && p.protocol !== Protocol.HTTP && p.protocol !== Protocol.TLS) {
       invalid(scope, `${field}.ports[${p.number}].protocol`, p.protocol, 'DYNAMIC_DNS resolution (the default for wildcard hosts) works with HTTP ports (Host header) and TLS ports (SNI) only',

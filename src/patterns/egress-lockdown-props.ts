@@ -45,6 +45,28 @@ export interface EgressAllowedHost extends EgressHostOptions {
 }
 
 /**
+ * Several external hosts allowed through one ServiceEntry, e.g. a cloud provider's API hosts
+ * and its metadata server.
+ */
+export interface EgressHostGroup extends EgressHostOptions {
+  /** `metadata.name` of the group's ServiceEntry, e.g. `allow-egress-googleapis`. */
+  readonly name: string;
+
+  /**
+   * The hosts (DNS names or wildcard domains such as `*.googleapis.com`).
+   */
+  readonly hosts: string[];
+
+  /**
+   * IP addresses or CIDR blocks the hosts are reached at, e.g. `169.254.169.254` for a
+   * cloud metadata server: the sidecar then matches connections by address.
+   *
+   * @default - none
+   */
+  readonly addresses?: string[];
+}
+
+/**
  * Where to send allowed egress traffic for auditing: an Istio egress gateway.
  */
 export interface EgressGatewayOptions {
@@ -134,6 +156,14 @@ export interface EgressLockdownProps {
    * @default - none besides the own namespace (see `sameNamespace`)
    */
   readonly meshServices?: MeshService[];
+
+  /**
+   * Groups of external hosts, one ServiceEntry each (named by the group). More can be added
+   * with `allowHostGroup`. Not with `egressGateway`.
+   *
+   * @default - none
+   */
+  readonly allowGroups?: EgressHostGroup[];
 
   /**
    * Other namespaces whose services the workloads may call (`<namespace>/*`), e.g. a

@@ -2,11 +2,11 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkExternalHost, checkPorts, checkResolution, EgressGatewayTarget, resolveGateway } from './egress-checks';
 import { routeThroughGateway } from './egress-gateway-routing';
-import { EgressHostOptions, EgressLockdownProps } from './egress-lockdown-props';
+import { EgressHostGroup, EgressHostOptions, EgressLockdownProps } from './egress-lockdown-props';
 import { hostSlug, isDnsName, resourceName, selectorKey } from './egress-naming';
 import { EgressLockdownEntry, HostRecord, NamespaceRecord, namespaceRecord, wildcardIndex, wildcardParents } from './egress-registry';
 import { MeshService } from './mesh-service';
-import { checkDns1123Label, checkHost } from '../core/checks';
+import { checkDns1123Label, checkDns1123Subdomain, checkHost, isCidr, isIpAddress } from '../core/checks';
 import { invalid, invalidMessage, validationMessage } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
 import { Protocol } from '../core/protocol';
@@ -133,6 +133,7 @@ export class EgressLockdown extends Construct {
     for (const a of props.allow ?? []) this.allowHost(a.host, a);
 
     if (props.sameNamespace ?? true) this.addEgressHost(`./*.svc.${this.clusterDomain}`);
+    for (const g of props.allowGroups ?? []) this.allowHostGroup(g);
     for (const s of props.meshServices ?? []) this.allowMeshService(s);
     for (const ns of props.meshNamespaces ?? []) this.allowMeshNamespace(ns);
     for (const h of props.meshHosts ?? []) this.allowMeshHost(h);
@@ -169,11 +170,12 @@ export class EgressLockdown extends Construct {
   }
 
   /**
-   * The ServiceEntries of the allowed hosts, one per host. An entry is shared with the
-   * other lockdowns of the namespace that allow the same host (it belongs to the first).
+   * The ServiceEntries of the allowed hosts: one per host, or per host group. An entry is
+   * shared with the other lockdowns of the namespace that allow the same host (it belongs
+   * to the first).
    */
   public get serviceEntries(): ServiceEntry[] {
-    return this.hostOrder.map((h) => this.hostRecords.get(h)!.entry);
+    return [...new Set(this.hostOrder.map((h) => this.hostRecords.get(h)!.entry))];
   }
 
   /** The ServiceEntry of one allowed host. */
@@ -227,6 +229,63 @@ export class EgressLockdown extends Construct {
     this.hostOrder.push(host);
     this.addEgressHost(`./${host}`);
     if (this.gateway) this.addEgressHost(`${this.gateway.namespace}/${this.gateway.serviceHost}`);
+    return this;
+  }
+
+  /**
+   * Allows the workloads to reach a group of external hosts through one ServiceEntry named
+   * by the group, optionally with the addresses they are reached at. The resolution
+   * defaults to `DNS` for concrete hosts without addresses, else `NONE` (wildcards and
+   * addresses cannot be resolved by name). Not with an egress gateway.
+   */
+  public allowHostGroup(group: EgressHostGroup): EgressLockdown {
+    const field = `allowGroups[${JSON.stringify(group?.name)}]`;
+    if (group === null || typeof group !== 'object') {
+      invalid(this, 'allowGroups', group, 'a host group must be an object', "pass e.g. { name: 'google-apis', hosts: ['*.googleapis.com'] }");
+    }
+    if (this.blockAllExternal) {
+      invalid(this, field, group.name, 'the lockdown was created with `blockAllExternal: true`, which allows no external host', 'remove `blockAllExternal`, or do not allow hosts');
+    }
+    if (this.gateway) {
+      invalid(this, field, group.name, 'a host group is one ServiceEntry reached directly; through the egress gateway every host gets its own routes', 'allow the hosts one by one with allowHost(), or leave out the egress gateway');
+    }
+    checkDns1123Subdomain(this, `${field}.name`, group.name);
+    if (group.name === undefined) invalid(this, `${field}.name`, undefined, 'a host group needs the name of its ServiceEntry', "pass e.g. name: 'allow-egress-googleapis'");
+    if (!Array.isArray(group.hosts) || group.hosts.length === 0) {
+      invalid(this, `${field}.hosts`, group.hosts, 'a host group needs at least one host', "pass e.g. hosts: ['*.googleapis.com', 'accounts.google.com']");
+    }
+    for (const a of group.addresses ?? []) {
+      if (typeof a !== 'string' || !(isIpAddress(a) || isCidr(a))) invalid(this, `${field}.addresses`, a, 'an address must be an IP address or a CIDR block', 'write e.g. "169.254.169.254" or "10.0.0.0/16"');
+    }
+    const wildcard = group.hosts.some((h) => typeof h === 'string' && h.startsWith('*'));
+    const resolution = group.resolution
+      ?? (wildcard || (group.addresses ?? []).length > 0 ? ServiceEntryResolution.NONE : ServiceEntryResolution.DNS);
+    let ports: ServiceEntryPort[] = [];
+    for (const host of group.hosts) {
+      checkExternalHost(this, `${field}.hosts`, host, this.clusterDomain);
+      const owner = this.hostRecords.has(host) ? this.node.path : this.record.hosts.get(host)?.users[0]?.node.path;
+      if (owner !== undefined) {
+        invalid(this, `${field}.hosts`, host, `${owner} already allows this host in namespace "${this.namespace}", and each host has one ServiceEntry per namespace`, 'list the host in one place only');
+      }
+      checkResolution(this, field, host, resolution, undefined);
+      ports = checkPorts(this, field, host, group.ports ?? DEFAULT_PORTS, resolution, undefined, (group.addresses ?? []).length > 0);
+    }
+    const entry = new ServiceEntry(this, `Group-${group.name}`, {
+      metadata: { name: group.name, namespace: this.namespace },
+      hosts: [...group.hosts],
+      addresses: group.addresses ? [...group.addresses] : undefined,
+      location: ServiceEntryLocation.MESH_EXTERNAL,
+      resolution,
+      ports,
+      exportTo: ['.'],
+    });
+    for (const host of group.hosts) {
+      const rec: HostRecord = { host, entry, resolution, ports: new Map(ports.map((p) => [p.number, p.protocol])), users: [this] };
+      this.record.hosts.set(host, rec);
+      this.hostRecords.set(host, rec);
+      this.hostOrder.push(host);
+      this.addEgressHost(`./${host}`);
+    }
     return this;
   }
 

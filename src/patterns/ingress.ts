@@ -88,6 +88,23 @@ export interface MeshIngressProps {
   readonly name?: string;
 
   /**
+   * The name of the Gateway, when it differs from `name` (e.g. `frontend-gateway`). With
+   * the Gateway API, Istio names the gateway's Deployment and ServiceAccount
+   * `<gatewayName>-<gatewayClassName>`.
+   *
+   * @default - `name`
+   */
+  readonly gatewayName?: string;
+
+  /**
+   * The name of the VirtualService or HTTPRoute, when it differs from `name` (e.g.
+   * `frontend-route`).
+   *
+   * @default - `name`
+   */
+  readonly routeName?: string;
+
+  /**
    * The namespace of the Gateway and of its routes.
    *
    * @default - the chart's namespace
@@ -178,6 +195,12 @@ export class MeshIngress extends Construct {
 
   private readonly _hosts: string[];
   private readonly _routes: IngressRoute[] = [];
+  /** The name of the Gateway. */
+  public readonly gatewayName: string;
+
+  /** The name of the VirtualService or HTTPRoute. */
+  public readonly routeName: string;
+
   private readonly explicitNamespace?: string;
   private readonly gatewayClassName: string;
   private readonly customPrincipal?: Principal;
@@ -195,17 +218,22 @@ export class MeshIngress extends Construct {
     }
     this.api = choice.api;
     this.name = props.name ?? id;
+    this.gatewayName = props.gatewayName ?? this.name;
+    this.routeName = props.routeName ?? this.name;
     this.explicitNamespace = props.namespace;
     this.gatewayClassName = choice.gatewayClassName ?? 'istio';
     this.customPrincipal = choice.principal;
 
     checkDns1123Label(this, 'name', this.name);
+    checkDns1123Label(this, 'gatewayName', props.gatewayName);
+    checkDns1123Label(this, 'routeName', props.routeName);
     checkDns1123Label(this, 'namespace', props.namespace);
     this._hosts = checkIngressHosts(this, props.hosts);
     const tls = checkIngressTls(this, props);
     this.checkGateway(choice);
 
-    const metadata = { name: this.name, namespace: props.namespace };
+    const gatewayMetadata = { name: this.gatewayName, namespace: props.namespace };
+    const routeMetadata = { name: this.routeName, namespace: props.namespace };
     if (this.api === IngressApi.ISTIO) {
       // "./host": only VirtualServices in the Gateway's own namespace can bind to these hosts.
       const serverHosts = this._hosts.map((h) => `./${h}`);
@@ -215,8 +243,8 @@ export class MeshIngress extends Construct {
           Server.https({ hosts: serverHosts, credentialName: tls.credentialName }),
         ]
         : [Server.http({ hosts: serverHosts })];
-      this.gateway = new Gateway(this, 'Gateway', { metadata, selector: choice.selector, servers });
-      this.virtualService = new VirtualService(this, 'VirtualService', { metadata, hosts: this._hosts, gateways: [this.gateway] });
+      this.gateway = new Gateway(this, 'Gateway', { metadata: gatewayMetadata, selector: choice.selector, servers });
+      this.virtualService = new VirtualService(this, 'VirtualService', { metadata: routeMetadata, hosts: this._hosts, gateways: [this.gateway] });
     } else {
       const same = GatewayApiAllowedRoutes.same();
       const listeners = tls.credentialName !== undefined
@@ -225,25 +253,25 @@ export class MeshIngress extends Construct {
           ...(tls.redirect ? [GatewayApiListener.http({ allowedRoutes: same })] : []),
         ]
         : [GatewayApiListener.http({ allowedRoutes: same })];
-      const gw = new GatewayApiGateway(this, 'Gateway', { metadata, gatewayClassName: this.gatewayClassName, listeners });
+      const gw = new GatewayApiGateway(this, 'Gateway', { metadata: gatewayMetadata, gatewayClassName: this.gatewayClassName, listeners });
       this.gatewayApiGateway = gw;
       // The gateway's pods run in this namespace: under its default-deny policy they would
       // refuse every request. Admit requests on the gateway's own listener ports.
       this.gatewayPolicy = new AuthorizationPolicy(this, 'GatewayAllow', {
-        metadata: { name: `${this.name}-listeners`, namespace: props.namespace },
-        targetRefs: [SecurityPolicyTarget.gateway(this.name)],
+        metadata: { name: `${this.gatewayName}-listeners`, namespace: props.namespace },
+        targetRefs: [SecurityPolicyTarget.gateway(this.gatewayName)],
         rules: [{ operations: [{ ports: listeners.map((l) => l.port) }] }],
       });
       // "*" is not a Gateway API hostname: leaving hostnames out serves every host.
       const hostnames = this._hosts.includes('*') ? undefined : this._hosts;
       this.httpRoute = new GatewayApiHttpRoute(this, 'HttpRoute', {
-        metadata,
+        metadata: routeMetadata,
         hostnames,
         parentRefs: [GatewayApiParentRef.fromGateway(gw, { sectionName: tls.credentialName !== undefined ? 'https' : 'http' })],
       });
       if (tls.credentialName !== undefined && tls.redirect) {
         this.httpsRedirectRoute = new GatewayApiHttpRoute(this, 'HttpsRedirect', {
-          metadata: { name: `${this.name}-https-redirect`, namespace: props.namespace },
+          metadata: { name: `${this.routeName}-https-redirect`, namespace: props.namespace },
           hostnames,
           parentRefs: [GatewayApiParentRef.fromGateway(gw, { sectionName: 'http' })],
           rules: [{ filters: [GatewayApiHttpRouteFilter.requestRedirect({ scheme: GatewayApiRedirectScheme.HTTPS, statusCode: 301 })] }],
@@ -286,9 +314,9 @@ export class MeshIngress extends Construct {
     }
     const ns = this.namespace;
     if (ns === undefined) {
-      invalid(this, 'namespace', undefined, `Istio runs the Gateway API gateway as ServiceAccount "${this.name}-${this.gatewayClassName}" in the Gateway's namespace, and this ingress has none, so the identity the backends must allow is unknown`, 'give the MeshIngress a `namespace`, or create it in a Chart with a namespace');
+      invalid(this, 'namespace', undefined, `Istio runs the Gateway API gateway as ServiceAccount "${this.gatewayName}-${this.gatewayClassName}" in the Gateway's namespace, and this ingress has none, so the identity the backends must allow is unknown`, 'give the MeshIngress a `namespace`, or create it in a Chart with a namespace');
     }
-    return Principal.serviceAccount(ns, `${this.name}-${this.gatewayClassName}`);
+    return Principal.serviceAccount(ns, `${this.gatewayName}-${this.gatewayClassName}`);
   }
 
   /**
@@ -321,9 +349,9 @@ export class MeshIngress extends Construct {
       return;
     }
     checkDns1123Label(this, 'gatewayClassName', this.gatewayClassName);
-    const deployment = `${this.name}-${this.gatewayClassName}`;
+    const deployment = `${this.gatewayName}-${this.gatewayClassName}`;
     if (deployment.length > 63) {
-      invalid(this, 'name', this.name, `Istio names the gateway deployment and its ServiceAccount "${deployment}", which is longer than 63 characters`, 'use a shorter name');
+      invalid(this, this.gatewayName === this.name ? 'name' : 'gatewayName', this.gatewayName, `Istio names the gateway deployment and its ServiceAccount "${deployment}", which is longer than 63 characters`, 'use a shorter name');
     }
   }
 
