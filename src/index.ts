@@ -73,6 +73,7 @@ export * from './patterns/workload-pod';
 export { IMAGE_USER_WARNING_CONTEXT } from './patterns/workload-deployment';
 export * from './patterns/service-ip-family';
 export * from './patterns/mesh-service';
+export * from './patterns/mesh-service-props';
 export * from './patterns/mesh-workload-ref';
 export * from './patterns/mesh-workload';
 export * from './patterns/mtls-namespace';

@@ -118,14 +118,15 @@ export function meshServiceObjectOptionsOf(props: MeshServiceObjectOptions): Mes
  * Checks the external traffic policy: a known value, on a NodePort or LoadBalancer Service.
  * @internal
  */
-export function checkExternalTrafficPolicy(scope: IConstruct, props: MeshServiceObjectOptions): void {
+export function checkExternalTrafficPolicy(scope: IConstruct, props: MeshServiceObjectOptions, prefix?: string): void {
   const policy = props.externalTrafficPolicy;
   if (policy === undefined) return;
+  const field = prefix ? `${prefix} externalTrafficPolicy` : 'externalTrafficPolicy';
   if (!Object.values(ServiceExternalTrafficPolicy).includes(policy)) {
-    invalid(scope, 'externalTrafficPolicy', policy, 'unknown external traffic policy', 'use ServiceExternalTrafficPolicy.CLUSTER or ServiceExternalTrafficPolicy.LOCAL');
+    invalid(scope, field, policy, 'unknown external traffic policy', 'use ServiceExternalTrafficPolicy.CLUSTER or ServiceExternalTrafficPolicy.LOCAL');
   }
   const type = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
   if (type !== kplus.ServiceType.NODE_PORT && type !== kplus.ServiceType.LOAD_BALANCER) {
-    invalid(scope, 'externalTrafficPolicy', policy, `only NodePort and LoadBalancer Services take traffic from outside the cluster, and this Service is ${type} (the API server refuses the field)`, 'set serviceType: kplus.ServiceType.LOAD_BALANCER (or NODE_PORT), or leave externalTrafficPolicy out');
+    invalid(scope, field, policy, `only NodePort and LoadBalancer Services take traffic from outside the cluster, and this Service is ${type} (the API server refuses the field)`, 'set serviceType: kplus.ServiceType.LOAD_BALANCER (or NODE_PORT), or leave externalTrafficPolicy out');
   }
 }

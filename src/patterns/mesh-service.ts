@@ -1,14 +1,15 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkExternalTrafficPolicy, MeshServiceObjectOptions } from './mesh-service-options';
+import { checkExternalTrafficPolicy, ServiceExternalTrafficPolicy } from './mesh-service-options';
 import { checkProtocol, MeshServicePort, ResolvedPort, resolvePorts } from './mesh-service-port';
+import { DeploymentNaming, MeshServiceAllowOptions, MeshServiceExtraServiceOptions, MeshServiceProps } from './mesh-service-props';
 import { MeshServiceVersion } from './mesh-service-version';
 import { IMeshWorkload } from './mesh-workload-ref';
 import { checkIpFamilies } from './service-ip-family';
 import { workloadContainer } from './workload-container';
 import { finishWorkloadDeployment, workloadPodProps } from './workload-deployment';
-import { checkStringList, checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
+import { checkStringList, checkWorkloadContainer, checkWorkloadProbes } from './workload-options';
 import { checkWorkloadPod, workloadPodMetadata } from './workload-pod';
 import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkServiceName, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
@@ -19,83 +20,6 @@ import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../security/authorization-policy';
 import { RuleOperation } from '../security/authorization-rule';
 import { Principal } from '../security/principal';
-
-
-/**
- * Properties of a `MeshService`.
- */
-export interface MeshServiceProps extends WorkloadOptions, MeshServiceObjectOptions {
-  /**
-   * The service name: the Kubernetes Service's name, the `app` label of its pods and the
-   * host other services call (`<name>.<namespace>.svc.cluster.local`).
-   *
-   * @default - the construct id
-   */
-  readonly serviceName?: string;
-
-  /**
-   * The namespace of every object of the service.
-   *
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-
-  /** The port the Service listens on, e.g. 9080. */
-  readonly port: number;
-
-
-  /**
-   * The application protocol of the port. It becomes the port's name (`http`, `grpc`, ...)
-   * and its `appProtocol`, so Istio does not have to guess the protocol.
-   *
-   * @default Protocol.HTTP
-   */
-  readonly protocol?: Protocol;
-
-  /**
-   * The versions of the service, one Deployment each. Give either `versions` or `image`.
-   *
-   * @default - one version `v1` running `image`
-   */
-  readonly versions?: MeshServiceVersion[];
-
-  /**
-   * Shorthand for a single version `v1` running this image.
-   *
-   * @default - none; `versions` must be given
-   */
-  readonly image?: string;
-
-
-}
-
-/**
- * Options of an `allowFrom...` rule: which requests the caller may make.
- */
-export interface MeshServiceAllowOptions {
-  /**
-   * HTTP methods the caller may use, e.g. `['GET']`.
-   *
-   * @default - any method
-   */
-  readonly methods?: string[];
-
-  /**
-   * Request paths the caller may use, e.g. `['/reviews/*']`.
-   *
-   * @default - any path
-   */
-  readonly paths?: string[];
-
-  /**
-   * Service ports the caller may use, each one of the service's ports (`port` or an
-   * `additionalPorts` entry). Rendered as the matching container ports, which is what
-   * Istio's authorization matches.
-   *
-   * @default - every port of the service
-   */
-  readonly ports?: number[];
-}
 
 
 /** The identity of Istio's default ingress gateway deployment. */
@@ -154,6 +78,7 @@ export class MeshService extends Construct implements IMeshWorkload {
   private readonly explicitNamespace?: string;
   private readonly deployments = new Map<string, kplus.Deployment>();
   private readonly versionServices = new Map<string, kplus.Service>();
+  private readonly extraServices = new Map<string, kplus.Service>();
   private readonly props: MeshServiceProps;
   private readonly resolvedPorts: ResolvedPort[];
   private allowPolicy?: AuthorizationPolicy;
@@ -185,6 +110,9 @@ export class MeshService extends Construct implements IMeshWorkload {
     }
     checkNonEmpty(this, 'versions', versions, "list at least one version, e.g. [{ version: 'v1', image: 'my-image:1.0' }]");
     checkUnique(this, 'versions[].version', versions.map((v) => v.version), 'give each version a distinct label value');
+    if (props.deploymentNaming !== undefined && !Object.values(DeploymentNaming).includes(props.deploymentNaming)) {
+      invalid(this, 'deploymentNaming', props.deploymentNaming, 'unknown deployment naming', 'use DeploymentNaming.VERSIONED or DeploymentNaming.PLAIN');
+    }
     this.resolvedPorts = resolvePorts(this, props);
     checkWorkloadContainer(this, props);
     checkWorkloadPod(this, props, props.containerName ?? this.serviceName);
@@ -198,7 +126,7 @@ export class MeshService extends Construct implements IMeshWorkload {
 
     checkIpFamilies(this, props);
     checkExternalTrafficPolicy(this, props);
-    this.service = this.createService('Service', { ...metadata(this.serviceName), labels: { app: this.serviceName, service: this.serviceName } }, { app: this.serviceName }, props.serviceType);
+    this.service = this.createService('Service', { ...metadata(this.serviceName), labels: { app: this.serviceName, service: this.serviceName } }, { app: this.serviceName }, props.serviceType, props.externalTrafficPolicy);
 
     versions.forEach((v) => this.addVersion(v));
   }
@@ -271,6 +199,9 @@ export class MeshService extends Construct implements IMeshWorkload {
     // The version is a label value and istiod's subset name (upper case allowed, e.g. "V2");
     // object names use it in lower case.
     checkIstioLabelName(this, 'version', version.version);
+    if (this.props.deploymentNaming === DeploymentNaming.PLAIN && this.deployments.size > 0) {
+      invalid(this, 'version', version.version, `with DeploymentNaming.PLAIN the service has one Deployment, "${this.serviceName}", already running version ${JSON.stringify([...this.deployments.keys()][0])}`, 'use DeploymentNaming.VERSIONED (one Deployment per version) for several versions, e.g. for a canary');
+    }
     if (this.deployments.has(version.version)) {
       invalid(this, 'version', version.version, 'the service already has this version', 'give each version a distinct label value');
     }
@@ -290,11 +221,13 @@ export class MeshService extends Construct implements IMeshWorkload {
     checkStringList(this, `versions[${version.version}].args`, version.args, "write e.g. ['--port=9080']");
     checkStringList(this, `versions[${version.version}].command`, version.command, "write e.g. ['/bin/server']");
     const labels = { app: this.serviceName, version: version.version };
+    const plain = this.props.deploymentNaming === DeploymentNaming.PLAIN;
+    const selected = plain ? { app: this.serviceName } : labels;
     const env = { ...this.props.env, ...version.env };
     const pod = workloadPodMetadata(this.props);
     const annotations = { ...pod.annotations, ...this.props.podAnnotations, ...version.podAnnotations };
     const deployment = new kplus.Deployment(this, `Deployment-${version.version}`, {
-      metadata: { name: `${this.serviceName}-${suffix}`, namespace: this.explicitNamespace, labels },
+      metadata: { name: plain ? this.serviceName : `${this.serviceName}-${suffix}`, namespace: this.explicitNamespace, labels },
       replicas: version.replicas ?? 1,
       select: false,
       serviceAccount: version.serviceAccountName === undefined
@@ -317,7 +250,7 @@ export class MeshService extends Construct implements IMeshWorkload {
       all: this.containerPorts().map((p) => p.number),
       grpc: this.protocol === Protocol.GRPC,
     });
-    deployment.select(kplus.LabelSelector.of({ labels }));
+    deployment.select(kplus.LabelSelector.of({ labels: selected }));
     this.deployments.set(version.version, deployment);
     return deployment;
   }
@@ -365,7 +298,9 @@ export class MeshService extends Construct implements IMeshWorkload {
   }
 
   /** A Service with every port of the service (named after its protocol, with `appProtocol`). */
-  private createService(id: string, metadata: ApiObjectMetadata, selector: { [key: string]: string }, type?: kplus.ServiceType): kplus.Service {
+  private createService(
+    id: string, metadata: ApiObjectMetadata, selector: { [key: string]: string }, type?: kplus.ServiceType, external?: ServiceExternalTrafficPolicy,
+  ): kplus.Service {
     const service = new kplus.Service(this, id, {
       metadata,
       type,
@@ -380,10 +315,27 @@ export class MeshService extends Construct implements IMeshWorkload {
     // Nor IP families.
     if (this.props.ipFamilyPolicy !== undefined) api.addJsonPatch(JsonPatch.add('/spec/ipFamilyPolicy', this.props.ipFamilyPolicy));
     if (this.props.ipFamilies !== undefined) api.addJsonPatch(JsonPatch.add('/spec/ipFamilies', [...this.props.ipFamilies]));
-    // Nor the external traffic policy (only on the service's own NodePort/LoadBalancer Service).
-    if (type !== undefined && this.props.externalTrafficPolicy !== undefined) {
-      api.addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', this.props.externalTrafficPolicy));
+    // Nor the external traffic policy (only on NodePort/LoadBalancer Services).
+    if (external !== undefined) api.addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', external));
+    return service;
+  }
+
+  /**
+   * Adds another Service for every pod of the service, with the same ports, e.g. Online
+   * Boutique's `frontend-external` LoadBalancer next to the `frontend` ClusterIP Service.
+   * It carries the `app` label.
+   *
+   * @param name the Service name (DNS-1035 label)
+   * @param options its type and external traffic policy
+   */
+  public addService(name: string, options: MeshServiceExtraServiceOptions = {}): kplus.Service {
+    checkServiceName(this, 'addService name', name);
+    if (name === this.serviceName || this.extraServices.has(name) || [...this.versionServices.keys()].some((v) => `${this.serviceName}-${v}` === name)) {
+      invalid(this, 'addService name', name, 'the service already has a Service with this name', 'give the Service another name');
     }
+    checkExternalTrafficPolicy(this, { serviceType: options.serviceType, externalTrafficPolicy: options.externalTrafficPolicy }, 'addService');
+    const service = this.createService(`Service-${name}`, { name, namespace: this.explicitNamespace, labels: { app: this.serviceName } }, { app: this.serviceName }, options.serviceType, options.externalTrafficPolicy);
+    this.extraServices.set(name, service);
     return service;
   }
 
