@@ -72,7 +72,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   docgen: true,
-  gitignore: ['/examples/bookinfo/dist/', '/.tmp/', '/.ci-conformance.txt'],
+  gitignore: ['/examples/bookinfo/dist/', '/examples/online-boutique/dist/', '/.tmp/', '/.ci-conformance.txt'],
 });
 
 // The compiled entry point lives under lib/src because jsii compiles the
@@ -160,6 +160,13 @@ const synthBookinfo = project.addTask('synth:bookinfo', {
 });
 synthBookinfo.spawn(project.compileTask);
 synthBookinfo.exec('cdk8s synth --no-check-upgrade', { cwd: 'examples/bookinfo' });
+
+// The second example app: Online Boutique.
+const synthBoutique = project.addTask('synth:online-boutique', {
+  description: 'Compile the library and synthesize examples/online-boutique into examples/online-boutique/dist',
+});
+synthBoutique.spawn(project.compileTask);
+synthBoutique.exec('cdk8s synth --no-check-upgrade', { cwd: 'examples/online-boutique' });
 
 // Benchmarks (measurements, not tests): synthesis of large meshes vs raw cdk8s.
 project.addTask('bench:synth', {

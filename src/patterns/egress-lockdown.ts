@@ -260,17 +260,24 @@ export class EgressLockdown extends Construct {
     const wildcard = group.hosts.some((h) => typeof h === 'string' && h.startsWith('*'));
     const resolution = group.resolution
       ?? (wildcard || (group.addresses ?? []).length > 0 ? ServiceEntryResolution.NONE : ServiceEntryResolution.DNS);
+    const definition = JSON.stringify([group.hosts, group.addresses ?? [], group.ports ?? DEFAULT_PORTS, resolution]);
+    const shared = this.record.groups.get(group.name);
+    if (shared !== undefined && shared.definition !== definition) {
+      invalid(this, field, group.name, `${shared.owner.node.path} already declares a host group with this name in namespace "${this.namespace}", with other hosts, addresses, ports or resolution`, 'declare the group once (e.g. as a constant) and pass the same definition to every lockdown, or give it another name');
+    }
     let ports: ServiceEntryPort[] = [];
     for (const host of group.hosts) {
       checkExternalHost(this, `${field}.hosts`, host, this.clusterDomain);
       const owner = this.hostRecords.has(host) ? this.node.path : this.record.hosts.get(host)?.users[0]?.node.path;
-      if (owner !== undefined) {
+      if (owner !== undefined && shared === undefined) {
         invalid(this, `${field}.hosts`, host, `${owner} already allows this host in namespace "${this.namespace}", and each host has one ServiceEntry per namespace`, 'list the host in one place only');
       }
+      if (this.hostRecords.has(host)) invalid(this, `${field}.hosts`, host, 'the host is allowed twice by this lockdown', 'list each host once');
       checkResolution(this, field, host, resolution, undefined);
       ports = checkPorts(this, field, host, group.ports ?? DEFAULT_PORTS, resolution, undefined, (group.addresses ?? []).length > 0);
     }
-    const entry = new ServiceEntry(this, `Group-${group.name}`, {
+    // An identical group of another lockdown of the namespace: share its ServiceEntry.
+    const entry = shared?.entry ?? new ServiceEntry(this, `Group-${group.name}`, {
       metadata: { name: group.name, namespace: this.namespace },
       hosts: [...group.hosts],
       addresses: group.addresses ? [...group.addresses] : undefined,
@@ -279,8 +286,11 @@ export class EgressLockdown extends Construct {
       ports,
       exportTo: ['.'],
     });
+    if (shared === undefined) this.record.groups.set(group.name, { definition, entry, owner: this });
     for (const host of group.hosts) {
-      const rec: HostRecord = { host, entry, resolution, ports: new Map(ports.map((p) => [p.number, p.protocol])), users: [this] };
+      const rec: HostRecord = this.record.hosts.get(host)
+        ?? { host, entry, resolution, ports: new Map(ports.map((p) => [p.number, p.protocol])), users: [] };
+      rec.users.push(this);
       this.record.hosts.set(host, rec);
       this.hostRecords.set(host, rec);
       this.hostOrder.push(host);

@@ -30,6 +30,8 @@ export interface NamespaceRecord {
   readonly lockdowns: EgressLockdownEntry[];
   readonly hosts: Map<string, HostRecord>;
   readonly gatewayRules: Map<string, DestinationRule>;
+  /** Host groups by ServiceEntry name: the definition (to share only identical ones) and the entry. */
+  readonly groups: Map<string, { readonly definition: string; readonly entry: ServiceEntry; readonly owner: IConstruct }>;
   /** Wildcard index for the leak check (see `wildcardIndex`), valid while `indexSize` matches. */
   index?: Map<string, HostRecord[]>;
   indexSize?: number;
@@ -51,7 +53,7 @@ export function namespaceRecord(scope: IConstruct, namespace: string): Namespace
   }
   let rec = byNamespace.get(namespace);
   if (!rec) {
-    rec = { lockdowns: [], hosts: new Map(), gatewayRules: new Map() };
+    rec = { lockdowns: [], hosts: new Map(), gatewayRules: new Map(), groups: new Map() };
     byNamespace.set(namespace, rec);
   }
   return rec;

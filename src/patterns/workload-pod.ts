@@ -12,7 +12,7 @@ export interface WorkloadInitContainer {
   /** The container name, a DNS-1123 label distinct from the main container's. */
   readonly name: string;
 
-  /** The container image. */
+  /** The container image, pulled with the workload's `imagePullPolicy`. */
   readonly image: string;
 
   /**
@@ -249,10 +249,11 @@ export function workloadPodMetadata(options: WorkloadPodOptions): { labels: { [k
  * The init containers as cdk8s-plus container props, secure by default.
  * @internal
  */
-export function workloadInitContainers(options: WorkloadPodOptions): kplus.ContainerProps[] {
+export function workloadInitContainers(options: WorkloadPodOptions & { readonly imagePullPolicy?: kplus.ImagePullPolicy }): kplus.ContainerProps[] {
   return (options.initContainers ?? []).map((c) => ({
     name: c.name,
     image: c.image,
+    imagePullPolicy: options.imagePullPolicy,
     command: c.command,
     args: c.args,
     envVariables: Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),

@@ -237,11 +237,13 @@ export function diffValues(expected: Json, actual: Json, at = ''): string[] {
   return [`changed value at ${where}: expected ${show(expected)}, got ${show(actual)}`];
 }
 
+/** The value at `p`; a step into a list is its index written as a string (`'0'`). */
 function getPath(obj: Json, p: readonly string[]): Json {
   let cur = obj;
   for (const k of p) {
-    if (!isPlainObject(cur)) return undefined;
-    cur = cur[k];
+    if (Array.isArray(cur) && /^\d+$/.test(k)) cur = cur[Number(k)];
+    else if (isPlainObject(cur)) cur = cur[k];
+    else return undefined;
   }
   return cur;
 }

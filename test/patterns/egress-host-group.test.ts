@@ -51,7 +51,26 @@ describe('EgressLockdown host groups', () => {
     expect(sidecar.spec.egress[0].hosts).toEqual(expect.arrayContaining(['./slack.com', './hooks.slack.com']));
   });
 
+  test('lockdowns of one namespace share an identical group\'s ServiceEntry; each lists the hosts in its own Sidecar', () => {
+    const chart = shop();
+    const group: EgressHostGroup = { name: 'google', hosts: ['*.googleapis.com'], ports: HTTP_HTTPS };
+    for (const app of ['a', 'b']) {
+      new EgressLockdown(chart, app, { workload: new MeshWorkload(chart, `${app}-workload`, { workloadName: app, image: `${app}:1` }), allowGroups: [group] });
+    }
+    const out = Testing.synth(chart);
+    expect(out.filter((o) => o.kind === 'ServiceEntry').map((e) => e.metadata.name)).toEqual(['google']);
+    expect(out.filter((o) => o.kind === 'Sidecar').map((x) => x.spec.egress[0].hosts)).toEqual([['./*.svc.cluster.local', './*.googleapis.com'], ['./*.svc.cluster.local', './*.googleapis.com']]);
+  });
+
   describe('bad input', () => {
+    test('a group name declared differently by another lockdown', () => {
+      const chart = shop();
+      new EgressLockdown(chart, 'a', { workloadSelector: WorkloadSelector.fromLabels({ app: 'a' }), allowGroups: [{ name: 'google', hosts: ['*.googleapis.com'] }] });
+      expect(() => new EgressLockdown(chart, 'b', { workloadSelector: WorkloadSelector.fromLabels({ app: 'b' }), allowGroups: [{ name: 'google', hosts: ['accounts.google.com'] }] }))
+        .toThrow(/\[shop\/b\] allowGroups\["google"\] "google" is invalid: shop\/a already declares a host group with this name in namespace "shop", with other hosts/);
+    });
+
+
     const build = (group: Partial<EgressHostGroup>, more: object = {}) => () => new EgressLockdown(shop(), 'egress', { allowGroups: [{ name: 'g', hosts: ['a.example.com'], ...group } as EgressHostGroup], ...more });
 
     test('no hosts, no name, a bad name, an address that is not one', () => {
