@@ -70,6 +70,8 @@ export * from './patterns/mesh-service-options';
 export * from './patterns/workload-container-port';
 export * from './patterns/workload-probe';
 export * from './patterns/workload-pod';
+export * from './patterns/workload-scaling';
+export * from './patterns/workload-scheduling';
 export { IMAGE_USER_WARNING_CONTEXT } from './patterns/workload-deployment';
 export * from './patterns/service-ip-family';
 export * from './patterns/mesh-service';

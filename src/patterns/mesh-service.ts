@@ -11,6 +11,7 @@ import { workloadContainer } from './workload-container';
 import { finishWorkloadDeployment, workloadPodProps } from './workload-deployment';
 import { checkStringList, checkWorkloadContainer, checkWorkloadProbes } from './workload-options';
 import { checkWorkloadPod, workloadPodMetadata } from './workload-pod';
+import { checkWorkloadScaling, scaleDeployment } from './workload-scaling';
 import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkServiceName, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { addFinalPatches } from '../core/final-patch';
@@ -116,6 +117,7 @@ export class MeshService extends Construct implements IMeshWorkload {
     this.resolvedPorts = resolvePorts(this, props);
     checkWorkloadContainer(this, props);
     checkWorkloadPod(this, props, props.containerName ?? this.serviceName);
+    checkWorkloadScaling(this, props);
 
     const metadata = (name: string) => ({ name, namespace: this.explicitNamespace, labels: { app: this.serviceName } });
 
@@ -217,6 +219,9 @@ export class MeshService extends Construct implements IMeshWorkload {
       invalid(this, `versions[${version.version}].image`, version.image, 'an image reference cannot contain whitespace', "write e.g. 'docker.io/istio/examples-bookinfo-details-v1:1.20.3'");
     }
     checkPositiveInteger(this, `versions[${version.version}].replicas`, version.replicas, 0);
+    if (version.replicas !== undefined && this.props.autoscaling !== undefined) {
+      invalid(this, `versions[${version.version}].replicas`, version.replicas, 'the service is autoscaled: its HorizontalPodAutoscaler sets the replicas', 'leave replicas out, or set autoscaling.minReplicas');
+    }
     checkDns1123Subdomain(this, `versions[${version.version}].serviceAccountName`, version.serviceAccountName);
     checkStringList(this, `versions[${version.version}].args`, version.args, "write e.g. ['--port=9080']");
     checkStringList(this, `versions[${version.version}].command`, version.command, "write e.g. ['/bin/server']");
@@ -228,7 +233,7 @@ export class MeshService extends Construct implements IMeshWorkload {
     const annotations = { ...pod.annotations, ...this.props.podAnnotations, ...version.podAnnotations };
     const deployment = new kplus.Deployment(this, `Deployment-${version.version}`, {
       metadata: { name: plain ? this.serviceName : `${this.serviceName}-${suffix}`, namespace: this.explicitNamespace, labels },
-      replicas: version.replicas ?? 1,
+      replicas: this.props.autoscaling !== undefined ? undefined : version.replicas ?? 1,
       select: false,
       serviceAccount: version.serviceAccountName === undefined
         ? this.serviceAccount
@@ -245,10 +250,12 @@ export class MeshService extends Construct implements IMeshWorkload {
         command: version.command,
       }, this.protocol === Protocol.GRPC)],
     });
+    scaleDeployment(this, version.version, deployment, selected, this.props);
     finishWorkloadDeployment(this, deployment, this.props, {
       main: this.resolvedPorts[0].containerPort,
       all: this.containerPorts().map((p) => p.number),
       grpc: this.protocol === Protocol.GRPC,
+      selector: selected,
     });
     deployment.select(kplus.LabelSelector.of({ labels: selected }));
     this.deployments.set(version.version, deployment);

@@ -9,6 +9,7 @@ import { checkContainerPorts, WorkloadContainerPort } from './workload-container
 import { finishWorkloadDeployment, workloadPodProps } from './workload-deployment';
 import { checkWorkloadContainer, checkWorkloadProbes, WorkloadOptions } from './workload-options';
 import { checkWorkloadPod, workloadPodMetadata } from './workload-pod';
+import { checkWorkloadScaling, scaleDeployment } from './workload-scaling';
 import { checkDns1123Label, checkDns1123Subdomain, checkPositiveInteger, checkRequiredProps, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
@@ -95,6 +96,10 @@ export class MeshWorkload extends Construct implements IMeshWorkload {
     checkWorkloadContainer(this, props);
     checkWorkloadPod(this, props, props.containerName ?? this.workloadName);
     checkContainerPorts(this, props.containerPorts);
+    checkWorkloadScaling(this, props);
+    if (props.replicas !== undefined && props.autoscaling !== undefined) {
+      invalid(this, 'replicas', props.replicas, 'the workload is autoscaled: its HorizontalPodAutoscaler sets the replicas', 'leave replicas out, or set autoscaling.minReplicas');
+    }
     const ports = props.containerPorts ?? [];
     checkUnique(this, 'containerPorts[].number', ports.map((p) => String(p.number)), 'give each container port its own number');
     checkUnique(this, 'containerPorts[].name', ports.flatMap((p) => (p.name === undefined ? [] : [p.name])), 'give each container port its own name');
@@ -111,7 +116,7 @@ export class MeshWorkload extends Construct implements IMeshWorkload {
     const annotations = { ...pod.annotations, ...props.podAnnotations };
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: this.workloadName, namespace: this.explicitNamespace, labels },
-      replicas: props.replicas ?? 1,
+      replicas: props.autoscaling !== undefined ? undefined : props.replicas ?? 1,
       select: false,
       serviceAccount: this.serviceAccount,
       podMetadata: { labels: { ...pod.labels, ...labels }, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
@@ -125,7 +130,8 @@ export class MeshWorkload extends Construct implements IMeshWorkload {
       }, false)],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels }));
-    finishWorkloadDeployment(this, this.deployment, props, { main: ports[0]?.number, all: ports.map((p) => p.number), grpc: false });
+    scaleDeployment(this, 'workload', this.deployment, labels, props);
+    finishWorkloadDeployment(this, this.deployment, props, { main: ports[0]?.number, all: ports.map((p) => p.number), grpc: false, selector: labels });
   }
 
   /** The namespace of the workload's objects, if known (its own or its chart's). */

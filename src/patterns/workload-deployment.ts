@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { WorkloadOptions } from './workload-options';
 import { workloadInitContainers } from './workload-pod';
 import { WorkloadProbe } from './workload-probe';
+import { workloadScheduling } from './workload-scheduling';
 import { addFinalPatches } from '../core/final-patch';
 import { printOnce } from '../core/mesh-analysis';
 
@@ -32,6 +33,8 @@ export interface WorkloadPorts {
   readonly all: readonly number[];
   /** Whether the main port speaks gRPC (the default readiness probe is then a gRPC check). */
   readonly grpc: boolean;
+  /** The labels the Deployment selects its pods by. */
+  readonly selector: { [key: string]: string };
 }
 
 /**
@@ -51,6 +54,9 @@ export function finishWorkloadDeployment(scope: IConstruct, deployment: kplus.De
   probe('readiness', readiness);
   probe('liveness', options.liveness);
   probe('startup', options.startup);
+  for (const [field, value] of Object.entries(workloadScheduling(scope, options, ports.selector))) {
+    patches.push(JsonPatch.add(`/spec/template/spec/${field}`, value));
+  }
   if (options.imagePullSecrets !== undefined && options.imagePullSecrets.length > 0) {
     patches.push(JsonPatch.add('/spec/template/spec/imagePullSecrets', options.imagePullSecrets.map((name) => ({ name }))));
   }

@@ -2,6 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { WorkloadPodOptions, workloadPodOptionsOf } from './workload-pod';
 import { WorkloadProbe } from './workload-probe';
+import { WorkloadScalingOptions } from './workload-scaling';
+import { WorkloadSchedulingOptions } from './workload-scheduling';
 import { checkExclusive, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 
@@ -33,7 +35,7 @@ export interface MeshServiceVolume {
  * environment, arguments, image pull policy, pod annotations and volumes. Every pattern that
  * runs a workload (`MeshService`, `CanaryService`) takes these options.
  */
-export interface WorkloadOptions extends WorkloadPodOptions {
+export interface WorkloadOptions extends WorkloadPodOptions, WorkloadScalingOptions, WorkloadSchedulingOptions {
   /**
    * Resource requests and limits of each container.
    *
@@ -153,6 +155,11 @@ export function workloadOptionsOf(props: WorkloadOptions): WorkloadOptions {
     podAnnotations: props.podAnnotations,
     volumes: props.volumes,
     ...workloadPodOptionsOf(props),
+    autoscaling: props.autoscaling,
+    nodeSelector: props.nodeSelector,
+    tolerations: props.tolerations,
+    topologySpread: props.topologySpread,
+    disruptionBudget: props.disruptionBudget,
   };
 }
 
