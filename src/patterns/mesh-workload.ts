@@ -131,7 +131,9 @@ export class MeshWorkload extends Construct implements IMeshWorkload {
     });
     this.deployment.select(kplus.LabelSelector.of({ labels }));
     scaleDeployment(this, 'workload', this.deployment, labels, props);
-    finishWorkloadDeployment(this, this.deployment, props, { main: ports[0]?.number, all: ports.map((p) => p.number), grpc: false, selector: labels });
+    finishWorkloadDeployment(this, this.deployment, props, {
+      main: ports[0]?.number, all: ports.map((p) => p.number), grpc: false, selector: labels,
+    });
   }
 
   /** The namespace of the workload's objects, if known (its own or its chart's). */

@@ -117,9 +117,10 @@ export function checkWorkloadScaling(scope: IConstruct, options: WorkloadScaling
 export function scaleDeployment(scope: Construct, id: string, deployment: kplus.Deployment, selector: { [k: string]: string }, options: WorkloadScalingOptions): void {
   const a = options.autoscaling;
   if (a !== undefined) {
+    const utilization = (percent: number) => kplus.MetricTarget.averageUtilization(percent);
     const metrics = [
-      ...(a.cpuUtilization !== undefined || a.memoryUtilization === undefined ? [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.cpuUtilization ?? 80))] : []),
-      ...(a.memoryUtilization !== undefined ? [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.memoryUtilization))] : []),
+      ...(a.cpuUtilization !== undefined || a.memoryUtilization === undefined ? [kplus.Metric.resourceCpu(utilization(a.cpuUtilization ?? 80))] : []),
+      ...(a.memoryUtilization !== undefined ? [kplus.Metric.resourceMemory(utilization(a.memoryUtilization))] : []),
     ];
     new kplus.HorizontalPodAutoscaler(scope, `Autoscaler-${id}`, {
       metadata: { name: deployment.name, namespace: deployment.metadata.namespace },

@@ -121,7 +121,9 @@ export function workloadScheduling(scope: IConstruct, options: WorkloadSchedulin
       const op = t.operator ?? TolerationOperator.EQUAL;
       if (!Object.values(TolerationOperator).includes(op)) invalid(scope, `${field}.operator`, op, 'unknown operator', 'use TolerationOperator.EQUAL or TolerationOperator.EXISTS');
       if (t.effect !== undefined && !Object.values(TaintEffect).includes(t.effect)) invalid(scope, `${field}.effect`, t.effect, 'unknown effect', 'use a TaintEffect value');
-      if (op === TolerationOperator.EXISTS && t.value !== undefined) invalid(scope, `${field}.value`, t.value, 'an EXISTS toleration matches any value, so it takes none (the API server refuses it)', 'leave value out, or use TolerationOperator.EQUAL');
+      if (op === TolerationOperator.EXISTS && t.value !== undefined) {
+        invalid(scope, `${field}.value`, t.value, 'an EXISTS toleration matches any value, so it takes none (the API server refuses it)', 'leave value out, or use TolerationOperator.EQUAL');
+      }
       if (t.key === undefined && op !== TolerationOperator.EXISTS) invalid(scope, `${field}.key`, undefined, 'a toleration without a key must use EXISTS (it then tolerates every taint)', 'give the taint key, or use TolerationOperator.EXISTS');
       if (t.key !== undefined) checkLabels(scope, `${field}.key`, { [t.key]: t.value ?? '' });
       return { key: t.key, operator: op, value: t.value, effect: t.effect };
