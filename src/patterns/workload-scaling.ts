@@ -114,7 +114,9 @@ export function checkWorkloadScaling(scope: IConstruct, options: WorkloadScaling
  * Adds the autoscaler and disruption budget of one Deployment (named like it).
  * @internal
  */
-export function scaleDeployment(scope: Construct, id: string, deployment: kplus.Deployment, selector: { [k: string]: string }, options: WorkloadScalingOptions): void {
+export function scaleDeployment(
+  scope: Construct, id: string, deployment: kplus.Deployment, selector: { [k: string]: string }, options: WorkloadScalingOptions,
+): void {
   const a = options.autoscaling;
   if (a !== undefined) {
     const utilization = (percent: number) => kplus.MetricTarget.averageUtilization(percent);

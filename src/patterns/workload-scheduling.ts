@@ -108,7 +108,9 @@ export interface WorkloadSchedulingOptions {
  * The pod spec fields of the scheduling options, checked (`selector`: the pods' labels).
  * @internal
  */
-export function workloadScheduling(scope: IConstruct, options: WorkloadSchedulingOptions, selector: { [k: string]: string }): { [key: string]: unknown } {
+export function workloadScheduling(
+  scope: IConstruct, options: WorkloadSchedulingOptions, selector: { [k: string]: string },
+): { [key: string]: unknown } {
   const out: { [key: string]: unknown } = {};
   if (options.nodeSelector !== undefined) {
     checkLabels(scope, 'nodeSelector', options.nodeSelector);
