@@ -10,7 +10,8 @@ import { invalid, validationMessage } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
 import { isHttpFamily, Protocol } from '../core/protocol';
 import { DestinationRule } from '../networking/destination-rule';
-import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
+import { HttpMirror, HttpRouteDestination, RouteDestination } from '../networking/route-destination';
+import { HttpMatch } from '../networking/route-http-match';
 import { VirtualService } from '../networking/virtual-service';
 
 /**
@@ -49,8 +50,10 @@ export interface CanaryServiceProps extends ResilienceOptions, WorkloadOptions, 
 
 
   /**
-   * The application protocol of the port: HTTP, HTTP2 or GRPC, since weighted routing,
-   * overrides, mirroring, retries and faults act on requests.
+   * The application protocol of the port. HTTP, HTTP2 and GRPC canaries split requests and
+   * can use overrides, mirroring, retries, timeouts and faults; any other protocol (TCP, TLS,
+   * databases) gets a weighted `tcp` route that splits connections, and those request-level
+   * options are refused.
    *
    * @default Protocol.HTTP
    */
@@ -155,8 +158,15 @@ export class CanaryService extends Construct {
     }
     this.mirrorShare = props.mirrorPercentage;
     const protocol = props.protocol ?? Protocol.HTTP;
-    if (!isHttpFamily(protocol)) {
-      invalid(this, 'protocol', protocol, 'a canary release splits, matches and mirrors requests, which Istio does for HTTP, HTTP2 and GRPC ports only', 'use Protocol.HTTP, Protocol.HTTP2 or Protocol.GRPC (for TCP services, weight routes with a VirtualService tcp rule)');
+    const http = isHttpFamily(protocol);
+    if (!http) {
+      // A TCP canary splits connections by weight; everything that acts on requests is HTTP-only.
+      if (props.canaryFor !== undefined) {
+        invalid(this, 'canaryFor', props.canaryFor.length, `overrides match HTTP requests (headers, cookies), and the service's protocol is ${protocol}`, 'leave canaryFor out: a TCP canary splits connections by canaryWeight only');
+      }
+      if (props.mirrorPercentage !== undefined) {
+        invalid(this, 'mirrorPercentage', props.mirrorPercentage, `Istio mirrors HTTP requests only, and the service's protocol is ${protocol}`, 'leave mirrorPercentage out for a TCP canary');
+      }
     }
     checkNonEmpty(this, 'canaryFor', props.canaryFor, 'list at least one condition, e.g. [RequestMatch.user(\'jason\')], or leave canaryFor out');
     checkResilienceOptions(this, props, protocol);
@@ -184,8 +194,27 @@ export class CanaryService extends Construct {
       subsets: [this.stableVersion, this.canaryVersion].map((v) => ({ name: v, labels: { version: v } })),
     });
 
+    // The split follows the phase at synth (updateCanaryWeight, promote and rollback may come later).
+    const split = (): RouteDestination[] => {
+      switch (this.currentPhase) {
+        case CanaryPhase.PROMOTED: return [{ host, subset: this.canaryVersion }];
+        case CanaryPhase.ROLLED_BACK: return [{ host, subset: this.stableVersion }];
+        default: return [{ host, subset: this.stableVersion, weight: 100 - this.weight }, { host, subset: this.canaryVersion, weight: this.weight }];
+      }
+    };
+    this.virtualService = http ? this.httpRoutes(metadata, host, props, overrides) : new VirtualService(this, 'VirtualService', {
+      metadata,
+      hosts: [host],
+      tcp: [{ get route() { return split(); } }],
+    });
+
+    this.node.addValidation({ validate: () => this.checkConsistency() });
+  }
+
+  /** The VirtualService of an HTTP-family canary: overrides, mirroring, resilience, weighted default. */
+  private httpRoutes(metadata: { name: string; namespace?: string }, host: string, props: CanaryServiceProps, overrides: HttpMatch[]): VirtualService {
     const to = (subset: string, weight?: number): HttpRouteDestination => ({ host, subset, weight });
-    this.virtualService = new VirtualService(this, 'VirtualService', {
+    return new VirtualService(this, 'VirtualService', {
       metadata,
       hosts: [host],
       http: resilienceRoutes(this, {
@@ -203,8 +232,6 @@ export class CanaryService extends Construct {
         mirrorPercentage: () => this.mirroring ? this.mirrorShare : undefined,
       }),
     });
-
-    this.node.addValidation({ validate: () => this.checkConsistency() });
   }
 
   /** The service's in-mesh host name, routed by the VirtualService. */

@@ -114,6 +114,27 @@ describe('CanaryService', () => {
     }
   });
 
+  test('over TCP: a weighted tcp route between the subsets, following later weight changes, promotion and rollback', () => {
+    const chart = bookinfo();
+    const c = canary(chart, { protocol: Protocol.TCP, port: 5432, canaryWeight: 20, circuitBreaker: CircuitBreaker.standard() });
+    const tcp = () => one(synth(chart), 'VirtualService').spec;
+    expect(tcp().http).toBeUndefined();
+    expect(tcp().tcp).toEqual([{
+      route: [
+        { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' }, weight: 80 },
+        { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }, weight: 20 },
+      ],
+    }]);
+    expect(one(synth(chart), 'DestinationRule').spec.subsets.map((x: any) => x.name)).toEqual(['v1', 'v2']);
+    expect(one(synth(chart), 'Service').spec.ports[0]).toMatchObject({ name: 'tcp', appProtocol: 'tcp' });
+    c.updateCanaryWeight(50);
+    expect(tcp().tcp[0].route.map((r: any) => r.weight)).toEqual([50, 50]);
+    c.promote();
+    expect(tcp().tcp[0].route).toEqual([{ destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' } }]);
+    c.rollback();
+    expect(tcp().tcp[0].route).toEqual([{ destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' } }]);
+  });
+
   test('the weighted route sends canaryWeight% to the canary and the rest to stable, for every weight', () => {
     for (const weight of [0, 1, 5, 37, 50, 99, 100]) {
       const chart = bookinfo();
@@ -385,9 +406,14 @@ describe('CanaryService', () => {
         .toThrow(/\[bookinfo\/reviews\] mirrorPercentage 150 is invalid: a percentage must be a number from 0 to 100\. Fix: pass e\.g\. 10/);
     });
 
-    test('a TCP service', () => {
-      expect(() => canary(bookinfo(), { protocol: Protocol.TCP }))
-        .toThrow(/\[bookinfo\/reviews\] protocol "TCP" is invalid: a canary release splits, matches and mirrors requests.*Fix: use Protocol\.HTTP/);
+    test('HTTP-only options on a TCP canary', () => {
+      expect(() => canary(bookinfo(), { protocol: Protocol.TCP, canaryFor: [RequestMatch.user('jason')] }))
+        .toThrow(/\[bookinfo\/reviews\] canaryFor 1 is invalid: overrides match HTTP requests \(headers, cookies\), and the service's protocol is TCP.*Fix: leave canaryFor out/);
+      expect(() => canary(bookinfo(), { protocol: Protocol.TCP, mirrorPercentage: 10 }))
+        .toThrow(/mirrorPercentage 10 is invalid: Istio mirrors HTTP requests only/);
+      expect(() => canary(bookinfo(), { protocol: Protocol.TCP, retries: RetryPolicy.standard() }))
+        .toThrow(/retries "TCP" is invalid: retries, timeouts and fault injection act on HTTP requests/);
+      expect(() => canary(bookinfo(), { protocol: Protocol.TCP, timeout: Duration.seconds(1) })).toThrow(/timeout "TCP" is invalid/);
     });
 
     test('an empty override list', () => {
