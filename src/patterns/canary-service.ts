@@ -212,7 +212,9 @@ export class CanaryService extends Construct {
   }
 
   /** The VirtualService of an HTTP-family canary: overrides, mirroring, resilience, weighted default. */
-  private httpRoutes(metadata: { name: string; namespace?: string }, host: string, props: CanaryServiceProps, overrides: HttpMatch[]): VirtualService {
+  private httpRoutes(
+    metadata: { name: string; namespace?: string }, host: string, props: CanaryServiceProps, overrides: HttpMatch[],
+  ): VirtualService {
     const to = (subset: string, weight?: number): HttpRouteDestination => ({ host, subset, weight });
     return new VirtualService(this, 'VirtualService', {
       metadata,
