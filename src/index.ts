@@ -88,6 +88,7 @@ export * from './patterns/egress-lockdown';
 export * from './patterns/ingress-route';
 export * from './patterns/ingress-gateway';
 export * from './patterns/ingress';
+export * from './patterns/ingress-props';
 export * from './patterns/observability';
 export * from './patterns/mesh-telemetry';
 export * from './patterns/service-alerts';

@@ -15,19 +15,19 @@ interface MeshIngressTlsProps {
  * The host names an ingress serves, checked.
  * @internal
  */
-export function checkIngressHosts(scope: IConstruct, hosts: string[] | undefined): string[] {
+export function checkIngressHosts(scope: IConstruct, hosts: string[] | undefined, field = 'hosts'): string[] {
   if (hosts === undefined || !Array.isArray(hosts)) {
-    invalid(scope, 'hosts', hosts, 'an ingress routes requests by their Host header and needs the host names clients use', 'pass e.g. hosts: ["bookinfo.example.com"] ("*" for any host in development)');
+    invalid(scope, field, hosts, 'an ingress routes requests by their Host header and needs the host names clients use', 'pass e.g. hosts: ["bookinfo.example.com"] ("*" for any host in development)');
   }
-  checkNonEmpty(scope, 'hosts', hosts, 'list the host names clients use, e.g. ["bookinfo.example.com"] ("*" for any host in development)');
+  checkNonEmpty(scope, field, hosts, 'list the host names clients use, e.g. ["bookinfo.example.com"] ("*" for any host in development)');
   const seen = new Set<string>();
   hosts.forEach((h, i) => {
-    if (h !== '*') checkGatewayApiHostname(scope, `hosts[${i}]`, h);
-    if (seen.has(h)) invalid(scope, `hosts[${i}]`, h, 'the host is listed twice', 'list each host once');
+    if (h !== '*') checkGatewayApiHostname(scope, `${field}[${i}]`, h);
+    if (seen.has(h)) invalid(scope, `${field}[${i}]`, h, 'the host is listed twice', 'list each host once');
     seen.add(h);
   });
   if (seen.has('*') && hosts.length > 1) {
-    invalid(scope, 'hosts', hosts, '"*" already covers every host', 'use ["*"] alone, or list the host names');
+    invalid(scope, field, hosts, '"*" already covers every host', 'use ["*"] alone, or list the host names');
   }
   return [...hosts];
 }

@@ -189,7 +189,7 @@ export class IngressBackend {
    * namespace, if known.
    * @internal
    */
-  public _validate(scope: IConstruct, field: string, ingressNamespace: string | undefined): void {
+  public _validate(scope: IConstruct, field: string, ingressNamespace: string | undefined, l4 = false): void {
     const svc = this.meshService;
     if (svc) {
       const port = svc.ports.find((p) => p.port === this.port);
@@ -197,8 +197,8 @@ export class IngressBackend {
         invalid(scope, `${field} (${svc.node.path}).port`, this.port, `it is not a port of the service (its ports are ${svc.ports.map((p) => p.port).join(', ')})`, 'route to one of its ports, or leave `port` out for its main port');
       }
       const protocol = port.protocol ?? Protocol.HTTP;
-      if (!isHttpFamily(protocol)) {
-        invalid(scope, `${field} (${svc.node.path}) port ${port.port} protocol`, protocol, 'an HTTP ingress route can only forward to an HTTP, HTTP2 or gRPC port', 'route to an HTTP port of the service, or route TCP traffic with a VirtualService tcp route');
+      if (!l4 && !isHttpFamily(protocol)) {
+        invalid(scope, `${field} (${svc.node.path}) port ${port.port} protocol`, protocol, 'an HTTP ingress route can only forward to an HTTP, HTTP2 or gRPC port', 'route to an HTTP port of the service, or use addTcpRoute() / addTlsPassthroughRoute() for TCP and TLS');
       }
       if (svc.namespace === undefined) {
         invalid(scope, `${field} (${svc.node.path}).namespace`, undefined, ingressNamespace

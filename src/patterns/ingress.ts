@@ -4,6 +4,8 @@ import { checkIngressHosts, checkIngressTls, segmentPrefixes } from './ingress-c
 import { IngressApi, IngressGateway } from './ingress-gateway';
 import { checkLiteralHeaders, gatewayApiRules } from './ingress-gateway-api';
 import { istioHttpRoute } from './ingress-istio';
+import { addTcpRoute, addTlsPassthroughRoute, IngressL4Context } from './ingress-l4';
+import { IngressTcpRoute, IngressTlsPassthroughRoute, MeshIngressProps } from './ingress-props';
 import { allowedPaths, IngressBackend, IngressPath, IngressPathType, IngressRoute } from './ingress-route';
 import * as gwapi from '../../imports/gateway.networking.k8s.io';
 import { checkDns1123Label, checkNonEmpty } from '../core/checks';
@@ -23,94 +25,6 @@ import { AuthorizationPolicy } from '../security/authorization-policy';
 import { SecurityPolicyTarget } from '../security/authorization-target';
 import { Principal } from '../security/principal';
 
-
-/**
- * Properties of a `MeshIngress`.
- */
-export interface MeshIngressProps {
-  /**
-   * The host names clients use (`bookinfo.example.com`, `*.example.com`). Requests are only
-   * routed when their Host header matches one of them, so list the public names, not the
-   * in-mesh service name. `"*"` (any host) is accepted for development.
-   */
-  readonly hosts: string[];
-
-  /**
-   * The routes, evaluated in order (more with `addRoute()`). At least one before synthesis.
-   *
-   * @default - none
-   */
-  readonly routes?: IngressRoute[];
-
-  /**
-   * The gateway that serves the ingress, and so the API the ingress is written in: Istio's
-   * ingress gateway deployment (`IngressGateway.istio({...})`, Istio's Gateway and
-   * VirtualService), or a gateway Istio deploys for a Kubernetes Gateway API Gateway
-   * (`IngressGateway.gatewayApi({...})`, Gateway and HTTPRoute; also for ambient mode).
-   *
-   * @default IngressGateway.istio(): Istio's default ingress gateway
-   */
-  readonly gateway?: IngressGateway;
-
-  /**
-   * Name of the `kubernetes.io/tls` Secret holding the certificate and key for `hosts`. With
-   * it the ingress serves HTTPS on port 443 and (see `httpsRedirect`) redirects plain HTTP on
-   * port 80 to HTTPS. With the Istio API the Secret lives in the namespace of the gateway
-   * deployment (`istio-system` for the default ingress gateway); with the Gateway API in the
-   * namespace of the ingress.
-   *
-   * @default - none; then `plainHttp: true` must be given explicitly
-   */
-  readonly credentialName?: string;
-
-  /**
-   * With `credentialName`: also listen on port 80 and answer every plain-HTTP request with a
-   * 301 redirect to HTTPS. `false` leaves port 80 closed.
-   *
-   * @default true
-   */
-  readonly httpsRedirect?: boolean;
-
-  /**
-   * Serve unencrypted HTTP on port 80 instead of HTTPS. An explicit opt-out of TLS, e.g. for
-   * development or when TLS is terminated in front of the gateway. Mutually exclusive with
-   * `credentialName`.
-   *
-   * @default false
-   */
-  readonly plainHttp?: boolean;
-
-  /**
-   * The name of the objects (Gateway, VirtualService or HTTPRoute), a DNS-1123 label.
-   *
-   * @default - the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * The name of the Gateway, when it differs from `name` (e.g. `frontend-gateway`). With
-   * the Gateway API, Istio names the gateway's Deployment and ServiceAccount
-   * `<gatewayName>-<gatewayClassName>`.
-   *
-   * @default - `name`
-   */
-  readonly gatewayName?: string;
-
-  /**
-   * The name of the VirtualService or HTTPRoute, when it differs from `name` (e.g.
-   * `frontend-route`).
-   *
-   * @default - `name`
-   */
-  readonly routeName?: string;
-
-  /**
-   * The namespace of the Gateway and of its routes.
-   *
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-}
 
 /** Istio's default ingress gateway identity, as used by `MeshService.allowFromIngressGateway()`. */
 const DEFAULT_GATEWAY_PRINCIPAL = ['istio-system', 'istio-ingressgateway-service-account'] as const;
@@ -208,6 +122,8 @@ export class MeshIngress extends Construct {
   private readonly routeNames = new Set<string>();
   private readonly allowed = new Set<string>();
   private readonly grants = new Map<string, Set<string>>();
+  private readonly l4Ports = new Map<number, string>();
+  private l4Count = 0;
 
   public constructor(scope: Construct, id: string, props: MeshIngressProps) {
     super(scope, id);
@@ -340,6 +256,48 @@ export class MeshIngress extends Construct {
     return this;
   }
 
+
+  /**
+   * Routes TCP connections arriving on a gateway port to a backend (Istio API only: the
+   * Gateway API's TCPRoute is experimental). The backend allows the gateway on its port.
+   * L4 routes come in addition to the ingress' HTTP routes.
+   */
+  public addTcpRoute(route: IngressTcpRoute): MeshIngress {
+    addTcpRoute(this.l4(), this.l4Count++, route);
+    return this;
+  }
+
+  /**
+   * Passes TLS connections for some SNI host names through to a backend that terminates TLS
+   * itself (Istio: a PASSTHROUGH server and a `tls` VirtualService rule; Gateway API: a
+   * Passthrough listener and a TLSRoute).
+   */
+  public addTlsPassthroughRoute(route: IngressTlsPassthroughRoute): MeshIngress {
+    addTlsPassthroughRoute(this.l4(), this.l4Count++, route);
+    return this;
+  }
+
+  private l4(): IngressL4Context {
+    return {
+      scope: this,
+      api: this.api,
+      namespace: this.namespace,
+      explicitNamespace: this.explicitNamespace,
+      routeName: this.routeName,
+      gatewayName: this.gatewayName,
+      gateway: this.gateway,
+      gatewayApiGateway: this.gatewayApiGateway,
+      gatewayPolicy: this.gatewayPolicy,
+      ports: this.l4Ports,
+      allow: (backend) => {
+        const svc = backend.meshService;
+        if (!svc) return;
+        const principal = this.api === IngressApi.ISTIO ? this.customPrincipal : this.gatewayPrincipal;
+        if (principal === undefined) svc.allowFromIngressGateway({ ports: [backend.port] });
+        else svc.allowFromPrincipal(principal, { ports: [backend.port] });
+      },
+    };
+  }
 
   private checkGateway(choice: IngressGateway): void {
     if (this.api === IngressApi.ISTIO) {

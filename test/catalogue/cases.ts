@@ -22,8 +22,9 @@ import { VirtualService, VirtualServiceProps } from '../../src/networking/virtua
 import { CanaryService, CanaryServiceProps } from '../../src/patterns/canary-service';
 import { EgressLockdown } from '../../src/patterns/egress-lockdown';
 import { RequestMatch } from '../../src/patterns/fault-injection';
-import { MeshIngress, MeshIngressProps } from '../../src/patterns/ingress';
+import { MeshIngress } from '../../src/patterns/ingress';
 import { IngressGateway } from '../../src/patterns/ingress-gateway';
+import { MeshIngressProps } from '../../src/patterns/ingress-props';
 import { IngressBackend, IngressPath } from '../../src/patterns/ingress-route';
 import { JwtProtectedApp, JwtProtectedAppProps } from '../../src/patterns/jwt-protected-app';
 import { MeshService } from '../../src/patterns/mesh-service';

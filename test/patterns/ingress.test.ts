@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
 import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
-import { MeshIngress, MeshIngressProps } from '../../src/patterns/ingress';
+import { MeshIngress } from '../../src/patterns/ingress';
 import { IngressApi, IngressGateway } from '../../src/patterns/ingress-gateway';
+import { MeshIngressProps } from '../../src/patterns/ingress-props';
 
 /** The gateway variant of an ingress API. */
 const gatewayFor = (api: IngressApi): IngressGateway => (api === IngressApi.ISTIO ? IngressGateway.istio() : IngressGateway.gatewayApi());

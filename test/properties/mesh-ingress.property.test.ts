@@ -3,8 +3,9 @@
 // istiod's admission rules.
 import * as fc from 'fast-check';
 import { WorkloadSelector } from '../../src/core/workload-selector';
-import { MeshIngress, MeshIngressProps } from '../../src/patterns/ingress';
+import { MeshIngress } from '../../src/patterns/ingress';
 import { IngressGateway } from '../../src/patterns/ingress-gateway';
+import { MeshIngressProps } from '../../src/patterns/ingress-props';
 import { IngressBackend, IngressPath, IngressRoute } from '../../src/patterns/ingress-route';
 import { Principal } from '../../src/security/principal';
 import { PROPERTY_RUNS, assertRefusedOrAdmitted, optional, pick } from '../support/properties';
