@@ -8,6 +8,12 @@ function shop(): Chart {
 const byKind = (objs: any[], kind: string) => objs.filter((o) => o.kind === kind);
 
 describe('MeshWorkload', () => {
+  test('default configuration (snapshot)', () => {
+    const chart = shop();
+    new MeshWorkload(chart, 'loadgenerator', { image: 'loadgenerator:v0.10.6', env: { FRONTEND_ADDR: 'frontend:80' }, podSecurityContext: { user: 1000, group: 1000 } });
+    expect(Testing.synth(chart)).toMatchSnapshot();
+  });
+
   test('a Service-less workload: ServiceAccount and one locked-down Deployment, no Service, no default probe', () => {
     const chart = shop();
     const w = new MeshWorkload(chart, 'loadgenerator', { image: 'loadgenerator:v0.10.6', env: { FRONTEND_ADDR: 'frontend:80', USERS: '10' } });
