@@ -10,6 +10,7 @@ import { gateway } from './admission/gateway';
 import { serviceEntry } from './admission/service-entry';
 import { AdmissionCheck, Report } from './admission/shared';
 import { virtualService } from './admission/virtual-service';
+import { workloadEntry, workloadGroup } from './admission/workload-entry';
 
 /** The check of each kind istiod validates, by `<API group>/<Kind>`. */
 const CHECKS: { [groupKind: string]: AdmissionCheck } = {
@@ -17,6 +18,8 @@ const CHECKS: { [groupKind: string]: AdmissionCheck } = {
   'networking.istio.io/DestinationRule': destinationRule,
   'networking.istio.io/Gateway': gateway,
   'networking.istio.io/ServiceEntry': serviceEntry,
+  'networking.istio.io/WorkloadEntry': workloadEntry,
+  'networking.istio.io/WorkloadGroup': workloadGroup,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,
 };
 
