@@ -5,13 +5,13 @@ describe('istiod admission dispatch', () => {
     expectRefusedNearAdmitted(
       istioObject('networking.istio.io/v1', 'Gateway', { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }, { name: 'my.gw' }),
       istioObject('networking.istio.io/v1', 'Gateway', { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }, { name: 'my-gw' }),
-      'cannot contain dots',
+      'a DNS-1123 label (no dots)',
     );
     expect(admissionOf(istioObject('gateway.networking.k8s.io/v1', 'Gateway', { gatewayClassName: 'istio', listeners: [] }, { name: 'my.gw' }))).toEqual([]);
   });
 
   test('every version of a group is checked (v1beta1 as v1)', () => {
-    expect(admissionOf(istioObject('networking.istio.io/v1beta1', 'Gateway', { servers: [] }, { name: 'a.b' })).join()).toContain('cannot contain dots');
+    expect(admissionOf(istioObject('networking.istio.io/v1beta1', 'Gateway', { servers: [] }, { name: 'a.b' })).join()).toContain('a DNS-1123 label (no dots)');
   });
 
   test('kinds without rules and core objects pass through', () => {
