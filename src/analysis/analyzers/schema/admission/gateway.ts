@@ -12,10 +12,10 @@ const HTTP_LIKE = new Set(['http', 'http2', 'http_proxy', 'grpc', 'grpc-web']);
  * istiod's rule for the DNS part of a Gateway server host or a Sidecar egress host: an FQDN
  * (no short names), a wildcard only as the whole first label (`*.example.com` or `*`).
  */
-export function hostnamePartProblem(hostname: string, gateway: boolean): string | undefined {
+export function hostnamePartProblem(hostname: string, forGateway: boolean): string | undefined {
   if (hostname !== '*' && !hostname.includes('.')) return `short names (not FQDNs) are not allowed: ${JSON.stringify(hostname)}`;
   const p = hostProblem(hostname);
-  if (p && !(gateway && isGoIpAddress(hostname))) return p;
+  if (p && !(forGateway && isGoIpAddress(hostname))) return p;
   if (hostname.includes('*') && hostname.length !== 1 && !hostname.startsWith('*.')) return `partial wildcard ${JSON.stringify(hostname)} not allowed`;
   return undefined;
 }
@@ -46,7 +46,8 @@ function tlsOptions(tls: Obj, at: string, report: Report): void {
     if (credNames.length > 0) report(`${at}.credentialNames`, 'ISTIO_MUTUAL TLS cannot have associated credentialNames');
     return;
   }
-  const sources = [Boolean(tls.serverCertificate && tls.privateKey), Boolean(tls.credentialName), credNames.length > 0, certs.length > 0].filter(Boolean).length;
+  const sources = [Boolean(tls.serverCertificate && tls.privateKey), Boolean(tls.credentialName), credNames.length > 0, certs.length > 0]
+    .filter(Boolean).length;
   if (sources > 1) report(at, 'only one of credentialName, credentialNames, serverCertificate/privateKey and tlsCertificates can be set');
   const terminating = mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL';
   if (terminating && (tls.credentialName || credNames.length > 0)) return;
