@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ConnectionPool, renderConnectionPool } from './traffic-policy-connection-pool';
 import * as l1 from '../../imports/networking.istio.io';
 import { checkIstioLabelName, checkHost, checkNonEmpty, checkPort, isFqdn, isIpAddress } from '../core/checks';
-import { invalid } from '../core/errors';
+import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { Protocol } from '../core/protocol';
 import { compact } from '../core/render';
@@ -251,6 +251,11 @@ export class Sidecar extends IstioResource {
       metadata: renderMetadata(this, props.metadata),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
+    this.node.addValidation({
+      validate: () => (this.egress.length + this.ingress.length === 0 && this.outboundTrafficPolicy === undefined && this.inboundConnectionPool === undefined
+        ? [validationMessage('egress', [], 'istiod refuses an empty Sidecar', 'add egress hosts (e.g. { hosts: ["./*", "istio-system/*"] }), ingress listeners, an outbound traffic policy or an inbound connection pool')]
+        : []),
+    });
   }
 
   /**
@@ -367,9 +372,14 @@ function checkEgressHost(scope: IConstruct, field: string, host: string): void {
       invalid(scope, field, host, `the namespace part ${JSON.stringify(ns)} must be ".", "*", "~" or a namespace name`, 'write e.g. "istio-system/*" or "./*"');
     }
   }
-  // A short name (`./reviews`) is legal: istiod accepts it, and it matches hosts written that
-  // way (a ServiceEntry host `reviews`), not the Kubernetes Service's FQDN.
   checkHost(scope, `${field} (dnsName of ${JSON.stringify(host)})`, dns);
+  // istiod (validateSidecarOrGatewayHostnamePart) refuses short names and partial wildcards.
+  if (dns !== '*' && !dns.includes('.')) {
+    invalid(scope, field, host, 'istiod refuses short names (not fully qualified) as Sidecar egress hosts', `write the fully qualified name, e.g. "${ns}/${dns}.<namespace>.svc.cluster.local", or "${ns}/*"`);
+  }
+  if (dns.includes('*') && dns !== '*' && !dns.startsWith('*.')) {
+    invalid(scope, field, host, 'a wildcard may only be the whole first label of the DNS name', 'write e.g. "*/*.example.com"');
+  }
 }
 
 function checkBind(scope: IConstruct, field: string, bind: string | undefined): void {

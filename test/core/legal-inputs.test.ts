@@ -69,10 +69,13 @@ test('the condition key source.serviceAccount (factory and raw key)', () => {
   ]);
 });
 
-test('the Sidecar egress host ./reviews (a short name, as istiod accepts it)', () => {
+test('a Sidecar egress host names a fully qualified service; the short name ./reviews is refused as istiod refuses it', () => {
+  // Istio 1.30.3 validateSidecarOrGatewayHostnamePart: "short names (non FQDN) are not allowed".
   const c = chart();
-  new Sidecar(c, 'sc', { egress: [{ hosts: ['./reviews', 'istio-system/*'] }] });
-  expect(find(Testing.synth(c), 'Sidecar').spec.egress[0].hosts).toEqual(['./reviews', 'istio-system/*']);
+  new Sidecar(c, 'sc', { egress: [{ hosts: ['./reviews.default.svc.cluster.local', 'istio-system/*'] }] });
+  expect(find(Testing.synth(c), 'Sidecar').spec.egress[0].hosts).toEqual(['./reviews.default.svc.cluster.local', 'istio-system/*']);
+  expect(() => new Sidecar(chart(), 'short', { egress: [{ hosts: ['./reviews'] }] }))
+    .toThrow(/"\.\/reviews" is invalid: istiod refuses short names.*Fix: write the fully qualified name, e\.g\. "\.\/reviews\.<namespace>\.svc\.cluster\.local"/);
 });
 
 test('the version label V2: label and subset keep the case, object names are lower case', () => {

@@ -273,8 +273,8 @@ test('a change made through cdk8s-plus between two syntheses is analyzed (no sta
     containers: [{ image: 'example/worker:1.0', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
   });
   // two Sidecars: one selects app=api, the other team=payments; no pod has both labels yet
-  new Sidecar(chart, 'by-app', { metadata: { name: 'by-app' }, workloadSelector: WorkloadSelector.fromLabels({ app: 'api' }) });
-  new Sidecar(chart, 'by-team', { metadata: { name: 'by-team' }, workloadSelector: WorkloadSelector.fromLabels({ team: 'payments' }) });
+  new Sidecar(chart, 'by-app', { metadata: { name: 'by-app' }, workloadSelector: WorkloadSelector.fromLabels({ app: 'api' }), egress: [{ hosts: ['./*'] }] });
+  new Sidecar(chart, 'by-team', { metadata: { name: 'by-team' }, workloadSelector: WorkloadSelector.fromLabels({ team: 'payments' }), egress: [{ hosts: ['./*'] }] });
   expect(() => app.synthYaml()).not.toThrow();
   // same tick, no call into this library: the pods now match both Sidecars (IST0110)
   deployment.podMetadata.addLabel('team', 'payments');

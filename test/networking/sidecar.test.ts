@@ -21,10 +21,10 @@ describe('Sidecar', () => {
     expect(out).toMatchSnapshot();
   });
 
-  test('an empty Sidecar renders an empty spec', () => {
+  test('an empty Sidecar is refused at synth, as istiod refuses it', () => {
     const chart = fragmentChart();
     new Sidecar(chart, 'sc');
-    expect(Testing.synth(chart)[0].spec).toEqual({});
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/sc\] egress \[\] is invalid: istiod refuses an empty Sidecar\. Fix: add egress hosts/);
   });
 
   test('workload-specific ingress and egress listeners; the catch-all egress goes last', () => {

@@ -9,6 +9,7 @@ import { destinationRule } from './admission/destination-rule';
 import { gateway } from './admission/gateway';
 import { serviceEntry } from './admission/service-entry';
 import { AdmissionCheck, Report } from './admission/shared';
+import { sidecar } from './admission/sidecar';
 import { virtualService } from './admission/virtual-service';
 import { workloadEntry, workloadGroup } from './admission/workload-entry';
 
@@ -20,6 +21,7 @@ const CHECKS: { [groupKind: string]: AdmissionCheck } = {
   'networking.istio.io/ServiceEntry': serviceEntry,
   'networking.istio.io/WorkloadEntry': workloadEntry,
   'networking.istio.io/WorkloadGroup': workloadGroup,
+  'networking.istio.io/Sidecar': sidecar,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,
 };
 
