@@ -252,7 +252,8 @@ export class Sidecar extends IstioResource {
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({
-      validate: () => (this.egress.length + this.ingress.length === 0 && this.outboundTrafficPolicy === undefined && this.inboundConnectionPool === undefined
+      validate: () => (this.egress.length + this.ingress.length === 0
+        && this.outboundTrafficPolicy === undefined && this.inboundConnectionPool === undefined
         ? [validationMessage('egress', [], 'istiod refuses an empty Sidecar', 'add egress hosts (e.g. { hosts: ["./*", "istio-system/*"] }), ingress listeners, an outbound traffic policy or an inbound connection pool')]
         : []),
     });

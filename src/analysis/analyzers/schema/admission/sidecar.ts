@@ -32,7 +32,8 @@ export function sidecar(r: Resource, report: Report): void {
     if (k === '') report('spec.workloadSelector.labels', `an empty key is not supported in a selector: "=${v}"`);
     if (k.includes('*') || str(v).includes('*')) report('spec.workloadSelector.labels', `wildcards are not supported in a selector: "${k}=${v}"`);
   }
-  if (arr(spec.egress).length === 0 && arr(spec.ingress).length === 0 && spec.outboundTrafficPolicy === undefined && spec.inboundConnectionPool === undefined) {
+  const empty = arr(spec.egress).length === 0 && arr(spec.ingress).length === 0;
+  if (empty && spec.outboundTrafficPolicy === undefined && spec.inboundConnectionPool === undefined) {
     report('spec', 'empty configuration: give ingress or egress listeners, an outbound traffic policy or an inbound connection pool');
     return;
   }
