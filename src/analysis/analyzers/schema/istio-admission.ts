@@ -7,6 +7,7 @@ import { AnalysisContext, AnalyzerDef } from '../../model';
 import { authorizationPolicy } from './admission/authorization-policy';
 import { destinationRule } from './admission/destination-rule';
 import { gateway } from './admission/gateway';
+import { peerAuthentication } from './admission/peer-authentication';
 import { serviceEntry } from './admission/service-entry';
 import { AdmissionCheck, Report } from './admission/shared';
 import { sidecar } from './admission/sidecar';
@@ -23,6 +24,7 @@ const CHECKS: { [groupKind: string]: AdmissionCheck } = {
   'networking.istio.io/WorkloadGroup': workloadGroup,
   'networking.istio.io/Sidecar': sidecar,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,
+  'security.istio.io/PeerAuthentication': peerAuthentication,
 };
 
 export const istioAdmissionAnalyzer: AnalyzerDef = {
