@@ -8,6 +8,7 @@ import { authorizationPolicy } from './admission/authorization-policy';
 import { destinationRule } from './admission/destination-rule';
 import { gateway } from './admission/gateway';
 import { peerAuthentication } from './admission/peer-authentication';
+import { requestAuthentication } from './admission/request-authentication';
 import { serviceEntry } from './admission/service-entry';
 import { AdmissionCheck, Report } from './admission/shared';
 import { sidecar } from './admission/sidecar';
@@ -25,6 +26,7 @@ const CHECKS: { [groupKind: string]: AdmissionCheck } = {
   'networking.istio.io/Sidecar': sidecar,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,
   'security.istio.io/PeerAuthentication': peerAuthentication,
+  'security.istio.io/RequestAuthentication': requestAuthentication,
 };
 
 export const istioAdmissionAnalyzer: AnalyzerDef = {
