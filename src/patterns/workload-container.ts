@@ -2,6 +2,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SECURE_CONTAINER_CONTEXT, envVariables } from './container-defaults';
 import { WorkloadOptions } from './workload-options';
 
 const DEFAULT_RESOURCES: kplus.ContainerResources = {
@@ -53,17 +54,9 @@ export function workloadContainer(scope: Construct, options: WorkloadOptions, sp
     command: spec.command ?? options.command,
     args: spec.args ?? options.args,
     ports: spec.ports,
-    envVariables: Object.fromEntries(Object.entries(spec.env).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
+    envVariables: envVariables(spec.env),
     resources: options.resources ?? DEFAULT_RESOURCES,
-    securityContext: {
-      ensureNonRoot: true,
-      privileged: false,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: [kplus.Capability.ALL] },
-      seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      ...options.securityContext,
-    },
+    securityContext: { ...SECURE_CONTAINER_CONTEXT, ...options.securityContext },
     readiness: options.readiness?._kplus ?? defaultReadiness,
     liveness: options.liveness?._kplus,
     startup: options.startup?._kplus,

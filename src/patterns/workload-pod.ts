@@ -4,6 +4,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { SECURE_CONTAINER_CONTEXT, envVariables } from './container-defaults';
 import { checkDns1123Label, checkDns1123Subdomain, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 
@@ -256,16 +257,8 @@ export function workloadInitContainers(options: WorkloadPodOptions & { readonly 
     imagePullPolicy: options.imagePullPolicy,
     command: c.command,
     args: c.args,
-    envVariables: Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+    envVariables: envVariables(c.env),
     resources: c.resources ?? INIT_DEFAULT_RESOURCES,
-    securityContext: {
-      ensureNonRoot: true,
-      privileged: false,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: [kplus.Capability.ALL] },
-      seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      ...c.securityContext,
-    },
+    securityContext: { ...SECURE_CONTAINER_CONTEXT, ...c.securityContext },
   }));
 }
