@@ -83,6 +83,10 @@ export interface AuthorizationPolicyProps extends AuthorizationPolicyBaseProps {
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 const MAX_RULES = 512;
+/** Source fields a CUSTOM policy cannot match on (istiod refuses them). */
+const CUSTOM_UNSUPPORTED_SOURCES = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'requestPrincipals', 'notRequestPrincipals', 'serviceAccounts', 'notServiceAccounts', 'trustDomains', 'notTrustDomains'] as const;
+/** Condition keys a CUSTOM policy cannot use (besides every `request.auth.*` key). */
+const CUSTOM_UNSUPPORTED_KEYS = ['source.namespace', 'source.serviceAccount', 'source.trustDomain', 'source.principal'];
 const MAX_SERVICE_ACCOUNTS = 16;
 
 /**
@@ -211,15 +215,21 @@ export class AuthorizationPolicy extends IstioResource {
     }
     validateRule(this, field, rule);
     if (this.action === AuthorizationAction.CUSTOM) {
-      // istiod: a CUSTOM policy is evaluated by the ext_authz filter before the peer identity
-      // is known to it, so principals and namespaces cannot be used
+      // istiod (1.30 ValidateAuthorizationPolicy): the ext_authz filter of a CUSTOM policy runs
+      // before identities are known to it, so no peer or request identity can be matched
       (rule.sources ?? []).forEach((s, i) => {
-        for (const key of ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'] as const) {
+        for (const key of CUSTOM_UNSUPPORTED_SOURCES) {
           const values = s[key];
           if (values !== undefined) {
             const shown = (values as readonly unknown[]).map((v, n) => (v instanceof Principal ? v._render(this, `${field}.sources[${i}].${key}[${n}]`) : v));
             invalid(this, `${field}.sources[${i}].${key}`, shown, `a CUSTOM policy cannot match on ${key}`, 'match the caller in the external authorizer, or use a separate ALLOW/DENY policy for identities');
           }
+        }
+      });
+      (rule.when ?? []).forEach((c, i) => {
+        const key = c instanceof Condition ? c.key : '';
+        if (CUSTOM_UNSUPPORTED_KEYS.includes(key) || key.startsWith('request.auth.')) {
+          invalid(this, `${field}.when[${i}].key`, key, 'a CUSTOM policy cannot have conditions on peer or request identities', 'check the identity in the external authorizer, or use a separate ALLOW/DENY policy');
         }
       });
     }

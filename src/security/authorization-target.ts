@@ -4,6 +4,8 @@ import { invalid } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
 
 const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+/** The group/kind pairs istiod (1.30 validatePolicyTargetReference) lets a policy attach to. */
+const ATTACHABLE = new Set(['/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass']);
 const GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
@@ -34,7 +36,9 @@ export class SecurityPolicyTarget {
   }
 
   /**
-   * Any resource by API group, kind and name.
+   * A resource by API group, kind and name. istiod attaches policies only to a core
+   * `Service`, a `networking.istio.io` `ServiceEntry` and a `gateway.networking.k8s.io`
+   * `Gateway` or `GatewayClass`; any other kind is refused at synth.
    *
    * @param group API group, `''` for the core group
    * @param kind resource kind, e.g. `Gateway`
@@ -67,6 +71,9 @@ export class SecurityPolicyTarget {
     }
     if (typeof this.kind !== 'string' || this.kind.length > 63 || !KIND.test(this.kind)) {
       invalid(scope, `${field} kind`, this.kind, 'a kind must start with a letter and hold only letters, digits and "-"', 'use e.g. "Gateway" or "Service"');
+    }
+    if (!ATTACHABLE.has(`${this.group}/${this.kind}`)) {
+      invalid(scope, `${field} kind`, this.kind, `istiod attaches security policies only to a Service, ServiceEntry, Gateway or GatewayClass, not to ${this.group === '' ? 'core' : this.group}/${this.kind}`, 'use SecurityPolicyTarget.service, serviceEntry, gateway or gatewayClass');
     }
     checkDns1123Subdomain(scope, `${field} name`, this.name ?? '');
     return { group: this.group, kind: this.kind, name: this.name };

@@ -33,6 +33,7 @@ import { MtlsNamespace, MtlsNamespaceProps } from '../../src/patterns/mtls-names
 import { Condition } from '../../src/security/authorization-condition';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationPolicyProps } from '../../src/security/authorization-policy';
 import { AuthorizationRule } from '../../src/security/authorization-rule';
+import { SecurityPolicyTarget } from '../../src/security/authorization-target';
 import { JwtRule } from '../../src/security/jwt-rule';
 import { MtlsMode, PeerAuthentication } from '../../src/security/peer-authentication';
 import { Principal } from '../../src/security/principal';
@@ -320,6 +321,30 @@ add('AuthorizationPolicy (escape hatch)', 'CUSTOM with principals', 'cluster.loc
 add('ServiceEntry', 'DYNAMIC_DNS on an HTTPS port', 'HTTPS', (c) => se(c, { hosts: ['*.example.com'], resolution: ServiceEntryResolution.DYNAMIC_DNS, ports: [{ number: 443, protocol: Protocol.HTTPS }] }));
 add('ServiceEntry', 'DYNAMIC_DNS for a concrete host', 'api.example.com', (c) => se(c, { resolution: ServiceEntryResolution.DYNAMIC_DNS }));
 add('ServiceEntry', 'partial wildcard on an HTTPS port', '*api.example.com', (c) => se(c, { hosts: ['*api.example.com'], resolution: ServiceEntryResolution.NONE, ports: [{ number: 443, protocol: Protocol.HTTPS }] }));
+add('AuthorizationPolicy', 'CUSTOM matching request principals', ['*'], (c) => ap(c, { action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ sources: [{ requestPrincipals: ['*'] }] }] }));
+add('AuthorizationPolicy', 'CUSTOM matching service accounts', ['shop/web'], (c) => ap(c, { action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ sources: [{ serviceAccounts: ['shop/web'] }] }] }));
+add('AuthorizationPolicy', 'CUSTOM with a JWT claim condition', 'request.auth.claims[iss]', (c) => ap(c, { action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ when: [Condition.jwtClaim('iss', ['https://issuer.example.com'])] }] }));
+add('AuthorizationPolicy', 'targetRef to a kind istiod does not attach to', 'Widget', (c) => ap(c, { selector: undefined, targetRefs: [SecurityPolicyTarget.of('example.io', 'Widget', 'w1')] }));
+
+// Raw Istio objects (escape hatches, vendored YAML): istiod's admission rules apply to them too.
+const rawIstio = (apiVersion: string, kind: string, spec: object, metadata: object = {}) => (c: Chart) => {
+  new VirtualService(c, 'vs', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] }); // a library chart: analyzed at synth
+  new ApiObject(c, 'x', { apiVersion, kind, metadata: { name: 'raw', ...metadata }, spec });
+};
+add('Telemetry (raw)', 'access-log filter that is not CEL', 'response.code >=', rawIstio('telemetry.istio.io/v1', 'Telemetry', { accessLogging: [{ providers: [{ name: 'envoy' }], filter: { expression: 'response.code >=' } }] }));
+add('Telemetry (raw)', 'tag override UPSERT without a value', 'request_host', rawIstio('telemetry.istio.io/v1', 'Telemetry', { metrics: [{ providers: [{ name: 'prometheus' }], overrides: [{ tagOverrides: { request_host: { operation: 'UPSERT' } } }] }] }));
+add('Telemetry (raw)', 'sampling percentage 150', 150, rawIstio('telemetry.istio.io/v1', 'Telemetry', { tracing: [{ randomSamplingPercentage: 150 }] }));
+const envoyFilter = (patch: object, match: object = {}) => rawIstio('networking.istio.io/v1alpha3', 'EnvoyFilter', { configPatches: [{ applyTo: 'HTTP_FILTER', match: { context: 'SIDECAR_INBOUND', ...match }, patch }] });
+add('EnvoyFilter (raw)', 'Envoy v2 type', 'type.googleapis.com/envoy.config.filter.http.lua.v2.Lua', envoyFilter({ operation: 'INSERT_BEFORE', value: { name: 'lua', typed_config: { '@type': 'type.googleapis.com/envoy.config.filter.http.lua.v2.Lua' } } }));
+add('EnvoyFilter (raw)', 'proxy version regex that does not compile', '1.2(', envoyFilter({ operation: 'MERGE', value: {} }, { proxy: { proxyVersion: '1.2(' } }));
+add('EnvoyFilter (raw)', 'sub-filter match with applyTo CLUSTER', 'CLUSTER', rawIstio('networking.istio.io/v1alpha3', 'EnvoyFilter', { configPatches: [{ applyTo: 'CLUSTER', match: { listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } } }, patch: { operation: 'MERGE', value: {} } }] }));
+add('WasmPlugin (raw)', 'registry with a port but no scheme', 'localhost:5000/plugin:v1', rawIstio('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'localhost:5000/plugin:v1' }));
+add('WasmPlugin (raw)', 'sha256 in upper case', 'A'.repeat(64), rawIstio('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'oci://ghcr.io/x/plugin:v1', sha256: 'A'.repeat(64) }));
+add('WasmPlugin (raw)', 'duplicate VM environment variable', 'MODE', rawIstio('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'oci://ghcr.io/x/plugin:v1', vmConfig: { env: [{ name: 'MODE', value: 'a' }, { name: 'MODE', value: 'b' }] } }));
+add('AuthorizationPolicy (raw)', 'condition on destination.labels', 'destination.labels[app]', rawIstio('security.istio.io/v1', 'AuthorizationPolicy', { rules: [{ when: [{ key: 'destination.labels[app]', values: ['web'] }] }] }));
+add('AuthorizationPolicy (raw)', 'service account with two slashes', 'a/b/c', rawIstio('security.istio.io/v1', 'AuthorizationPolicy', { rules: [{ from: [{ source: { serviceAccounts: ['a/b/c'] } }] }] }));
+add('AuthorizationPolicy (raw)', 'dry-run annotation that is not a boolean', 'yes', rawIstio('security.istio.io/v1', 'AuthorizationPolicy', { action: 'DENY', rules: [{}] }, { annotations: { 'istio.io/dry-run': 'yes' } }));
+add('VirtualService (raw)', 'dry-run annotation on a VirtualService', 'istio.io/dry-run', rawIstio('networking.istio.io/v1', 'VirtualService', { hosts: ['ratings'], http: [{ route: [{ destination: { host: 'ratings' } }] }] }, { annotations: { 'istio.io/dry-run': 'true' } }));
 const rawConfigMap = (key: string) => (c: Chart) => {
   new VirtualService(c, 'vs', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] }); // a library chart: analyzed at synth
   new ApiObject(c, 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { [key]: 'v' } });

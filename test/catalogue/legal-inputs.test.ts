@@ -1,6 +1,6 @@
 // Legal edge cases: inputs at the edge of what istiod and the API server accept. Each must
 // synthesize (and pass the schema/CEL/metadata validation every test synthesis runs).
-import { Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
 import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
@@ -76,7 +76,7 @@ ok('AuthorizationPolicy', 'JWT claim with nested path', (c) => ap(c, { rules: [{
 ok('ServiceEntry', 'upper-case port name', (c) => new ServiceEntry(c, 'x', { hosts: ['api.example.com'], location: ServiceEntryLocation.MESH_EXTERNAL, resolution: ServiceEntryResolution.DNS, ports: [{ number: 443, protocol: Protocol.TLS, name: 'TLS-443' }] }));
 ok('ServiceEntry', 'wildcard host with NONE resolution', (c) => new ServiceEntry(c, 'x', { hosts: ['*.example.com'], location: ServiceEntryLocation.MESH_EXTERNAL, resolution: ServiceEntryResolution.NONE, ports: [{ number: 443, protocol: Protocol.TLS }] }));
 ok('ServiceEntry', 'DYNAMIC_DNS wildcard with HTTP and TLS ports', (c) => new ServiceEntry(c, 'x', { hosts: ['*.example.com'], location: ServiceEntryLocation.MESH_EXTERNAL, resolution: ServiceEntryResolution.DYNAMIC_DNS, ports: [{ number: 80, protocol: Protocol.HTTP }, { number: 443, protocol: Protocol.TLS }] }));
-ok('AuthorizationPolicy', 'CUSTOM matching paths and request principals', (c) => ap(c, { action: 'CUSTOM', provider: 'ext-authz', rules: [{ sources: [{ requestPrincipals: ['*'] }], operations: [{ paths: ['/admin/*'] }] }] }));
+ok('AuthorizationPolicy', 'CUSTOM matching paths and source IP blocks', (c) => ap(c, { action: 'CUSTOM', provider: 'ext-authz', rules: [{ sources: [{ ipBlocks: ['10.0.0.0/8'] }], operations: [{ paths: ['/admin/*'] }] }] }));
 ok('Sidecar', 'egress host ./reviews.<namespace>.svc.cluster.local', (c) => new Sidecar(c, 'x', { egress: [{ hosts: ['./reviews.default.svc.cluster.local'] }] }));
 ok('Sidecar', 'egress host ~/*', (c) => new Sidecar(c, 'x', { egress: [{ hosts: ['~/*'] }] }));
 ok('Sidecar', 'upper-case egress port name', (c) => new Sidecar(c, 'x', { egress: [{ hosts: ['./*'], port: { number: 8080, protocol: Protocol.HTTP, name: 'HTTP-Web' } }] }));
@@ -97,6 +97,25 @@ ok('MeshIngress', 'Gateway API: /apikeys after /api', (c) => {
 });
 ok('MeshIngress', 'wildcard host', (c) => new MeshIngress(c, 'x', { hosts: ['*.example.com'], credentialName: 'wildcard-cert', routes: [{ backend: IngressBackend.fromServiceName('web', 80) }] }));
 ok('MeshIngress', 'plain HTTP', (c) => new MeshIngress(c, 'x', { hosts: ['web.example.com'], plainHttp: true, routes: [{ backend: IngressBackend.fromServiceName('web', 80) }] }));
+
+// Raw Istio objects at the edge of istiod's admission rules (escape hatches, vendored YAML).
+const raw = (apiVersion: string, kind: string, spec: object, metadata: object = {}) => (c: Chart) => {
+  new VirtualService(c, 'vs', { hosts: ['reviews'], http: [{ route: [{ host: 'reviews' }] }] }); // a library chart: analyzed at synth
+  new ApiObject(c, 'x', { apiVersion, kind, metadata: { name: 'raw', ...metadata }, spec });
+};
+ok('AuthorizationPolicy (raw)', 'path templates {*} and {**}', raw('security.istio.io/v1', 'AuthorizationPolicy', { rules: [{ to: [{ operation: { paths: ['/api/{*}/items/{**}'] } }] }] }));
+ok('AuthorizationPolicy (raw)', 'dry-run True on a DENY policy', raw('security.istio.io/v1', 'AuthorizationPolicy', { action: 'DENY', rules: [{}] }, { annotations: { 'istio.io/dry-run': 'True' } }));
+ok('AuthorizationPolicy (raw)', 'trust domain with a leading wildcard', raw('security.istio.io/v1', 'AuthorizationPolicy', { rules: [{ from: [{ source: { trustDomains: ['*.example.com'] } }] }] }));
+ok('AuthorizationPolicy (raw)', 'port 0 in notPorts', raw('security.istio.io/v1', 'AuthorizationPolicy', { rules: [{ to: [{ operation: { notPorts: ['0'] } }] }] }));
+ok('Telemetry (raw)', 'access-log filter and tag override REMOVE', raw('telemetry.istio.io/v1', 'Telemetry', { accessLogging: [{ providers: [{ name: 'envoy' }], filter: { expression: 'response.code >= 400' } }], metrics: [{ providers: [{ name: 'prometheus' }], overrides: [{ tagOverrides: { request_host: { operation: 'REMOVE' } } }] }] }));
+ok('WasmPlugin (raw)', 'registry URL without a scheme', raw('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'ghcr.io/x/plugin:v1', sha256: 'a'.repeat(64) }));
+ok('EnvoyFilter (raw)', 'v3 Lua filter before the router', raw('networking.istio.io/v1alpha3', 'EnvoyFilter', {
+  configPatches: [{
+    applyTo: 'HTTP_FILTER',
+    match: { context: 'SIDECAR_INBOUND', listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } } },
+    patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.lua', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua', 'inlineCode': 'function envoy_on_request(h) end' } } },
+  }],
+}));
 
 test('the catalogue holds at least 60 legal edge cases', () => {
   expect(cases.length).toBeGreaterThanOrEqual(60);

@@ -17,19 +17,23 @@ describe('SecurityPolicyTarget', () => {
       SecurityPolicyTarget.gatewayClass('istio-waypoint'),
       SecurityPolicyTarget.service('reviews'),
       SecurityPolicyTarget.serviceEntry('httpbin-ext'),
-      SecurityPolicyTarget.of('example.io', 'Widget', 'w1'),
+      SecurityPolicyTarget.of('', 'Service', 'ratings'),
     )()).toEqual([
       { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' },
       { group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: 'istio-waypoint' },
       { group: '', kind: 'Service', name: 'reviews' },
       { group: 'networking.istio.io', kind: 'ServiceEntry', name: 'httpbin-ext' },
-      { group: 'example.io', kind: 'Widget', name: 'w1' },
+      { group: '', kind: 'Service', name: 'ratings' },
     ]);
     const t = SecurityPolicyTarget.service('reviews');
     expect([t.group, t.kind, t.name]).toEqual(['', 'Service', 'reviews']);
   });
 
   describe('bad input', () => {
+    test('a kind istiod does not attach policies to', () => {
+      expect(targets(SecurityPolicyTarget.of('example.io', 'Widget', 'w1'))).toThrow(/\[test\/p\] targetRefs\[0\] kind "Widget" is invalid: istiod attaches security policies only to a Service, ServiceEntry, Gateway or GatewayClass, not to example.io\/Widget/);
+      expect(targets(SecurityPolicyTarget.of('', 'Gateway', 'gw'))).toThrow(/not to core\/Gateway/);
+    });
     test('invalid name', () => {
       expect(targets(SecurityPolicyTarget.gateway('My Gateway'))).toThrow(/\[test\/p\] targetRefs\[0\] name "My Gateway" is invalid: it must be a DNS-1123 subdomain/);
     });

@@ -6,12 +6,17 @@
 import { AnalysisContext, AnalyzerDef } from '../../model';
 import { authorizationPolicy } from './admission/authorization-policy';
 import { destinationRule } from './admission/destination-rule';
+import { envoyFilter } from './admission/envoy-filter';
+import { trafficExtension, wasmPlugin } from './admission/extensions';
 import { gateway } from './admission/gateway';
+import { istioMetadata } from './admission/istio-metadata';
 import { peerAuthentication } from './admission/peer-authentication';
+import { proxyConfig } from './admission/proxy-config';
 import { requestAuthentication } from './admission/request-authentication';
 import { serviceEntry } from './admission/service-entry';
 import { AdmissionCheck, Report } from './admission/shared';
 import { sidecar } from './admission/sidecar';
+import { telemetry } from './admission/telemetry';
 import { virtualService } from './admission/virtual-service';
 import { workloadEntry, workloadGroup } from './admission/workload-entry';
 
@@ -24,6 +29,11 @@ const CHECKS: { [groupKind: string]: AdmissionCheck } = {
   'networking.istio.io/WorkloadEntry': workloadEntry,
   'networking.istio.io/WorkloadGroup': workloadGroup,
   'networking.istio.io/Sidecar': sidecar,
+  'networking.istio.io/EnvoyFilter': envoyFilter,
+  'networking.istio.io/ProxyConfig': proxyConfig,
+  'telemetry.istio.io/Telemetry': telemetry,
+  'extensions.istio.io/WasmPlugin': wasmPlugin,
+  'extensions.istio.io/TrafficExtension': trafficExtension,
   'security.istio.io/AuthorizationPolicy': authorizationPolicy,
   'security.istio.io/PeerAuthentication': peerAuthentication,
   'security.istio.io/RequestAuthentication': requestAuthentication,
@@ -41,6 +51,7 @@ export const istioAdmissionAnalyzer: AnalyzerDef = {
       const check = CHECKS[`${r.apiVersion.slice(0, slash)}/${r.kind}`];
       if (check === undefined) continue;
       const report: Report = (path, message) => ctx.report(r, 'SchemaValidationError', `${path}: ${message} (istiod admission)`);
+      istioMetadata(r, report);
       check(r, report);
     }
   },

@@ -2,7 +2,7 @@
 // pkg/config/validation: ValidateDestinationRule — the host, the traffic policy (see
 // ./traffic-policy), subsets (unique DNS-1123 names, labels, their own traffic policy),
 // exportTo (with a workload selector: the own namespace only), validateWorkloadSelector).
-import { Report, exportTo, hostProblem, isDns1123Label, istioLabels } from './shared';
+import { exportTo, hostProblem, isDns1123Label, istioLabels, Report, selectorLabels } from './shared';
 import { trafficPolicy } from './traffic-policy';
 import { Obj, Resource, arr, isObj, str } from '../../../model';
 
@@ -29,9 +29,6 @@ export function destinationRule(r: Resource, report: Report): void {
     const entries = arr(spec.exportTo).map(str).map((e) => (e === '.' ? r.namespace : e));
     if (entries.length > 0 && !entries.includes(r.namespace)) report('spec.exportTo', 'a DestinationRule with a workload selector cannot be exported beyond its own namespace');
     else if (new Set(entries).size > 1) report('spec.exportTo', 'a DestinationRule with a workload selector cannot have several exportTo entries');
-    for (const [k, v] of Object.entries(isObj(selector.matchLabels) ? (selector.matchLabels as Obj) : {})) {
-      if (k === '') report('spec.workloadSelector.matchLabels', `an empty key is not supported in a selector: "=${v}"`);
-      if (k.includes('*') || str(v).includes('*')) report('spec.workloadSelector.matchLabels', `wildcards are not supported in a selector: "${k}=${v}"`);
-    }
+    selectorLabels(selector.matchLabels, 'spec.workloadSelector.matchLabels', report);
   }
 }

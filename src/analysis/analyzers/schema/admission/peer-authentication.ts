@@ -1,8 +1,8 @@
 // istiod's admission rules for security.istio.io PeerAuthentication (Istio 1.30
 // pkg/config/validation: ValidatePeerAuthentication — port-level mTLS only with a selector,
 // not empty when given, ports in range; validateWorkloadSelector).
-import { Report } from './shared';
-import { Obj, Resource, isObj, str } from '../../../model';
+import { Report, selectorLabels } from './shared';
+import { Obj, Resource, isObj } from '../../../model';
 
 /** Checks a PeerAuthentication. */
 export function peerAuthentication(r: Resource, report: Report): void {
@@ -17,8 +17,5 @@ export function peerAuthentication(r: Resource, report: Report): void {
     const n = Number(p);
     if (!/^[0-9]+$/.test(p) || n < 1 || n > 65535) report(`spec.portLevelMtls[${JSON.stringify(p)}]`, `port ${JSON.stringify(p)} must be in range 1..65535`);
   }
-  for (const [k, v] of Object.entries(labels)) {
-    if (k === '') report('spec.selector.matchLabels', `an empty key is not supported in a selector: "=${v}"`);
-    if (k.includes('*') || str(v).includes('*')) report('spec.selector.matchLabels', `wildcards are not supported in a selector: "${k}=${v}"`);
-  }
+  selectorLabels(labels, 'spec.selector.matchLabels', report);
 }

@@ -1,33 +1,11 @@
 // istiod's admission rules for security.istio.io RequestAuthentication (Istio 1.30
 // pkg/config/validation: ValidateRequestAuthentication — one of selector, targetRef and
 // targetRefs; validateWorkloadSelector; validatePolicyTargetReference(s); validateJwtRule).
-import { Report, duration } from './shared';
+import { policySelection } from './policy-selection';
+import { duration, Report } from './shared';
 import { Obj, Resource, arr, isObj, str } from '../../../model';
 
-const TARGET_KINDS = new Set(['core/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass']);
 const STRICT_HEADER = /^[-_A-Za-z0-9]+$/;
-
-/** `validatePolicyTargetReference`: a name, no namespace, a Service, ServiceEntry, Gateway or GatewayClass. */
-export function policyTarget(t: unknown, at: string, report: Report): void {
-  if (!isObj(t)) return;
-  if (!t.name) report(`${at}.name`, 'a targetRef needs a name');
-  if (t.namespace) report(`${at}.namespace`, 'a targetRef cannot name a namespace: cross-namespace references are not supported');
-  const key = `${str(t.group) || 'core'}/${str(t.kind)}`;
-  if (!TARGET_KINDS.has(key)) report(at, `a targetRef must be a Service, ServiceEntry, Gateway (gateway.networking.k8s.io) or GatewayClass, not ${JSON.stringify(`${str(t.group)}/${str(t.kind)}`)}`);
-}
-
-/** `validateOneOfSelectorType` and `validateWorkloadSelector` of a security policy. */
-export function policySelection(spec: Obj, report: Report): void {
-  const set = [spec.selector !== undefined, spec.targetRef !== undefined, arr(spec.targetRefs).length > 0].filter(Boolean).length;
-  if (set > 1) report('spec', 'only one of selector, targetRef and targetRefs can be set');
-  const labels = isObj(spec.selector) && isObj(spec.selector.matchLabels) ? (spec.selector.matchLabels as Obj) : {};
-  for (const [k, v] of Object.entries(labels)) {
-    if (k === '') report('spec.selector.matchLabels', `an empty key is not supported in a selector: "=${v}"`);
-    if (k.includes('*') || str(v).includes('*')) report('spec.selector.matchLabels', `wildcards are not supported in a selector: "${k}=${v}"`);
-  }
-  policyTarget(spec.targetRef, 'spec.targetRef', report);
-  arr(spec.targetRefs).forEach((t, i) => policyTarget(t, `spec.targetRefs[${i}]`, report));
-}
 
 function jwksProblem(jwks: string): string | undefined {
   let parsed: unknown;

@@ -6,7 +6,7 @@
 // round robin, endpoint addresses and ports) and DYNAMIC_DNS (wildcard hosts, no addresses or
 // endpoints, HTTP/TLS/GRPC/HTTP2 ports, location), several hosts only with HTTP/TLS ports unless
 // NONE, exportTo (with "~")).
-import { Report, exportTo, hostProblem, ipSubnetProblem, isDns1123Label, isGoIpAddress, istioLabels, port } from './shared';
+import { exportTo, hostProblem, ipSubnetProblem, isDns1123Label, isGoIpAddress, istioLabels, port, Report, selectorLabels } from './shared';
 import { isFqdn, workloadEntrySpec } from './workload-entry';
 import { Obj, Resource, arr, isObj, str } from '../../../model';
 
@@ -22,10 +22,7 @@ export function serviceEntry(r: Resource, report: Report): void {
   const endpoints = arr(spec.endpoints);
   const selector = isObj(spec.workloadSelector) ? spec.workloadSelector : undefined;
   if (selector) {
-    for (const [k, v] of Object.entries(isObj(selector.labels) ? (selector.labels as Obj) : {})) {
-      if (k === '') report('spec.workloadSelector.labels', `an empty key is not supported in a selector: "=${v}"`);
-      if (k.includes('*') || str(v).includes('*')) report('spec.workloadSelector.labels', `wildcards are not supported in a selector: "${k}=${v}"`);
-    }
+    selectorLabels(selector.labels, 'spec.workloadSelector.labels', report);
     if (spec.endpoints !== undefined) report('spec', 'only one of workloadSelector and endpoints is allowed');
   }
   if (hosts.length === 0) report('spec.hosts', 'a ServiceEntry must have at least one host');

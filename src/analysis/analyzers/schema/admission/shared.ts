@@ -167,3 +167,12 @@ export function ipSubnetProblem(v: string): string | undefined {
   }
   return isGoIpAddress(v) ? undefined : `${JSON.stringify(v)} is not a valid IP address`;
 }
+
+/** istiod's `validateWorkloadSelector`: no empty keys and no wildcards in a selector's labels. */
+export function selectorLabels(labels: unknown, path: string, report: Report): void {
+  if (!isObj(labels)) return;
+  for (const [k, v] of Object.entries(labels)) {
+    if (k === '') report(path, `an empty key is not supported in a selector: "=${String(v)}"`);
+    if (k.includes('*') || String(v ?? '').includes('*')) report(path, `wildcards are not supported in a selector: "${k}=${String(v)}"`);
+  }
+}

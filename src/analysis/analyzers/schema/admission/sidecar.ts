@@ -5,7 +5,7 @@
 // traffic policy's egress proxy; validateSidecarIngressPortAndBind,
 // validateSidecarEgressPortBindAndCaptureMode, validateSidecarOutboundTrafficPolicy).
 import { hostnamePartProblem } from './gateway';
-import { Report, isDns1123Label, isGoIpAddress, port } from './shared';
+import { isDns1123Label, isGoIpAddress, port, Report, selectorLabels } from './shared';
 import { trafficPolicy } from './traffic-policy';
 import { destination } from './virtual-service-http';
 import { isFqdn } from './workload-entry';
@@ -28,10 +28,7 @@ function connectionPool(c: unknown, at: string, report: Report): void {
 export function sidecar(r: Resource, report: Report): void {
   const spec = r.spec;
   const sel = isObj(spec.workloadSelector) ? spec.workloadSelector : undefined;
-  for (const [k, v] of Object.entries(isObj(sel?.labels) ? (sel!.labels as Obj) : {})) {
-    if (k === '') report('spec.workloadSelector.labels', `an empty key is not supported in a selector: "=${v}"`);
-    if (k.includes('*') || str(v).includes('*')) report('spec.workloadSelector.labels', `wildcards are not supported in a selector: "${k}=${v}"`);
-  }
+  selectorLabels(sel?.labels, 'spec.workloadSelector.labels', report);
   const empty = arr(spec.egress).length === 0 && arr(spec.ingress).length === 0;
   if (empty && spec.outboundTrafficPolicy === undefined && spec.inboundConnectionPool === undefined) {
     report('spec', 'empty configuration: give ingress or egress listeners, an outbound traffic policy or an inbound connection pool');
