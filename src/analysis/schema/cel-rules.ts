@@ -213,12 +213,26 @@ function rawToCel(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Checks that passed before (e.g. a CEL rule on the same value in an earlier synthesis), so
+ * that they are not run again and their engine is not even loaded. A key names the check and
+ * the exact input it looked at.
+ */
+export interface PassedChecks {
+  /** The key of a check on an input: `undefined` when nothing is remembered (no hashing then). */
+  keyOf(check: string, input: unknown): string | undefined;
+  /** True when the check with this key passed before. */
+  passed(key: string): boolean;
+  /** Remembers that the check with this key passed. */
+  remember(key: string): void;
+}
+
 /** Walks one object against one raw schema, evaluating rules. */
 export class RuleChecker {
   private readonly celValues = new WeakMap<object, unknown>();
   private readonly workMemo: WeakMap<object, boolean>;
 
-  constructor(private readonly problems: RuleProblem[], workMemo: WeakMap<object, boolean>) {
+  constructor(private readonly problems: RuleProblem[], workMemo: WeakMap<object, boolean>, private readonly passedChecks?: PassedChecks) {
     this.workMemo = workMemo;
   }
 
@@ -242,6 +256,8 @@ export class RuleChecker {
     let self: unknown;
     for (const raw of rules) {
       if (/\boldSelf\b/.test(raw.rule ?? '')) continue; // transition rule: no old object
+      const passedKey = this.passedChecks?.keyOf(`cel\0${schemaLocation(path)}\0${raw.rule}\0${raw.fieldPath ?? ''}`, value);
+      if (passedKey !== undefined && this.passedChecks!.passed(passedKey)) continue;
       const rule = compileRule(raw);
       const where = rule.fieldPath ? path + rule.fieldPath : path;
       if (!rule.evaluate) {
@@ -250,7 +266,10 @@ export class RuleChecker {
       }
       if (self === undefined) self = this.toCel(schema, value);
       const result = rule.evaluate({ self });
-      if (result === true) continue;
+      if (result === true) {
+        if (passedKey !== undefined) this.passedChecks!.remember(passedKey);
+        continue;
+      }
       if (cel().isCelError(result)) {
         this.problems.push({ path: where, message: `CEL rule evaluation error (${result.message}): ${rule.rule}`, ...(rule.fieldPath || value === undefined ? {} : { value }) });
         continue;
@@ -371,6 +390,11 @@ function typeMatches(schema: any, v: unknown): boolean {
     case 'array': return Array.isArray(v);
     default: return true;
   }
+}
+
+/** A value path without list indices and map keys: where in the schema the value is. */
+function schemaLocation(path: string): string {
+  return path.replace(/\[(\d+|"(?:[^"\\]|\\.)*")\]/g, '[]');
 }
 
 function childPath(path: string, key: string): string {

@@ -10,7 +10,7 @@
 // (their metadata is still checked): the caller decides whether that is an error.
 import type { ErrorObject } from 'ajv';
 import { RuleChecker, collectRules, compileRule } from './cel-rules';
-import type { RuleProblem } from './cel-rules';
+import type { PassedChecks, RuleProblem } from './cel-rules';
 import { compiledSchema } from './compiled-schemas';
 import { coreValidator, objectMetaValidator } from './core-objects';
 import { dataKeyProblems, metadataProblems } from './metadata-rules';
@@ -133,17 +133,25 @@ function isPlainObject(v: unknown): v is Record<string, any> {
 
 const ruleWorkMemo = new WeakMap<object, boolean>();
 
-function validateCustomResource(entry: CrdVersionEntry, obj: any): SchemaProblem[] {
+function validateCustomResource(entry: CrdVersionEntry, obj: any, remembered?: PassedChecks): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
+  const scope = `${entry.group}/${entry.version}/${entry.kind}`;
+  const passed: PassedChecks | undefined = remembered && { ...remembered, keyOf: (check, input) => remembered.keyOf(`${scope}\0${check}`, input) };
   const data = JSON.parse(JSON.stringify(obj)); // ajv applies defaults to this copy
   const validate = compiledSchema(entry);
   if (!validate(data)) problems.push(...ajvProblems(validate.errors, '', data));
   if (isPlainObject(obj.metadata)) {
-    const meta = validateStrict(objectMetaValidator(), obj.metadata, '/metadata');
-    problems.push(...ajvProblems(meta.errors, '/metadata', obj.metadata), ...unknownFieldProblems(meta.unknownFields));
+    // ObjectMeta's validator lives in kubernetes-models: not loaded when this metadata passed before
+    const key = passed?.keyOf('ObjectMeta', obj.metadata);
+    if (key === undefined || !passed!.passed(key)) {
+      const meta = validateStrict(objectMetaValidator(), obj.metadata, '/metadata');
+      const metaProblems = [...ajvProblems(meta.errors, '/metadata', obj.metadata), ...unknownFieldProblems(meta.unknownFields)];
+      problems.push(...metaProblems);
+      if (key !== undefined && metaProblems.length === 0) passed!.remember(key);
+    }
   }
   const ruleProblems: RuleProblem[] = [];
-  new RuleChecker(ruleProblems, ruleWorkMemo).check(entry.schema, data, '');
+  new RuleChecker(ruleProblems, ruleWorkMemo, passed).check(entry.schema, data, '');
   for (const p of ruleProblems) {
     const message = p.value === undefined || isPlainObject(p.value) || Array.isArray(p.value) ? p.message : `Invalid value: ${printValue(p.value)}: ${p.message}`;
     problems.push({ path: p.path.replace(/^\./, '') || '<root>', message });
@@ -158,8 +166,12 @@ function validateBuiltIn(obj: any): SchemaProblem[] | undefined {
   return [...ajvProblems(errors, '', obj), ...unknownFieldProblems(unknownFields)];
 }
 
-/** Validates one manifest object. */
-export function validateManifest(obj: unknown): ManifestValidation {
+/**
+ * Validates one manifest object. `passed` remembers checks that passed in earlier runs (CEL
+ * rules on the same value, the same metadata), so that an object changed in one place is
+ * validated again without loading the engines of the checks its change does not touch.
+ */
+export function validateManifest(obj: unknown, passed?: PassedChecks): ManifestValidation {
   const fail = (path: string, message: string): ManifestValidation => ({ problems: [{ path, message }], unknownKind: false });
   if (!isPlainObject(obj)) return fail('<root>', `a manifest must be an object, got ${JSON.stringify(obj)}`);
   const { apiVersion, kind } = obj;
@@ -179,7 +191,7 @@ export function validateManifest(obj: unknown): ManifestValidation {
     if (!entry.served) {
       return fail('apiVersion', `version "${version}" of ${kind} is not served by its CRD (${entry.crdName}); use ${catalog.versionsOf(group, kind).filter((v) => catalog.get(group, v, kind)?.served).join(' or ')}`);
     }
-    problems = validateCustomResource(entry, obj);
+    problems = validateCustomResource(entry, obj, passed);
   } else {
     const builtIn = validateBuiltIn(obj);
     unknownKind = builtIn === undefined;

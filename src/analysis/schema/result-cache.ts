@@ -3,12 +3,15 @@
 // builds). An entry is the SHA-256 of an object's JSON; the cache file is keyed by everything
 // that decides the result: the validator's compiled code, the CRD schema catalogue and the
 // versions of its engines, so any change to them starts a new cache. Only valid objects are
-// remembered: an invalid one is validated again and reported every time. Only the compiled
+// remembered: an invalid one is validated again and reported every time. Checks inside an
+// object that passed (a CEL rule on a value, the metadata) are remembered the same way, so an
+// object changed in one place does not load the engines of the checks it did not change. Only the compiled
 // library uses it (never the TypeScript sources the tests run); CDK8S_ISTIO_CACHE=off turns it
 // off with the rest of the cache.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { PassedChecks } from './cel-rules';
 import { cacheDir } from './compiled-schemas';
 
 /** Entries kept at most (the most recent); each is 64 bytes of hex on disk. */
@@ -78,7 +81,7 @@ export function knownValid(key: string): boolean {
 /** Remembers that the objects with these keys are valid (written to disk at once). */
 export function rememberValid(keys: readonly string[]): void {
   const s = open();
-  if (!s || keys.length === 0) return;
+  if (!s) return;
   for (const k of keys) {
     if (!s.valid.has(k)) {
       s.valid.add(k);
@@ -96,4 +99,24 @@ export function rememberValid(keys: readonly string[]): void {
   } catch {
     // read-only: the next synthesis validates again
   }
+}
+
+/**
+ * The checks inside an object's validation that passed in earlier runs (CEL rules on a value,
+ * metadata), kept with the valid objects; `undefined` when caching is off. Keys are the
+ * SHA-256 of the check's name and its input, so they never collide with object keys.
+ */
+export function passedChecks(): PassedChecks | undefined {
+  const s = open();
+  if (!s) return undefined;
+  return {
+    keyOf: (check, input) => createHash('sha256').update(`${check}\0${JSON.stringify(input) ?? 'undefined'}`).digest('hex'),
+    passed: (key) => s.valid.has(key),
+    remember: (key) => {
+      if (!s.valid.has(key)) {
+        s.valid.add(key);
+        s.added.push(key);
+      }
+    },
+  };
 }

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import type { ManifestValidation } from './manifest-validator';
-import { knownValid, objectKey, rememberValid, resultCacheEnabled } from './result-cache';
+import { knownValid, objectKey, passedChecks, rememberValid, resultCacheEnabled } from './result-cache';
 
 /** How long a synthesis waits for the worker before validating in its own thread. */
 const WORKER_TIMEOUT_MS = 120_000;
@@ -47,7 +47,8 @@ export function prewarmSchemaValidation(): void {
 function inThread(objects: readonly unknown[]): ManifestValidation[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { validateManifest } = require('./manifest-validator') as typeof import('./manifest-validator');
-  return objects.map((o) => validateManifest(o));
+  const passed = passedChecks(); // checks inside objects that passed in earlier runs
+  return objects.map((o) => validateManifest(o, passed));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isCelError, parse, plan } from '@bufbuild/cel';
 import { RuleChecker, collectRules, compileRule, escapeCelName, kubernetesCelEnv } from '../../../src/analysis/schema/cel-rules';
-import type { RuleProblem } from '../../../src/analysis/schema/cel-rules';
+import type { PassedChecks, RuleProblem } from '../../../src/analysis/schema/cel-rules';
 import { parseRequestUri } from '../../../src/analysis/schema/k8s-cel-library';
 import { k8sIsCIDR, k8sIsIP } from '../../../src/analysis/schema/net-parsing';
 import { CrdCatalog } from '../../../src/analysis/schema/schema-catalog';
@@ -169,5 +169,52 @@ describe('RuleChecker (Kubernetes evaluation semantics)', () => {
     };
     expect(check(map, [{ name: 'a', port: 1 }, { name: 'b', port: 1 }])).toEqual([]);
     expect(check(map, [{ name: 'a', port: 1 }, { name: 'a', port: 2 }])).toEqual([{ path: '[1]', message: 'Duplicate value: map["name":"a"]' }]);
+  });
+});
+
+describe('RuleChecker with remembered passed checks', () => {
+  /** A memo that records what was asked and remembered (keys readable, not hashed). */
+  function memo() {
+    const remembered = new Set<string>();
+    const passed: PassedChecks = {
+      keyOf: (check, input) => `${check}|${JSON.stringify(input)}`,
+      passed: (key) => remembered.has(key),
+      remember: (key) => { remembered.add(key); },
+    };
+    return { passed, remembered };
+  }
+  const schema = {
+    type: 'object',
+    properties: { t: { 'type': 'string', 'x-kubernetes-validations': [{ rule: 'self.size() <= 3', message: 'too long' }] } },
+  };
+  const checkWith = (p: PassedChecks, value: unknown) => {
+    const problems: RuleProblem[] = [];
+    new RuleChecker(problems, new WeakMap(), p).check(schema, value, '');
+    return problems;
+  };
+
+  test('a passing rule is remembered with its location and input, a failing one is not', () => {
+    const m = memo();
+    expect(checkWith(m.passed, { t: 'abc' })).toEqual([]);
+    expect([...m.remembered]).toEqual(['cel\0.t\0self.size() <= 3\0|"abc"']);
+    expect(checkWith(m.passed, { t: 'abcd' })).toEqual([{ path: '.t', message: 'too long (CEL rule: self.size() <= 3)', value: 'abcd' }]);
+    expect(m.remembered.size).toBe(1);
+  });
+
+  test('a remembered check is skipped; the same rule on a changed value runs again', () => {
+    const m = memo();
+    // a key remembered as passed although the rule would fail: proves the rule is not run
+    m.remembered.add('cel\0.t\0self.size() <= 3\0|"abcdef"');
+    expect(checkWith(m.passed, { t: 'abcdef' })).toEqual([]);
+    expect(checkWith(m.passed, { t: 'abcdefg' })).toHaveLength(1);
+  });
+
+  test('list indices and map keys do not change the location, so one entry serves every item', () => {
+    const m = memo();
+    const listSchema = { type: 'object', properties: { l: { type: 'array', items: schema.properties.t } } };
+    const problems: RuleProblem[] = [];
+    new RuleChecker(problems, new WeakMap(), m.passed).check(listSchema, { l: ['ab', 'ab', 'cd'] }, '');
+    expect(problems).toEqual([]);
+    expect([...m.remembered].sort()).toEqual(['cel\0.l[]\0self.size() <= 3\0|"ab"', 'cel\0.l[]\0self.size() <= 3\0|"cd"']);
   });
 });

@@ -67,3 +67,33 @@ test('objects found valid are remembered: an unchanged synthesis loads no valida
   expect(run([goodVs, badVs])).toEqual({ problems: [0, 1], celLoaded: true });
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('an object changed in one place loads no engine for the checks the change did not touch (compiled JS, with the cache)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-cache-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
+  const analysis = compileAnalysis(dir);
+  const vs = (host: string, timeout: string) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'r', namespace: 'shop' },
+    spec: { hosts: [host], http: [{ timeout, route: [{ destination: { host: 'r' } }] }] },
+  });
+  const run = (object: object) => {
+    const script = `
+      const host = require(${JSON.stringify(path.join(analysis, 'schema', 'validation-host.js'))});
+      const results = host.validateManifests([${JSON.stringify(object)}]);
+      const loaded = (name) => Object.keys(require.cache).some((f) => f.includes(name) && f.endsWith('.js'));
+      process.stdout.write(JSON.stringify({ problems: results[0].problems, cel: loaded('@bufbuild/cel'), models: loaded('kubernetes-models') }));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: '' } });
+    expect(r.stderr).toBe('');
+    return JSON.parse(r.stdout) as { problems: { path: string }[]; cel: boolean; models: boolean };
+  };
+  expect(run(vs('a.example.com', '5s'))).toEqual({ problems: [], cel: true, models: true }); // first run: every check runs
+  expect(run(vs('b.example.com', '5s'))).toEqual({ problems: [], cel: false, models: false }); // host changed: timeout rule and metadata remembered
+  const bad = run(vs('b.example.com', '0s')); // the timeout changed: its rule runs again and fails
+  expect(bad.cel).toBe(true);
+  expect(bad.problems.map((p) => p.path)).toEqual(['spec.http[0].timeout']);
+  expect(run(vs('b.example.com', '0s')).problems.map((p) => p.path)).toEqual(['spec.http[0].timeout']); // failures are never remembered
+  fs.rmSync(dir, { recursive: true, force: true });
+});
