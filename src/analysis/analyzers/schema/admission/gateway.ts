@@ -2,10 +2,9 @@
 // ValidateGateway — the name a DNS-1123 label, at least one server, unique port names —
 // validateServer (hosts as [namespace/]FQDN, TLS settings required on HTTPS/TLS ports and
 // refused on plain ports), validateServerPort, validateServerBind, validateTLSOptions).
-import { Report, hostProblem, isDns1123Label, isGoIpAddress, port } from './shared';
+import { hostProblem, isDns1123Label, isGoIpAddress, port, PROTOCOLS, Report } from './shared';
 import { Obj, Resource, arr, isObj, str } from '../../../model';
 
-const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
 const HTTP_LIKE = new Set(['http', 'http2', 'http_proxy', 'grpc', 'grpc-web']);
 
 /**

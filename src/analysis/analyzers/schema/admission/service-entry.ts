@@ -6,11 +6,10 @@
 // round robin, endpoint addresses and ports) and DYNAMIC_DNS (wildcard hosts, no addresses or
 // endpoints, HTTP/TLS/GRPC/HTTP2 ports, location), several hosts only with HTTP/TLS ports unless
 // NONE, exportTo (with "~")).
-import { exportTo, hostProblem, ipSubnetProblem, isDns1123Label, isGoIpAddress, istioLabels, port, Report, selectorLabels } from './shared';
+import { exportTo, hostProblem, ipSubnetProblem, isDns1123Label, isGoIpAddress, istioLabels, port, PROTOCOLS, Report, selectorLabels } from './shared';
 import { isFqdn, workloadEntrySpec } from './workload-entry';
 import { Obj, Resource, arr, isObj, str } from '../../../model';
 
-const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
 const HTTP_LIKE = new Set(['http', 'http2', 'http_proxy', 'grpc', 'grpc-web']);
 const TLS_LIKE = new Set(['https', 'tls']);
 

@@ -13,6 +13,9 @@ export type AdmissionCheck = (r: Resource, report: Report) => void;
 /** istiod's label rule for subset names, port names and similar (Go `labels.IsDNS1123Label` relaxed to mixed case). */
 export const ISTIO_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 
+/** The port protocols istiod knows (`protocol.Parse`, lower case: the names are matched case-insensitively). */
+export const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
+
 /** istiod's limit on the length of a regular expression. */
 export const MAX_REGEX_LENGTH = 1024;
 

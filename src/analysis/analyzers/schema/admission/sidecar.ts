@@ -5,13 +5,12 @@
 // traffic policy's egress proxy; validateSidecarIngressPortAndBind,
 // validateSidecarEgressPortBindAndCaptureMode, validateSidecarOutboundTrafficPolicy).
 import { hostnamePartProblem } from './gateway';
-import { isDns1123Label, isGoIpAddress, port, Report, selectorLabels } from './shared';
+import { isDns1123Label, isGoIpAddress, port, PROTOCOLS, Report, selectorLabels } from './shared';
 import { trafficPolicy } from './traffic-policy';
 import { destination } from './virtual-service-http';
 import { isFqdn } from './workload-entry';
 import { Obj, Resource, arr, isObj, str } from '../../../model';
 
-const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
 
 function sidecarPort(p: Obj, at: string, report: Report, numberRequired: boolean): void {
   if (p.name && !isDns1123Label(str(p.name))) report(`${at}.name`, `invalid port name ${JSON.stringify(p.name)}`);
