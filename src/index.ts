@@ -62,6 +62,9 @@ export * from './gateway-api/parent-ref';
 export * from './gateway-api/http-route-match';
 export * from './gateway-api/http-route-filter';
 
+// Ambient mode
+export * from './ambient/waypoint';
+
 // Patterns (L3): one intention of a platform team, as a complete and consistent set of objects
 export * from './patterns/workload-options';
 export * from './patterns/mesh-service-version';

@@ -12,7 +12,7 @@
  * - the **ingress API** (`BOOKINFO_INGRESS`): `istio` (sidecars, Istio Gateway +
  *   VirtualService) or `gateway-api` (ambient mode, Kubernetes Gateway + HTTPRoute).
  */
-import { ApiObject, App, Duration } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -39,11 +39,12 @@ import {
   MeshTelemetry,
   MonitoredService,
   MtlsNamespace,
-  Principal,
   RequestAuthentication,
   RequestMatch,
   SecurityPolicyTarget,
   ServiceAlerts,
+  Waypoint,
+  WaypointTrafficType,
   WorkloadProbe,
 } from 'cdk8s-istio';
 
@@ -278,15 +279,8 @@ export class BookinfoChart extends MtlsNamespace {
    */
   private routeReviewsThroughWaypoint(): void {
     const s = this.scenario;
-    const waypointName = 'reviews-waypoint';
-    // The library has no waypoint construct yet: the Gateway is written as a plain object.
-    new ApiObject(this, 'waypoint', {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: waypointName, labels: { 'istio.io/waypoint-for': 'service' } },
-      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
-    });
-    this.reviews.service.metadata.addLabel('istio.io/use-waypoint', waypointName);
+    const waypoint = new Waypoint(this, 'reviews-waypoint', { trafficType: WaypointTrafficType.SERVICE });
+    this.reviews.useWaypoint(waypoint);
 
     // One Service per version (reviews-v1, ...), the backends of the route.
     REVIEWS_VERSIONS.forEach((v) => this.reviews.addVersionService(v));
@@ -308,7 +302,7 @@ export class BookinfoChart extends MtlsNamespace {
       rules: [{ sources: [{ principals: [this.productpage.principal] }], operations: [{ methods: ['GET'], paths: ['/reviews/*'] }] }],
     });
     // L4 check at the pods: only the waypoint (which Istio runs as ServiceAccount <name>).
-    this.reviews.allowFromPrincipal(Principal.serviceAccount(NAMESPACE, waypointName));
+    this.reviews.allowFromPrincipal(waypoint.principal);
   }
 }
 

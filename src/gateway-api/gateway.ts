@@ -1,12 +1,16 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayApiAddress, GatewayApiAddressType } from './address';
-import { GatewayApiListener } from './listener';
+import { HBONE_PORT, WAYPOINT_CLASS } from './internal';
+import { GatewayApiListener, GatewayApiProtocol } from './listener';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
 import { checkLength, checkMaxItems } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
+
+/** The Istio gateway classes that serve HBONE listeners. */
+const HBONE_CLASSES = [WAYPOINT_CLASS, 'istio-east-west'];
 
 /**
  * Properties of a `GatewayApiGateway`.
@@ -69,6 +73,13 @@ export class GatewayApiGateway extends IstioResource {
         ? ['listeners [] is invalid: a Gateway needs at least one listener. Fix: add one, e.g. gateway.addListener(GatewayApiListener.http())']
         : []),
     });
+    if (this.gatewayClassName === WAYPOINT_CLASS) {
+      this.node.addValidation({
+        validate: () => (this._listeners.length > 0 && !this._listeners.some((l) => l.protocol === GatewayApiProtocol.HBONE && l.port === HBONE_PORT)
+          ? [`listeners ${JSON.stringify(this._listeners.map((l) => `${l.protocol}/${l.port}`))} is invalid: a gateway of class istio-waypoint receives its traffic through ztunnel on the HBONE port ${HBONE_PORT}. Fix: add GatewayApiListener.hbone({ name: 'mesh' }), or use the Waypoint construct`]
+          : []),
+      });
+    }
   }
 
   /** The listeners, in order. */
@@ -88,6 +99,9 @@ export class GatewayApiGateway extends IstioResource {
     const field = `listeners[${this._listeners.length}]`;
     checkMaxItems(this, 'listeners', this._listeners.length + 1, 64, 'split the listeners over several Gateways');
     listener._validate(this, field);
+    if (listener.protocol === GatewayApiProtocol.HBONE && !HBONE_CLASSES.includes(this.gatewayClassName)) {
+      invalid(this, `${field}.protocol`, listener.protocol, `HBONE listeners are served only by the gateway classes ${HBONE_CLASSES.join(' and ')}, not ${JSON.stringify(this.gatewayClassName)}`, 'use the Waypoint construct for an ambient waypoint, or an HTTP/HTTPS/TLS/TCP listener');
+    }
     for (const other of this._listeners) {
       if (other.name === listener.name) {
         invalid(this, `${field}.name`, listener.name, 'listener names must be unique within a Gateway', 'pass a distinct `name`, e.g. "https-bookinfo"');

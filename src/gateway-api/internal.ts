@@ -5,6 +5,12 @@ import { invalid } from '../core/errors';
 
 // Module-private helpers of the Gateway API constructs (not part of the public API).
 
+/** The port of Istio's HBONE tunnel. */
+export const HBONE_PORT = 15008;
+
+/** The GatewayClass of Istio's ambient waypoints. */
+export const WAYPOINT_CLASS = 'istio-waypoint';
+
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { GatewayApiAllowedRoutes } from './allowed-routes';
-import { checkGatewayApiHostname } from './internal';
+import { checkGatewayApiHostname, HBONE_PORT } from './internal';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
 import { checkDns1123Label, checkDns1123Subdomain, checkLength, checkMaxItems, checkPort } from '../core/checks';
 import { invalid } from '../core/errors';
@@ -17,6 +17,11 @@ export enum GatewayApiProtocol {
   TLS = 'TLS',
   /** Opaque TCP (TCPRoute). */
   TCP = 'TCP',
+  /**
+   * Istio's HTTP-based overlay network (HTTP CONNECT over mTLS) on port 15008: the listener
+   * of an ambient waypoint (`istio-waypoint` class) or east-west gateway. See `Waypoint`.
+   */
+  HBONE = 'HBONE',
 }
 
 /**
@@ -182,6 +187,33 @@ export interface GatewayApiListenerProps extends GatewayApiListenerBaseOptions {
   readonly tls?: GatewayApiListenerTls;
 }
 
+/**
+ * Options of `GatewayApiListener.hbone()`.
+ */
+export interface GatewayApiHboneListenerOptions {
+  /**
+   * Listener name.
+   *
+   * @default "hbone-<port>"
+   */
+  readonly name?: string;
+
+  /**
+   * Port.
+   *
+   * @default 15008
+   */
+  readonly port?: number;
+
+  /**
+   * Which namespaces may use the waypoint (routes and `istio.io/use-waypoint` labels from
+   * other namespaces are only honoured when they may attach).
+   *
+   * @default - the Gateway's own namespace (`Same`)
+   */
+  readonly allowedRoutes?: GatewayApiAllowedRoutes;
+}
+
 const STANDARD_PORTS: { [protocol: string]: number } = { HTTP: 80, HTTPS: 443, TLS: 443 };
 
 /**
@@ -234,6 +266,14 @@ export class GatewayApiListener {
     return new GatewayApiListener({ ...options, protocol: GatewayApiProtocol.TCP });
   }
 
+  /**
+   * Istio's HBONE listener (port 15008 by default), only on a Gateway of class
+   * `istio-waypoint` or `istio-east-west`. For a waypoint use the `Waypoint` construct.
+   */
+  public static hbone(options: GatewayApiHboneListenerOptions = {}): GatewayApiListener {
+    return new GatewayApiListener({ ...options, port: options.port ?? HBONE_PORT, protocol: GatewayApiProtocol.HBONE });
+  }
+
   /** Listener name. */
   public readonly name: string;
   /** Port. */
@@ -263,7 +303,12 @@ export class GatewayApiListener {
     checkDns1123Subdomain(scope, `${field}.name`, this.name);
     checkPort(scope, `${field}.port`, this.port);
     if (!Object.values(GatewayApiProtocol).includes(this.protocol)) {
-      invalid(scope, `${field}.protocol`, this.protocol, 'it is not a listener protocol Istio supports', 'use GatewayApiProtocol.HTTP, HTTPS, TLS or TCP');
+      invalid(scope, `${field}.protocol`, this.protocol, 'it is not a listener protocol Istio supports', 'use GatewayApiProtocol.HTTP, HTTPS, TLS, TCP or HBONE');
+    }
+    if (this.protocol === GatewayApiProtocol.HBONE) {
+      if (this.hostname !== undefined) invalid(scope, `${field}.hostname`, this.hostname, 'an HBONE listener carries tunnelled connections for any host', 'drop `hostname`');
+      if (this.tls) invalid(scope, `${field}.tls`, this.tls.mode ?? GatewayApiTlsMode.TERMINATE, 'HBONE brings its own mTLS', 'drop the TLS settings');
+      return;
     }
     if (this.hostname !== undefined) {
       if (this.protocol === GatewayApiProtocol.TCP) {

@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/networking.istio.io';
+import type { Waypoint } from '../ambient/waypoint';
 import { checkIstioLabelName, checkExportTo, checkHost, checkLabels, checkNonEmpty, checkNonEmptyString, checkPort, checkRequiredProps, checkUint32, isCidr, isFqdn, isIpAddress, renderStrings } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
@@ -373,6 +374,20 @@ export class ServiceEntry extends IstioResource {
   /** Names of the entry's ports, in order. */
   public get portNames(): string[] {
     return this.ports.map((p) => p.name);
+  }
+
+  /**
+   * Sends traffic for this ServiceEntry's hosts through `waypoint` (ambient mode): labels it
+   * `istio.io/use-waypoint` (and `istio.io/use-waypoint-namespace` when the waypoint is in
+   * another namespace). This is how ambient egress goes through an egress waypoint, where
+   * AuthorizationPolicies attached to the ServiceEntry (`targetRefs`) decide who may call it.
+   */
+  public useWaypoint(waypoint: Waypoint): ServiceEntry {
+    if (this.apiObject.metadata.getLabel('istio.io/use-waypoint') !== undefined) {
+      invalid(this, 'useWaypoint', waypoint.waypointName, `the ServiceEntry already uses waypoint "${this.apiObject.metadata.getLabel('istio.io/use-waypoint')}"`, 'call useWaypoint() once');
+    }
+    waypoint._enrol(this, this.apiObject);
+    return this;
   }
 
   private validateEndpoints(): string[] {

@@ -12,6 +12,7 @@ import { finishWorkloadDeployment, workloadPodProps } from './workload-deploymen
 import { checkStringList, checkWorkloadContainer, checkWorkloadProbes } from './workload-options';
 import { checkWorkloadPod, workloadPodMetadata } from './workload-pod';
 import { checkWorkloadScaling, scaleDeployment } from './workload-scaling';
+import type { Waypoint } from '../ambient/waypoint';
 import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkServiceName, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { addFinalPatches } from '../core/final-patch';
@@ -283,6 +284,21 @@ export class MeshService extends Construct implements IMeshWorkload {
    */
   public patchDeployment(version: string, ...patches: JsonPatch[]): MeshService {
     addFinalPatches(ApiObject.of(this.deployment(version)), patches);
+    return this;
+  }
+
+  /**
+   * Sends the traffic addressed to this service through `waypoint` (ambient mode), which then
+   * applies its L7 policy and routes: labels the Service `istio.io/use-waypoint` (and
+   * `istio.io/use-waypoint-namespace` when the waypoint is in another namespace). Not needed
+   * when the whole namespace uses the waypoint (`MtlsNamespace.addWaypoint`).
+   */
+  public useWaypoint(waypoint: Waypoint): MeshService {
+    const current = this.service.metadata.getLabel('istio.io/use-waypoint');
+    if (current !== undefined) {
+      invalid(this, 'useWaypoint', waypoint.waypointName, `the service already uses waypoint "${current}"`, 'call useWaypoint() once per service');
+    }
+    waypoint._enrol(this, this.service);
     return this;
   }
 

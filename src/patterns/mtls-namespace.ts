@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { Waypoint, WaypointProps } from '../ambient/waypoint';
 import { checkDns1123Label, checkLabel } from '../core/checks';
 import { invalid } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
@@ -73,8 +74,9 @@ export interface MtlsNamespaceProps {
   readonly revision?: string;
 
   /**
-   * Ambient mode only: the waypoint proxy that enforces L7 policy for the namespace's
-   * workloads, rendered as `istio.io/use-waypoint: <name>`.
+   * Ambient mode only: the name of a waypoint proxy managed elsewhere (in this namespace)
+   * that enforces L7 policy for the namespace's Services, rendered as
+   * `istio.io/use-waypoint: <name>`. To create the waypoint too, use `addWaypoint()`.
    *
    * @default - no waypoint (L4 policy only)
    */
@@ -96,6 +98,19 @@ export interface MtlsNamespaceProps {
    * @default true
    */
   readonly createNamespace?: boolean;
+}
+
+/**
+ * Options of `MtlsNamespace.addWaypoint`.
+ */
+export interface MtlsNamespaceWaypointOptions extends WaypointProps {
+  /**
+   * Whether every Service of the namespace uses the waypoint (the Namespace's
+   * `istio.io/use-waypoint` label). With `false`, enrol services with `useWaypoint()`.
+   *
+   * @default true
+   */
+  readonly useForNamespace?: boolean;
 }
 
 /** Labels this construct manages on the Namespace object. */
@@ -163,6 +178,9 @@ export class MtlsNamespace extends Chart {
   /** The namespace-wide allow-nothing AuthorizationPolicy (undefined with `defaultDeny: false`). */
   public readonly defaultDenyPolicy?: AuthorizationPolicy;
 
+  private readonly waypointList: Waypoint[] = [];
+  private namespaceWaypointValue?: Waypoint;
+
   public constructor(scope: Construct, id: string, props: MtlsNamespaceProps = {}) {
     const name = props.namespaceName ?? id;
     super(scope, id, { namespace: name });
@@ -224,6 +242,45 @@ export class MtlsNamespace extends Chart {
     if (this.dataplaneMode === DataplaneMode.AMBIENT) {
       this.node.addValidation({ validate: () => this.validateAmbientPolicies() });
     }
+  }
+
+  /**
+   * Adds a waypoint proxy (`Waypoint`) to this ambient namespace and, unless
+   * `useForNamespace: false`, makes every Service of the namespace use it (the Namespace's
+   * `istio.io/use-waypoint` label). L7 policies of the namespace's services then attach to
+   * their Service with `targetRefs` and are enforced by the waypoint.
+   *
+   * @param id the construct id, and the waypoint's name unless `waypointName` is given
+   */
+  public addWaypoint(id: string = 'waypoint', options: MtlsNamespaceWaypointOptions = {}): Waypoint {
+    if (this.dataplaneMode !== DataplaneMode.AMBIENT) {
+      invalid(this, 'addWaypoint', id, 'waypoint proxies serve ambient workloads, and this namespace uses sidecars (which enforce L7 policy themselves)', 'use DataplaneMode.AMBIENT for the namespace');
+    }
+    const { useForNamespace, ...props } = options;
+    const waypoint = new Waypoint(this, id, props);
+    this.waypointList.push(waypoint);
+    if (useForNamespace !== false) {
+      const current = this.namespaceResource?.metadata.getLabel('istio.io/use-waypoint');
+      if (this.namespaceResource === undefined) {
+        invalid(this, 'addWaypoint useForNamespace', true, 'the namespace-wide waypoint is a label on the Namespace object, which is not created', 'create the namespace (leave createNamespace out), or pass useForNamespace: false and call useWaypoint() on each service');
+      }
+      if (current !== undefined) {
+        invalid(this, 'addWaypoint useForNamespace', true, `the namespace already uses waypoint "${current}"`, 'pass useForNamespace: false for further waypoints, and enrol services one by one with useWaypoint()');
+      }
+      this.namespaceResource.metadata.addLabel('istio.io/use-waypoint', waypoint.waypointName);
+      this.namespaceWaypointValue = waypoint;
+    }
+    return waypoint;
+  }
+
+  /** The waypoints added with `addWaypoint`, in order. */
+  public get waypoints(): Waypoint[] {
+    return [...this.waypointList];
+  }
+
+  /** The waypoint the whole namespace uses, if it was added with `addWaypoint`. */
+  public get namespaceWaypoint(): Waypoint | undefined {
+    return this.namespaceWaypointValue;
   }
 
   private meshLabels(props: MtlsNamespaceProps): { [key: string]: string } {

@@ -23,14 +23,14 @@ describe('GatewayApiGateway', () => {
 
   test('HTTPS + passthrough listeners, addresses, custom class, fluent adds', () => {
     const chart = Testing.chart();
-    const gw = new GatewayApiGateway(chart, 'gw', { gatewayClassName: 'istio-waypoint' });
+    const gw = new GatewayApiGateway(chart, 'gw', { gatewayClassName: 'example-gateway-class' });
     expect(gw.addListener(GatewayApiListener.https({ hostname: 'bookinfo.example.com', certificateRefs: [{ name: 'bookinfo-cert' }], allowedRoutes: GatewayApiAllowedRoutes.all() }))).toBe(gw);
     gw.addListener(GatewayApiListener.tlsPassthrough({ name: 'tls-nginx', hostname: 'nginx.example.com' }))
       .addAddress(GatewayApiAddress.ipAddress('10.0.0.10'))
       .addAddress(GatewayApiAddress.hostname('gw.example.com'));
     const [obj] = Testing.synth(chart);
     expect(obj.spec).toEqual({
-      gatewayClassName: 'istio-waypoint',
+      gatewayClassName: 'example-gateway-class',
       listeners: [
         { name: 'https', hostname: 'bookinfo.example.com', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ name: 'bookinfo-cert' }] }, allowedRoutes: { namespaces: { from: 'All' } } },
         { name: 'tls-nginx', hostname: 'nginx.example.com', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } },
@@ -39,7 +39,7 @@ describe('GatewayApiGateway', () => {
     });
     expect(gw.listeners.map((l) => l.name)).toEqual(['https', 'tls-nginx']);
     expect(gw.addresses).toHaveLength(2);
-    expect(gw.gatewayClassName).toBe('istio-waypoint');
+    expect(gw.gatewayClassName).toBe('example-gateway-class');
   });
 
   test('two HTTPS listeners on 443 with different hostnames are fine', () => {
