@@ -148,6 +148,10 @@ export class MeshIngress extends Construct {
     const tls = checkIngressTls(this, props);
     this.checkGateway(choice);
 
+    // The HTTP(S) listener ports are taken: L4 routes may share 443 with HTTPS only as TLS
+    // passthrough (both are routed by SNI), and never the plain-HTTP port.
+    if (tls.credentialName !== undefined) this.l4Ports.set(443, 'TLS');
+    if (tls.credentialName === undefined || tls.redirect) this.l4Ports.set(80, 'HTTP');
     const gatewayMetadata = { name: this.gatewayName, namespace: props.namespace };
     const routeMetadata = { name: this.routeName, namespace: props.namespace };
     if (this.api === IngressApi.ISTIO) {

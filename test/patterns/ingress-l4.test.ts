@@ -66,5 +66,18 @@ describe('MeshIngress L4 routes', () => {
       expect(() => istio.addTcpRoute({ port: 70000, backend: IngressBackend.fromMeshService(db) })).toThrow(/tcpRoutes\[3\]\.port 70000 is invalid/);
       expect(() => istio.addTcpRoute({ port: 5433, backend: 'db' as any })).toThrow(/tcpRoutes\[4\]\.backend "db" is invalid: a backend must be an IngressBackend/);
     });
+
+    test('the HTTP(S) listener ports: no TCP route on them; TLS passthrough shares 443 with HTTPS (SNI)', () => {
+      const chart = shop();
+      const db = new MeshService(chart, 'db', { port: 5432, protocol: Protocol.TCP, image: 'pg:16' });
+      const plain = new MeshIngress(chart, 'plain', { hosts: ['a.example.com'], plainHttp: true });
+      expect(() => plain.addTcpRoute({ port: 80, backend: IngressBackend.fromMeshService(db) }))
+        .toThrow(/\[shop\/plain\] tcpRoutes\[0\]\.port 80 is invalid: the gateway already serves HTTP on this port\. Fix: use another gateway port/);
+      const secure = new MeshIngress(chart, 'secure', { hosts: ['b.example.com'], credentialName: 'b-cert' });
+      expect(() => secure.addTcpRoute({ port: 443, backend: IngressBackend.fromMeshService(db) })).toThrow(/tcpRoutes\[0\]\.port 443 is invalid: the gateway already serves TLS on this port/);
+      expect(() => secure.addTcpRoute({ port: 80, backend: IngressBackend.fromMeshService(db) })).toThrow(/port 80 is invalid: the gateway already serves HTTP/);
+      const noRedirect = new MeshIngress(chart, 'direct', { hosts: ['c.example.com'], credentialName: 'c-cert', httpsRedirect: false });
+      expect(() => noRedirect.addTcpRoute({ port: 80, backend: IngressBackend.fromMeshService(db) })).not.toThrow();
+    });
   });
 });
