@@ -38,6 +38,7 @@ describe('Waypoint', () => {
   test('defaults: named after the id, service traffic (no label), usable from its own namespace', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
     const wp = new Waypoint(chart, 'waypoint');
+    expect(Testing.synth(chart)).toMatchSnapshot();
     const [gw] = Testing.synth(chart);
     expect(gw.metadata).toEqual({ name: 'waypoint', namespace: 'shop' });
     expect(gw.spec.listeners).toEqual([{ name: 'mesh', port: 15008, protocol: 'HBONE' }]);
