@@ -61,6 +61,7 @@ export * from './gateway-api/http-route';
 export * from './gateway-api/parent-ref';
 export * from './gateway-api/http-route-match';
 export * from './gateway-api/http-route-filter';
+export * from './gateway-api/reference-grant';
 
 // Ambient mode
 export * from './ambient/waypoint';

@@ -340,6 +340,23 @@ export function checkLength(scope: IConstruct, field: string, value: string, min
   }
 }
 
+const API_KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const API_GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * A Kubernetes API group (empty for the core group, else a DNS subdomain) and kind (a letter,
+ * then letters, digits and "-", at most 63), as object references write them.
+ * @internal
+ */
+export function checkGroupKind(scope: IConstruct, field: string, group: string, kind: string, example: string): void {
+  if (typeof group !== 'string' || group.length > 253 || !API_GROUP.test(group)) {
+    invalid(scope, `${field} group`, group, 'an API group must be empty (core) or a DNS subdomain', `use e.g. ${example}`);
+  }
+  if (typeof kind !== 'string' || kind.length > 63 || !API_KIND.test(kind)) {
+    invalid(scope, `${field} kind`, kind, 'a kind must start with a letter and hold only letters, digits and "-"', `use e.g. ${example}`);
+  }
+}
+
 /**
  * A list of at most `max` entries.
  * @internal

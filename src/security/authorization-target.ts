@@ -1,12 +1,10 @@
 import { IConstruct } from 'constructs';
-import { checkDns1123Subdomain, checkExclusive, checkNonEmpty } from '../core/checks';
+import { checkDns1123Subdomain, checkExclusive, checkGroupKind, checkNonEmpty } from '../core/checks';
 import { invalid } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
 
-const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 /** The group/kind pairs istiod (1.30 validatePolicyTargetReference) lets a policy attach to. */
 const ATTACHABLE = new Set(['/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass']);
-const GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * A resource a security policy (AuthorizationPolicy, RequestAuthentication) attaches to
@@ -66,12 +64,7 @@ export class SecurityPolicyTarget {
    * @internal
    */
   public _render(scope: IConstruct, field: string): { group: string; kind: string; name: string } {
-    if (typeof this.group !== 'string' || this.group.length > 253 || !GROUP.test(this.group)) {
-      invalid(scope, `${field} group`, this.group, 'an API group must be empty (core) or a DNS subdomain', 'use e.g. "gateway.networking.k8s.io" or "" for Service');
-    }
-    if (typeof this.kind !== 'string' || this.kind.length > 63 || !KIND.test(this.kind)) {
-      invalid(scope, `${field} kind`, this.kind, 'a kind must start with a letter and hold only letters, digits and "-"', 'use e.g. "Gateway" or "Service"');
-    }
+    checkGroupKind(scope, field, this.group, this.kind, 'group "gateway.networking.k8s.io" and kind "Gateway", or group "" and kind "Service"');
     if (!ATTACHABLE.has(`${this.group}/${this.kind}`)) {
       invalid(scope, `${field} kind`, this.kind, `istiod attaches security policies only to a Service, ServiceEntry, Gateway or GatewayClass, not to ${this.group === '' ? 'core' : this.group}/${this.kind}`, 'use SecurityPolicyTarget.service, serviceEntry, gateway or gatewayClass');
     }
