@@ -20,6 +20,11 @@ const OPERATION_FIELDS = ['ports', 'methods', 'paths', 'hosts'].flatMap((f) => [
 /** Envoy's literal path segment characters (RFC 3986 pchar) in a path that uses templates. */
 const PATH_LITERAL = /^[a-zA-Z0-9\-._~%!$&'()+,;:@=]+$/;
 
+/** A list field's entries as strings (YAML may hold numbers, e.g. ports). */
+function strings(v: unknown): string[] {
+  return arr(v).map(String);
+}
+
 /** Checks an AuthorizationPolicy. */
 export function authorizationPolicy(r: Resource, report: Report): void {
   const spec = r.spec;
@@ -52,7 +57,7 @@ function source(f: Obj, at: string, action: string, report: Report): void {
     return;
   }
   const src = f.source as Obj;
-  const list = (k: string) => arr(src[k]).map((v) => (typeof v === 'string' ? v : String(v)));
+  const list = (k: string) => strings(src[k]);
   if (ALL_SOURCE_FIELDS.every((k) => list(k).length === 0)) report(`${at}.source`, 'a source must set at least one field (principals, namespaces, serviceAccounts, ipBlocks, ...)');
   const identities = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'].filter((k) => list(k).length > 0);
   const accounts = ['serviceAccounts', 'notServiceAccounts'].filter((k) => list(k).length > 0);
@@ -89,7 +94,7 @@ function operation(t: Obj, at: string, report: Report): void {
     return;
   }
   const op = t.operation as Obj;
-  const list = (k: string) => arr(op[k]).map((v) => (typeof v === 'string' ? v : String(v)));
+  const list = (k: string) => strings(op[k]);
   if (OPERATION_FIELDS.every((k) => list(k).length === 0)) report(`${at}.operation`, 'an operation must set at least one field (ports, methods, paths, hosts or their not-forms)');
   for (const k of OPERATION_FIELDS) {
     list(k).forEach((v, n) => {
@@ -114,8 +119,8 @@ function condition(c: Obj, at: string, action: string, report: Report): void {
   if (action === 'CUSTOM' && (CUSTOM_UNSUPPORTED_KEYS.has(key) || key.startsWith('request.auth.'))) {
     report(`${at}.key`, `${JSON.stringify(key)}: a CUSTOM policy cannot have conditions on identities`);
   }
-  const values = arr(c.values).map((v) => (typeof v === 'string' ? v : String(v)));
-  const notValues = arr(c.notValues).map((v) => (typeof v === 'string' ? v : String(v)));
+  const values = strings(c.values);
+  const notValues = strings(c.notValues);
   if (values.length === 0 && notValues.length === 0) {
     report(at, `condition ${JSON.stringify(key)} needs values or notValues`);
     return;

@@ -26,9 +26,9 @@ export function trafficExtension(r: Resource, report: Report): void {
   if ((wasm === undefined) === (lua === undefined)) report('spec', 'exactly one of wasm and lua must be set');
   policySelection({ selector: spec.selector, targetRefs: spec.targetRefs }, report);
   if (lua !== undefined) {
-    const code = str(lua.inlineCode);
-    if (code === '') report('spec.lua.inlineCode', 'Lua code may not be empty');
-    else if (Buffer.byteLength(code, 'utf8') > 65536) report('spec.lua.inlineCode', `Lua code is ${Buffer.byteLength(code, 'utf8')} bytes, over istiod's limit of 64 KiB`);
+    const bytes = Buffer.byteLength(str(lua.inlineCode), 'utf8');
+    if (bytes === 0) report('spec.lua.inlineCode', 'Lua code may not be empty');
+    else if (bytes > 65536) report('spec.lua.inlineCode', `Lua code is ${bytes} bytes, over istiod's limit of 64 KiB`);
   }
   if (wasm !== undefined) {
     wasmModule(wasm, 'spec.wasm', report);
@@ -46,8 +46,10 @@ function wasmModule(m: Obj, at: string, report: Report): void {
   }
   const sha = str(m.sha256);
   if (sha !== '' && !/^[a-f0-9]{64}$/.test(sha)) report(`${at}.sha256`, `${JSON.stringify(sha)} must be 64 lower-case hexadecimal digits`);
-  if (str(m.imagePullSecret).length > 253) report(`${at}.imagePullSecret`, `the secret name is ${str(m.imagePullSecret).length} characters, over the limit of 253`);
-  if (str(m.pluginName).length > 256) report(`${at}.pluginName`, `the plugin name is ${str(m.pluginName).length} characters, over the limit of 256`);
+  const secret = str(m.imagePullSecret).length;
+  if (secret > 253) report(`${at}.imagePullSecret`, `the secret name is ${secret} characters, over the limit of 253`);
+  const plugin = str(m.pluginName).length;
+  if (plugin > 256) report(`${at}.pluginName`, `the plugin name is ${plugin} characters, over the limit of 256`);
 }
 
 /**
