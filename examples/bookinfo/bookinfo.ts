@@ -18,14 +18,9 @@ import { Construct } from 'constructs';
 import {
   AlertSeverity,
   AccessLogFilter,
-  AuthorizationAction,
-  AuthorizationPolicy,
   CanaryService,
   DataplaneMode,
   EgressLockdown,
-  GatewayApiHeaderMatch,
-  GatewayApiHttpRoute,
-  GatewayApiParentRef,
   GrafanaDashboard,
   IngressApi,
   IngressGateway,
@@ -39,12 +34,8 @@ import {
   MeshTelemetry,
   MonitoredService,
   MtlsNamespace,
-  RequestAuthentication,
   RequestMatch,
-  SecurityPolicyTarget,
   ServiceAlerts,
-  Waypoint,
-  WaypointTrafficType,
   WorkloadProbe,
 } from 'cdk8s-istio';
 
@@ -91,9 +82,9 @@ export class BookinfoChart extends MtlsNamespace {
   public readonly productpage: MeshService;
   public readonly details: MeshService;
   public readonly ratings: MeshService;
-  /** reviews: a canary release (sidecar mode) ... */
-  public readonly reviewsCanary?: CanaryService;
-  /** ... or a plain MeshService routed by a waypoint (ambient mode). */
+  /** reviews: a canary release (a VirtualService with sidecars, an HTTPRoute in ambient mode). */
+  public readonly reviewsCanary: CanaryService;
+  /** The reviews service (every version). */
   public readonly reviews: MeshService;
   public readonly ingress: MeshIngress;
 
@@ -133,38 +124,28 @@ export class BookinfoChart extends MtlsNamespace {
       healthCheckPath: '/health',
     });
 
-    // 3. reviews has three versions (v1: no stars, v2: black stars, v3: red stars). With
-    //    sidecars it is a CanaryService: a DestinationRule with one subset per version and
-    //    a VirtualService that splits the traffic as the scenario says. In ambient mode
-    //    there is no sidecar to route requests: a waypoint proxy does it (step 8).
-    if (!ambient) {
-      this.reviewsCanary = this.reviewsAsCanary();
-      this.reviews = this.reviewsCanary.service;
-    } else {
-      this.reviews = new MeshService(this, 'reviews', {
-        port: PORT,
-        serviceAccountName: 'bookinfo-reviews',
-        healthCheckPath: '/health',
-        versions: REVIEWS_VERSIONS.map((v) => reviewsVersion(v)),
-      });
-    }
+    // 3. Ambient mode: no sidecars, so L7 policy and routing need a waypoint proxy. One
+    //    waypoint serves every Service of the namespace; the policies and routes below then
+    //    attach to their Services (targetRefs, HTTPRoute) instead of selecting pods.
+    if (ambient) this.addWaypoint('waypoint');
+
+    // 4. reviews has three versions (v1: no stars, v2: black stars, v3: red stars), as a
+    //    canary release: with sidecars a DestinationRule with one subset per version and a
+    //    VirtualService splitting the traffic as the scenario says; in ambient mode one
+    //    Service per version and an HTTPRoute the waypoint applies.
+    this.reviewsCanary = this.reviewsAsCanary(ambient);
+    this.reviews = this.reviewsCanary.service;
     // reviews is a Java (Open Liberty) server that writes its logs and work files.
     this.reviews.versions.forEach((v) => allowReviewsToWrite(this.reviews.deployment(v)));
 
-    // 4. Least privilege: who may call whom, by mesh identity (mTLS), method and path.
-    //    Everything else is denied by the namespace's allow-nothing policy.
-    if (!ambient) {
-      this.details.allowFrom(this.productpage, { methods: ['GET'], paths: ['/details/*'] });
-      this.reviews.allowFrom(this.productpage, { methods: ['GET'], paths: ['/reviews/*'] });
-      this.ratings.allowFrom(this.reviews, { methods: ['GET'], paths: ['/ratings/*'] });
-    } else {
-      // ztunnel enforces policies at L4: identities and ports, no methods or paths.
-      this.details.allowFrom(this.productpage);
-      this.ratings.allowFrom(this.reviews);
-      // reviews' callers are checked at L7 by its waypoint (step 8).
-    }
+    // 5. Least privilege: who may call whom, by mesh identity (mTLS), method and path.
+    //    Everything else is denied by the namespace's allow-nothing policy (and, in ambient
+    //    mode, the waypoint's).
+    this.details.allowFrom(this.productpage, { methods: ['GET'], paths: ['/details/*'] });
+    this.reviews.allowFrom(this.productpage, { methods: ['GET'], paths: ['/reviews/*'] });
+    this.ratings.allowFrom(this.reviews, { methods: ['GET'], paths: ['/ratings/*'] });
 
-    // 5. Ingress: productpage's public paths, served over HTTPS (plain HTTP redirects).
+    // 6. Ingress: productpage's public paths, served over HTTPS (plain HTTP redirects).
     //    The ingress also allows the gateway's identity to call productpage on those paths.
     this.ingress = new MeshIngress(this, 'bookinfo-gateway', {
       gateway: ambient ? IngressGateway.gatewayApi() : IngressGateway.istio(),
@@ -173,20 +154,17 @@ export class BookinfoChart extends MtlsNamespace {
       routes: [{ paths: PUBLIC_PATHS, backend: IngressBackend.fromMeshService(this.productpage) }],
     });
 
-    // 6. Users must bring a valid JWT (401 if it is invalid, 403 if it is missing), except
-    //    for the page assets and the health check.
-    if (!ambient) {
-      new JwtProtectedApp(this, 'productpage-jwt', {
-        service: this.productpage,
-        issuer: JWT_ISSUER,
-        jwksUri: JWKS_URI,
-        exemptPaths: JWT_EXEMPT_PATHS,
-      });
-    } else {
-      this.requireJwtAtGateway();
-    }
+    // 7. Users must bring a valid JWT (401 if it is invalid, 403 if it is missing), except
+    //    for the page assets and the health check: checked by productpage's sidecar, or in
+    //    ambient mode by the waypoint serving productpage.
+    new JwtProtectedApp(this, 'productpage-jwt', {
+      service: this.productpage,
+      issuer: JWT_ISSUER,
+      jwksUri: JWKS_URI,
+      exemptPaths: JWT_EXEMPT_PATHS,
+    });
 
-    // 7. Egress lockdown (seed 004): productpage may only reach a-cup-of.coffee, reviews only
+    // 8. Egress lockdown (seed 004): productpage may only reach a-cup-of.coffee, reviews only
     //    une-tasse-de.cafe, and every other workload no external host at all. In the mesh,
     //    each may call the services of its namespace and of istio-system (where the tracing
     //    collector the Telemetry below sends spans to runs). It works through the Sidecar
@@ -196,12 +174,6 @@ export class BookinfoChart extends MtlsNamespace {
       new EgressLockdown(this, 'productpage-egress', { ...mesh, workload: this.productpage, allow: [{ host: 'a-cup-of.coffee' }] });
       new EgressLockdown(this, 'reviews-egress', { ...mesh, workload: this.reviews, allow: [{ host: 'une-tasse-de.cafe' }] });
       new EgressLockdown(this, 'default-egress', { ...mesh, blockAllExternal: true });
-    }
-
-    // 8. Ambient mode: a waypoint proxy for reviews applies the scenario (an HTTPRoute)
-    //    and checks reviews' callers at L7.
-    if (ambient) {
-      this.routeReviewsThroughWaypoint();
     }
 
     // 9. Observability: access logs of failed requests and 10% of requests traced for the
@@ -229,9 +201,10 @@ export class BookinfoChart extends MtlsNamespace {
 
   /**
    * reviews as a canary release: the scenario's stable and canary versions, plus the
-   * remaining version deployed as its own subset (so a scenario change is one line).
+   * remaining version deployed as its own subset (sidecar mode) or Service (ambient mode),
+   * so a scenario change is one line.
    */
-  private reviewsAsCanary(): CanaryService {
+  private reviewsAsCanary(ambient: boolean): CanaryService {
     const s = this.scenario;
     const reviews = new CanaryService(this, 'reviews', {
       port: PORT,
@@ -245,64 +218,10 @@ export class BookinfoChart extends MtlsNamespace {
     for (const v of REVIEWS_VERSIONS.filter((x) => x !== s.stable && x !== s.canary)) {
       reviews.service.addVersion(reviewsVersion(v));
       reviews.destinationRule.addSubset(v, { version: v });
+      if (ambient) reviews.service.addVersionService(v);
     }
     if (s.promoted) reviews.promote();
     return reviews;
-  }
-
-  /**
-   * Ambient mode has no sidecar in productpage to validate tokens, so the JWT is checked
-   * where requests enter: at the Gateway API gateway (an Envoy proxy), by policies attached
-   * to it with `targetRefs`. (The gateway runs in this default-deny namespace; MeshIngress
-   * gives it the ALLOW policy for its listeners.)
-   */
-  private requireJwtAtGateway(): void {
-    const gateway = SecurityPolicyTarget.gateway(this.ingress.name);
-    new RequestAuthentication(this, 'gateway-jwt', {
-      metadata: { name: 'bookinfo-gateway-jwt' },
-      targetRefs: [gateway],
-      jwtRules: [{ issuer: JWT_ISSUER, jwksUri: JWKS_URI }],
-    });
-    new AuthorizationPolicy(this, 'gateway-require-jwt', {
-      metadata: { name: 'bookinfo-gateway-require-jwt' },
-      targetRefs: [gateway],
-      action: AuthorizationAction.DENY,
-      rules: [{ sources: [{ notRequestPrincipals: [`${JWT_ISSUER}/*`] }], operations: [{ notPaths: JWT_EXEMPT_PATHS }] }],
-    });
-  }
-
-  /**
-   * Ambient mode: a waypoint proxy (`reviews-waypoint`) serves the reviews Service. It
-   * routes with a Gateway API HTTPRoute (as Istio's `gateway-api/route-reviews-*.yaml`:
-   * one Service per version) and checks reviews' callers at L7. The reviews pods then see
-   * the waypoint as their caller, so they allow only the waypoint's identity.
-   */
-  private routeReviewsThroughWaypoint(): void {
-    const s = this.scenario;
-    const waypoint = new Waypoint(this, 'reviews-waypoint', { trafficType: WaypointTrafficType.SERVICE });
-    this.reviews.useWaypoint(waypoint);
-
-    // One Service per version (reviews-v1, ...), the backends of the route.
-    REVIEWS_VERSIONS.forEach((v) => this.reviews.addVersionService(v));
-    const to = (v: string, weight?: number) => ({ name: `reviews-${v}`, port: PORT, weight });
-    const split = s.promoted ? [to(s.canary)] : [to(s.stable, 100 - s.canaryWeight), to(s.canary, s.canaryWeight)];
-    new GatewayApiHttpRoute(this, 'reviews-route', {
-      metadata: { name: 'reviews' },
-      parentRefs: [GatewayApiParentRef.fromServiceName('reviews', { port: PORT })],
-      rules: [
-        ...(s.jasonSeesCanary ? [{ matches: [{ headers: [GatewayApiHeaderMatch.exact('end-user', 'jason')] }], backendRefs: [to(s.canary)] }] : []),
-        { backendRefs: split },
-      ],
-    });
-
-    // L7 check at the waypoint: only productpage, only GET /reviews/*.
-    new AuthorizationPolicy(this, 'reviews-viewer', {
-      metadata: { name: 'reviews-viewer' },
-      targetRefs: [SecurityPolicyTarget.service('reviews')],
-      rules: [{ sources: [{ principals: [this.productpage.principal] }], operations: [{ methods: ['GET'], paths: ['/reviews/*'] }] }],
-    });
-    // L4 check at the pods: only the waypoint (which Istio runs as ServiceAccount <name>).
-    this.reviews.allowFromPrincipal(waypoint.principal);
   }
 }
 

@@ -1,11 +1,14 @@
 import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { namespaceDataplaneOf } from './ambient-namespace';
 import { checkDns1123Label, checkServiceName } from '../core/checks';
 import { invalid } from '../core/errors';
 import { GatewayApiAllowedRoutes, GatewayApiRouteNamespaces } from '../gateway-api/allowed-routes';
 import { GatewayApiGateway } from '../gateway-api/gateway';
 import { WAYPOINT_CLASS } from '../gateway-api/internal';
 import { GatewayApiListener } from '../gateway-api/listener';
+import { AuthorizationPolicy } from '../security/authorization-policy';
+import { SecurityPolicyTarget } from '../security/authorization-target';
 import { Principal } from '../security/principal';
 
 /**
@@ -60,6 +63,16 @@ export interface WaypointProps {
   readonly usableFrom?: GatewayApiAllowedRoutes;
 
   /**
+   * Whether the waypoint denies every request that no ALLOW policy attached to it or to a
+   * Service it serves admits: an allow-nothing AuthorizationPolicy `<name>-allow-nothing`
+   * attached to the waypoint's Gateway. ztunnel lets through whatever a workload's waypoint
+   * forwards, so without it the namespace's default deny would not cover L7 traffic.
+   *
+   * @default - true inside an `MtlsNamespace` with default deny (the default), false elsewhere
+   */
+  readonly defaultDeny?: boolean;
+
+  /**
    * Further labels and annotations of the Gateway.
    *
    * @default - none
@@ -88,6 +101,9 @@ const MANAGED_LABELS = ['istio.io/waypoint-for', 'istio.io/rev'];
 export class Waypoint extends Construct {
   /** The Gateway API Gateway that declares the waypoint. */
   public readonly gateway: GatewayApiGateway;
+
+  /** The allow-nothing policy attached to the waypoint (see `defaultDeny`). */
+  public readonly defaultDenyPolicy?: AuthorizationPolicy;
 
   /** The waypoint's name. */
   public readonly waypointName: string;
@@ -123,6 +139,12 @@ export class Waypoint extends Construct {
       gatewayClassName: WAYPOINT_CLASS,
       listeners: [GatewayApiListener.hbone({ name: 'mesh', allowedRoutes: props.usableFrom })],
     });
+    if (props.defaultDeny ?? namespaceDataplaneOf(this, this.gateway.namespace)?.defaultDeny === true) {
+      this.defaultDenyPolicy = AuthorizationPolicy.allowNothing(this, 'AllowNothing', {
+        metadata: { name: `${this.waypointName}-allow-nothing`, namespace: props.metadata?.namespace },
+        targetRefs: [SecurityPolicyTarget.gateway(this.waypointName)],
+      });
+    }
   }
 
   /** The waypoint's namespace (from its chart or `metadata.namespace`). */

@@ -129,6 +129,7 @@ export class GatewayApiHttpRoute extends IstioResource {
   private readonly _parents: GatewayApiParentRef[] = [];
   private readonly _hostnames: string[] = [];
   private readonly _rules: GatewayApiHttpRouteRule[] = [];
+  private ruleProducer?: () => GatewayApiHttpRouteRule[];
 
   public constructor(scope: Construct, id: string, props: GatewayApiHttpRouteProps = {}) {
     super(scope, id);
@@ -144,7 +145,17 @@ export class GatewayApiHttpRoute extends IstioResource {
 
   /** The rules, in order. */
   public get rules(): GatewayApiHttpRouteRule[] {
-    return [...this._rules];
+    return this.ruleProducer ? this.ruleProducer() : [...this._rules];
+  }
+
+  /**
+   * Lets a pattern produce the rules at synth (e.g. a canary's weights, which change with
+   * `promote()`); they are checked then as `addRule()` checks them.
+   * @internal
+   */
+  public _produceRules(producer: () => GatewayApiHttpRouteRule[]): void {
+    if (this._rules.length > 0) throw new Error('GatewayApiHttpRoute._produceRules: the route already has rules');
+    this.ruleProducer = producer;
   }
 
   /** The parents, in order. */
@@ -179,6 +190,9 @@ export class GatewayApiHttpRoute extends IstioResource {
    */
   public addRule(rule: GatewayApiHttpRouteRule): GatewayApiHttpRoute {
     const field = `rules[${this._rules.length}]`;
+    if (this.ruleProducer) {
+      invalid(this, field, rule.name ?? 'a rule', 'the rules of this route are produced by the pattern that created it (e.g. a CanaryService), at synth', 'change the routing through that pattern (weights, overrides), or create your own GatewayApiHttpRoute');
+    }
     checkMaxItems(this, 'rules', this._rules.length + 1, 16, 'split the routes over several HTTPRoutes, or merge rules that share backends');
     this.validateRule(field, rule);
     const total = this._rules.reduce((n, r) => n + Math.max(1, r.matches?.length ?? 0), 0) + Math.max(1, rule.matches?.length ?? 0);
@@ -194,9 +208,9 @@ export class GatewayApiHttpRoute extends IstioResource {
     return this;
   }
 
-  private validateRule(field: string, rule: GatewayApiHttpRouteRule): void {
+  private validateRule(field: string, rule: GatewayApiHttpRouteRule, before: GatewayApiHttpRouteRule[] = this._rules): void {
     if (rule.name !== undefined) checkDns1123Subdomain(this, `${field}.name`, rule.name);
-    if (rule.name !== undefined && this._rules.some((r) => r.name === rule.name)) {
+    if (rule.name !== undefined && before.some((r) => r.name === rule.name)) {
       invalid(this, `${field}.name`, rule.name, 'another rule of this route has the same name', 'give each rule a unique name');
     }
     const matches = rule.matches ?? [];
@@ -264,7 +278,11 @@ export class GatewayApiHttpRoute extends IstioResource {
     if (this._parents.length === 0) {
       errors.push('parentRefs [] is invalid: the route is attached to nothing, so it routes no traffic. Fix: add GatewayApiParentRef.fromGateway(gateway) for ingress, or GatewayApiParentRef.fromServiceName(\'reviews\') for mesh traffic');
     }
-    if (this._rules.length === 0) {
+    if (this.ruleProducer) {
+      const produced = this.ruleProducer();
+      checkMaxItems(this, 'rules', produced.length, 16, 'split the routes over several HTTPRoutes');
+      produced.forEach((r, i) => collect(() => this.validateRule(`rules[${i}]`, r, produced.slice(0, i))));
+    } else if (this._rules.length === 0) {
       errors.push('rules [] is invalid: the route has no rules. Fix: add one with route.addRule({ backendRefs: [{ name: \'productpage\', port: 9080 }] })');
     }
     const ns = this.namespace;
@@ -289,7 +307,7 @@ export class GatewayApiHttpRoute extends IstioResource {
     return {
       parentRefs: this._parents.length ? this._parents.map((p) => p._render(ns)) : undefined,
       hostnames: this._hostnames.length ? [...this._hostnames] : undefined,
-      rules: this._rules.map((r, i) => this.renderRule(r, `rules[${i}]`)),
+      rules: this.rules.map((r, i) => this.renderRule(r, `rules[${i}]`)),
     };
   }
 

@@ -4,11 +4,17 @@ import { MeshService } from './mesh-service';
 import { MeshServiceObjectOptions, meshServiceObjectOptionsOf } from './mesh-service-options';
 import { MeshServiceVersion } from './mesh-service-version';
 import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, resilienceRoutes } from './resilience';
+import { ADD_WAYPOINT_FIX, checkHttpRouteResilience } from './resilience-ambient';
 import { WorkloadOptions, workloadOptionsOf } from './workload-options';
+import { namespaceDataplaneOf } from '../ambient/ambient-namespace';
+import { toGatewayApiMatch } from '../ambient/route-translation';
 import { checkNonEmpty, checkPercentage } from '../core/checks';
 import { invalid, validationMessage } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
 import { isHttpFamily, Protocol } from '../core/protocol';
+import { GatewayApiHttpRoute, GatewayApiHttpRouteRule } from '../gateway-api/http-route';
+import { GatewayApiHttpRouteFilter } from '../gateway-api/http-route-filter';
+import { GatewayApiParentRef } from '../gateway-api/parent-ref';
 import { DestinationRule } from '../networking/destination-rule';
 import { HttpMirror, HttpRouteDestination, RouteDestination } from '../networking/route-destination';
 import { HttpMatch } from '../networking/route-http-match';
@@ -108,6 +114,13 @@ export interface CanaryServiceProps extends ResilienceOptions, WorkloadOptions, 
  * Promotion is one line: `updateCanaryWeight(50)`, then `promote()` (every request to the
  * canary) - or `rollback()`.
  *
+ * In an ambient namespace the waypoint serving the service routes: instead of the
+ * VirtualService, one Service per version (`<name>-<version>`) and a Gateway API HTTPRoute
+ * attached to the Service (`httpRoute`) with the weights, the overrides (as HTTPRoute
+ * matches), the mirror (a RequestMirror filter) and the timeout; the traffic policy goes on a
+ * DestinationRule per version Service. Retries and fault injection have no standard-channel
+ * HTTPRoute equivalent and are refused there; synthesis fails if no waypoint serves the service.
+ *
  * @example
  * const reviews = new CanaryService(chart, 'reviews', {
  *   port: 9080,
@@ -128,8 +141,20 @@ export class CanaryService extends Construct {
   /** The DestinationRule: one subset per version, and the traffic policy. */
   public readonly destinationRule: DestinationRule;
 
-  /** The VirtualService routing between the versions. */
-  public readonly virtualService: VirtualService;
+  /** The VirtualService routing between the versions (sidecar mode). */
+  public readonly virtualService?: VirtualService;
+
+  /**
+   * The HTTPRoute routing between the versions in ambient mode: its parent is the Service
+   * (applied by the waypoint serving it), its backends the per-version Services.
+   */
+  public readonly httpRoute?: GatewayApiHttpRoute;
+
+  /**
+   * Ambient mode: one DestinationRule per version Service (`<name>-<version>`, the route's
+   * backends) with the traffic policy, as the waypoint connects to those hosts.
+   */
+  public readonly versionDestinationRules: DestinationRule[] = [];
 
   /** The version label of the stable version (also its subset name). */
   public readonly stableVersion: string;
@@ -202,6 +227,12 @@ export class CanaryService extends Construct {
         default: return [{ host, subset: this.stableVersion, weight: 100 - this.weight }, { host, subset: this.canaryVersion, weight: this.weight }];
       }
     };
+    const dataplane = namespaceDataplaneOf(this, this.service.namespace);
+    if (dataplane?.ambient === true) {
+      this.httpRoute = this.ambientRoute(serviceName, props, protocol, overrides);
+      this.node.addValidation({ validate: () => this.checkAmbient(dataplane.namespaceName) });
+      return;
+    }
     this.virtualService = http ? this.httpRoutes(metadata, host, props, overrides) : new VirtualService(this, 'VirtualService', {
       metadata,
       hosts: [host],
@@ -209,6 +240,76 @@ export class CanaryService extends Construct {
     });
 
     this.node.addValidation({ validate: () => this.checkConsistency() });
+  }
+
+  /**
+   * Ambient mode: a waypoint routes, with a Gateway API HTTPRoute whose parent is the Service
+   * (GAMMA) and whose backends are one Service per version (HTTPRoute names Services, not
+   * DestinationRule subsets), as Istio's ambient Bookinfo does.
+   */
+  private ambientRoute(serviceName: string, props: CanaryServiceProps, protocol: Protocol, overrides: HttpMatch[]): GatewayApiHttpRoute {
+    const fix = 'leave it out in ambient mode, or run the service with sidecars (DataplaneMode.SIDECAR), where a VirtualService routes';
+    if (!isHttpFamily(protocol)) {
+      invalid(this, 'protocol', protocol, 'in ambient mode a waypoint splits traffic with a Gateway API route, and the TCPRoute a TCP canary needs is not in the standard channel (v1.5.1)', 'use an HTTP, HTTP2 or GRPC port, or run the service with sidecars');
+    }
+    checkHttpRouteResilience(this, props, fix);
+    if (props.mirrorPercentage !== undefined && !Number.isInteger(props.mirrorPercentage)) {
+      invalid(this, 'mirrorPercentage', props.mirrorPercentage, 'an HTTPRoute mirrors a whole percentage of requests', `round it, e.g. ${Math.max(1, Math.round(props.mirrorPercentage))}`);
+    }
+    const matches = overrides.map((m, i) => toGatewayApiMatch(this, `canaryFor[${i}]`, m));
+    for (const v of [this.stableVersion, this.canaryVersion]) this.service.addVersionService(v);
+    const trafficPolicy = destinationTrafficPolicy(props);
+    if (trafficPolicy !== undefined) {
+      for (const v of [this.stableVersion, this.canaryVersion]) {
+        const name = `${serviceName}-${v}`;
+        this.versionDestinationRules.push(new DestinationRule(this, `DestinationRule-${v}`, {
+          metadata: { name, namespace: props.namespace },
+          host: this.service.namespace ? `${name}.${this.service.namespace}.svc.cluster.local` : name,
+          trafficPolicy,
+        }));
+      }
+    }
+    const port = props.port;
+    const backend = (version: string, weight?: number) => ({ name: `${serviceName}-${version}`, port, weight });
+    const route = new GatewayApiHttpRoute(this, 'HTTPRoute', {
+      metadata: { name: serviceName, namespace: props.namespace },
+      parentRefs: [GatewayApiParentRef.fromServiceName(serviceName)],
+    });
+    route._produceRules(() => {
+      const rules: GatewayApiHttpRouteRule[] = [];
+      const overrideTo = this.currentPhase === CanaryPhase.ROLLED_BACK ? this.stableVersion : this.canaryVersion;
+      if (matches.length > 0) rules.push({ matches, backendRefs: [backend(overrideTo)], timeout: props.timeout });
+      const split = this.currentPhase === CanaryPhase.PROMOTED ? [backend(this.canaryVersion)]
+        : this.currentPhase === CanaryPhase.ROLLED_BACK ? [backend(this.stableVersion)]
+          : [backend(this.stableVersion, 100 - this.weight), backend(this.canaryVersion, this.weight)];
+      const mirror = this.mirroring
+        ? [GatewayApiHttpRouteFilter.requestMirror({ serviceName: `${serviceName}-${this.canaryVersion}`, port, percent: this.mirrorShare })]
+        : undefined;
+      rules.push({ backendRefs: split, filters: mirror, timeout: props.timeout });
+      return rules;
+    });
+    return route;
+  }
+
+  /**
+   * Ambient mode: a waypoint must serve the service (without one nothing applies the route and
+   * ztunnel balances over every version), and every version that receives traffic has pods.
+   */
+  private checkAmbient(namespace: string): string[] {
+    const errors: string[] = [];
+    if (this.service._servingWaypoint() === undefined) {
+      errors.push(validationMessage('httpRoute', this.httpRoute!.name, `in the ambient namespace "${namespace}" no waypoint serves the service "${this.service.serviceName}", and only a waypoint applies an HTTPRoute: ztunnel would spread connections over every version, ignoring weights, overrides and mirroring`, ADD_WAYPOINT_FIX));
+    }
+    const prefix = `${this.service.serviceName}-`;
+    this.httpRoute!.rules.forEach((rule, i) => (rule.backendRefs ?? []).forEach((b, j) => {
+      const version = this.service.versions.find((v) => `${prefix}${v}` === b.name);
+      if (version === undefined) return;
+      const replicas = this.service.deployment(version).replicas ?? 1;
+      if ((b.weight === undefined || b.weight > 0) && replicas < 1) {
+        errors.push(validationMessage(`versions[${version}].replicas`, replicas, `the Service "${b.name}" receives traffic (httpRoute rules[${i}].backendRefs[${j}]) but its Deployment has no pods, so those requests would fail with 503`, 'give the version at least one replica, or set its weight to 0 / roll back first'));
+      }
+    }));
+    return errors;
   }
 
   /** The VirtualService of an HTTP-family canary: overrides, mirroring, resilience, weighted default. */
@@ -327,7 +428,7 @@ export class CanaryService extends Construct {
         errors.push(validationMessage(`versions[${subset}].replicas`, deployment.replicas, `the subset "${subset}" receives traffic (${field}) but its Deployment has no pods, so those requests would fail with 503`, 'give the version at least one replica, or set its weight to 0 / roll back first'));
       }
     };
-    this.virtualService.httpRoutes.forEach((rule, i) => {
+    this.virtualService!.httpRoutes.forEach((rule, i) => {
       (rule.route ?? []).forEach((d, j) => {
         if (d.host === host) check(`http[${i}].route[${j}]`, d.subset, d.weight === undefined || d.weight > 0);
       });

@@ -443,14 +443,14 @@ export class MeshIngress extends Construct {
       const key = `${svc.node.path}:${route.backend.port}`;
       if (this.allowed.has(key)) return;
       this.allowed.add(key);
-      svc.allowFromPrincipal(this.gatewayPrincipal, { ports });
+      svc._allowFromIngress(this.gatewayPrincipal, { ports });
       return;
     }
     const paths = allowedPaths(route);
     if (this.customPrincipal === undefined) {
       svc.allowFromIngressGateway({ paths, ports });
     } else {
-      svc.allowFromPrincipal(this.customPrincipal, { paths, ports });
+      svc._allowFromIngress(this.customPrincipal, { paths, ports });
     }
   }
 }

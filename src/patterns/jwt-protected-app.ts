@@ -150,6 +150,11 @@ export interface JwtProtectedAppProps {
  * Only HTTP, HTTP2 and gRPC ports carry JWTs: for a MeshService with TCP ports too, the
  * DENY policy is limited to its HTTP ports.
  *
+ * In an ambient namespace the JWT is checked by the service's waypoint: once a waypoint
+ * serves the MeshService (`MtlsNamespace.addWaypoint`, `MeshService.useWaypoint`, also when
+ * added later), the RequestAuthentication and both policies attach to its Service with
+ * `targetRefs` instead of selecting its pods. Without a waypoint synthesis fails, naming the fix.
+ *
  * @example
  * new JwtProtectedApp(chart, 'productpage-jwt', {
  *   service: productpage,
@@ -298,6 +303,13 @@ export class JwtProtectedApp extends Construct {
       });
     }
 
+    if (service) {
+      // In ambient mode, once a waypoint serves the service the policies attach to its Service.
+      const bind = () => service._policyScope();
+      this.requestAuthentication._bindScope(bind);
+      this.requireJwtPolicy._bindScope(bind);
+      this.allowPolicy?._bindScope(bind);
+    }
     if (service && !allowCallers) {
       this.node.addValidation({ validate: () => this.checkReachable(service) });
     }

@@ -1,6 +1,7 @@
-import { ApiObject, ApiObjectMetadata, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkUseWaypoint, servingWaypoint } from './mesh-service-ambient';
 import { checkExternalTrafficPolicy, ServiceExternalTrafficPolicy } from './mesh-service-options';
 import { checkProtocol, MeshServicePort, ResolvedPort, resolvePorts } from './mesh-service-port';
 import { DeploymentNaming, MeshServiceAllowOptions, MeshServiceExtraServiceOptions, MeshServiceProps } from './mesh-service-props';
@@ -12,6 +13,7 @@ import { finishWorkloadDeployment, workloadPodProps } from './workload-deploymen
 import { checkStringList, checkWorkloadContainer, checkWorkloadProbes } from './workload-options';
 import { checkWorkloadPod, workloadPodMetadata } from './workload-pod';
 import { checkWorkloadScaling, scaleDeployment } from './workload-scaling';
+import { WaypointBinding } from '../ambient/ambient-namespace';
 import type { Waypoint } from '../ambient/waypoint';
 import { checkDns1123Label, checkDns1123Subdomain, checkIstioLabelName, checkNonEmpty, checkPort, checkPositiveInteger, checkRequiredProps, checkServiceName, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
@@ -21,6 +23,7 @@ import { isHttpFamily, Protocol } from '../core/protocol';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../security/authorization-policy';
 import { RuleOperation } from '../security/authorization-rule';
+import { SecurityPolicyTarget } from '../security/authorization-target';
 import { Principal } from '../security/principal';
 
 
@@ -86,6 +89,8 @@ export class MeshService extends Construct implements IMeshWorkload {
   private allowPolicy?: AuthorizationPolicy;
   private readonly allowedRules = new Set<string>();
   private readonly principalIds = new Map<Principal, number>();
+  private waypointValue?: Waypoint;
+  private ingressUsesWaypoint = false;
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -294,12 +299,28 @@ export class MeshService extends Construct implements IMeshWorkload {
    * when the whole namespace uses the waypoint (`MtlsNamespace.addWaypoint`).
    */
   public useWaypoint(waypoint: Waypoint): MeshService {
-    const current = this.service.metadata.getLabel('istio.io/use-waypoint');
-    if (current !== undefined) {
-      invalid(this, 'useWaypoint', waypoint.waypointName, `the service already uses waypoint "${current}"`, 'call useWaypoint() once per service');
-    }
+    checkUseWaypoint(this, waypoint);
     waypoint._enrol(this, this.service);
+    this.waypointValue = waypoint;
     return this;
+  }
+
+  /**
+   * The waypoint that serves this service, if any: its own (`useWaypoint`), or the one its
+   * ambient `MtlsNamespace` uses for every Service. Read at synth, as waypoints may be added
+   * after the service's policies.
+   * @internal
+   */
+  public _servingWaypoint(): WaypointBinding | undefined {
+    return servingWaypoint(this, this.waypointValue);
+  }
+
+  /**
+   * Where a policy for the pods attaches: the Service when a waypoint serves it, else the pods.
+   * @internal
+   */
+  public _policyScope(): { targetRefs: SecurityPolicyTarget[] } | undefined {
+    return this._servingWaypoint() !== undefined ? { targetRefs: [SecurityPolicyTarget.service(this.serviceName)] } : undefined;
   }
 
   /**
@@ -406,7 +427,19 @@ export class MeshService extends Construct implements IMeshWorkload {
    * another gateway deployment use `allowFromPrincipal()` with its service account.
    */
   public allowFromIngressGateway(options: MeshServiceAllowOptions = {}): MeshService {
-    return this.allow({ principals: [INGRESS_GATEWAY_PRINCIPAL] }, options, 'ingress gateway');
+    return this._allowFromIngress(INGRESS_GATEWAY_PRINCIPAL, options, 'ingress gateway');
+  }
+
+  /**
+   * Allows an ingress gateway, which bypasses a waypoint unless `istio.io/ingress-use-waypoint`.
+   * @internal
+   */
+  public _allowFromIngress(principal: Principal, options: MeshServiceAllowOptions, who?: string): MeshService {
+    if (!this.ingressUsesWaypoint) {
+      this.ingressUsesWaypoint = true;
+      this.service.metadata.addLabel('istio.io/ingress-use-waypoint', Lazy.any({ produce: () => (this._servingWaypoint() !== undefined ? 'true' : undefined) }) as unknown as string);
+    }
+    return this.allow({ principals: [principal] }, options, who ?? `principal #${this.principalId(principal)}`);
   }
 
   /** The ALLOW AuthorizationPolicy built by the `allowFrom...` methods, if any. */
@@ -445,6 +478,7 @@ export class MeshService extends Construct implements IMeshWorkload {
         metadata: { name: this.serviceName, namespace: this.explicitNamespace },
         selector: this.selector,
       });
+      this.allowPolicy._bindScope(() => this._policyScope());
     }
     this.allowPolicy.addRule({ sources: [source], operations: operation ? [operation] : undefined });
     return this;

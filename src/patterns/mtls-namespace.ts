@@ -1,11 +1,13 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { registerNamespaceDataplane } from '../ambient/ambient-namespace';
 import { Waypoint, WaypointProps } from '../ambient/waypoint';
 import { checkDns1123Label, checkLabel } from '../core/checks';
 import { invalid } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
 import { AuthorizationPolicy } from '../security/authorization-policy';
+import { SecurityPolicyTarget } from '../security/authorization-target';
 import { MtlsMode, PeerAuthentication } from '../security/peer-authentication';
 
 /**
@@ -227,6 +229,16 @@ export class MtlsNamespace extends Chart {
       ApiObject.of(this.namespaceResource).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
 
+    registerNamespaceDataplane(this, {
+      namespaceName: name,
+      ambient: this.dataplaneMode === DataplaneMode.AMBIENT,
+      defaultDeny: props.defaultDeny !== false,
+      namespaceWaypoint: () => {
+        if (this.namespaceWaypointValue !== undefined) return { waypointName: this.namespaceWaypointValue.waypointName, namespace: name };
+        return props.waypoint !== undefined ? { waypointName: props.waypoint, namespace: name } : undefined;
+      },
+    });
+
     this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {
       metadata: { name: 'default', namespace: name },
       mode: this.mtlsMode,
@@ -236,6 +248,13 @@ export class MtlsNamespace extends Chart {
       this.defaultDenyPolicy = AuthorizationPolicy.allowNothing(this, 'AllowNothing', {
         metadata: { name: 'allow-nothing', namespace: name },
       });
+      if (props.waypoint !== undefined && this.dataplaneMode === DataplaneMode.AMBIENT) {
+        // ztunnel trusts what the waypoint forwards, so the waypoint needs its own default deny.
+        AuthorizationPolicy.allowNothing(this, 'WaypointAllowNothing', {
+          metadata: { name: `${props.waypoint}-allow-nothing`, namespace: name },
+          targetRefs: [SecurityPolicyTarget.gateway(props.waypoint)],
+        });
+      }
     }
 
     this.node.addValidation({ validate: () => this.validateNamespaces() });
@@ -295,17 +314,33 @@ export class MtlsNamespace extends Chart {
   /**
    * In ambient mode, policies bound with a workload selector are enforced by ztunnel, which
    * only sees L4: an ALLOW rule with HTTP attributes never matches and a DENY rule with them
-   * denies everything. Such rules must be attached to a waypoint (`targetRefs`).
+   * denies everything. Such rules, CUSTOM and AUDIT policies, RequestAuthentications and
+   * WasmPlugins must be attached to a waypoint (`targetRefs`).
    */
   private validateAmbientPolicies(): string[] {
     const errors: string[] = [];
+    const fix = 'Fix: give the service a waypoint — `addWaypoint()` on the MtlsNamespace, or `useWaypoint(waypoint)` on the MeshService — and the policies of MeshService and JwtProtectedApp attach to its Service by targetRefs; attach a hand-made policy with targetRefs (SecurityPolicyTarget.service or .gateway) yourself';
     for (const c of this.node.findAll()) {
-      if (!(c instanceof AuthorizationPolicy)) continue;
-      const spec = c.apiObject.toJson()?.spec ?? {};
+      if (!ApiObject.isApiObject(c)) continue;
+      const group = c.apiVersion.split('/')[0];
+      const known = (c.kind === 'AuthorizationPolicy' || c.kind === 'RequestAuthentication') && group === 'security.istio.io'
+        || c.kind === 'WasmPlugin' && group === 'extensions.istio.io';
+      if (!known) continue;
+      const spec = c.toJson()?.spec ?? {};
       if (spec.targetRefs !== undefined || spec.targetRef !== undefined) continue;
+      const path = c.node.scope?.node.path ?? c.node.path;
+      if (c.kind !== 'AuthorizationPolicy') {
+        errors.push(`[${path}] ${c.kind} ${c.name} is invalid: in the ambient namespace "${this.namespaceName}" there are no sidecars, and a ${c.kind} is applied only by a waypoint it is attached to with targetRefs; with ${spec.selector !== undefined ? 'a workload selector' : 'no targetRefs'} nothing applies it. ${fix}`);
+        continue;
+      }
+      const action = spec.action ?? 'ALLOW';
+      if (action === 'CUSTOM' || action === 'AUDIT') {
+        errors.push(`[${path}] action ${JSON.stringify(action)} is invalid: in the ambient namespace "${this.namespaceName}" a ${action} policy needs a waypoint (ztunnel cannot apply it), attached with targetRefs. ${fix}`);
+        continue;
+      }
       const l7 = l7Fields(spec.rules ?? []);
       if (l7.length > 0) {
-        errors.push(`[${c.node.path}] rules (${l7.join(', ')}) is invalid: in the ambient namespace "${this.namespaceName}" a policy with a workload selector is enforced by ztunnel, which sees only L4, so ${c.action === 'DENY' ? 'this DENY policy would deny every request' : 'these rules would never match and callers would be denied'}. Fix: attach the policy to a waypoint with targetRefs (and set \`waypoint\` on the MtlsNamespace), or use only L4 attributes (principals, namespaces, ports, IP blocks)`);
+        errors.push(`[${path}] rules (${l7.join(', ')}) is invalid: in the ambient namespace "${this.namespaceName}" a policy with a workload selector is enforced by ztunnel, which sees only L4, so ${action === 'DENY' ? 'this DENY policy would deny every request' : 'these rules would never match and callers would be denied'}. ${fix}; or use only L4 attributes (principals, namespaces, ports, IP blocks)`);
       }
     }
     return errors;

@@ -2,11 +2,14 @@ import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FaultInjection, RequestMatch } from './fault-injection';
 import { MeshService } from './mesh-service';
+import { ambientResilienceRoute } from './resilience-ambient';
+import { namespaceDataplaneOf } from '../ambient/ambient-namespace';
 import { checkRequiredProps } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
 import { isHttpFamily, Protocol } from '../core/protocol';
+import { GatewayApiHttpRoute } from '../gateway-api/http-route';
 import { DestinationRule } from '../networking/destination-rule';
 import { HttpMirror, HttpRouteDestination } from '../networking/route-destination';
 import { HttpRoute } from '../networking/route-http';
@@ -428,6 +431,10 @@ export interface ServiceResilienceProps extends ResilienceOptions {
  * `CanaryService`, which takes the same options. Do not combine both for one host:
  * Istio merges neither two DestinationRules nor two VirtualServices for a host.
  *
+ * In an ambient namespace the waypoint serving the service applies both: the DestinationRule
+ * unchanged, and the timeout as an HTTPRoute attached to the Service (`httpRoute`). Retries and
+ * fault injection have no standard-channel HTTPRoute equivalent and are refused there.
+ *
  * @example
  * new ServiceResilience(chart, 'ratings-resilience', {
  *   service: ratings,
@@ -444,8 +451,14 @@ export class ServiceResilience extends Construct {
   /** The DestinationRule, when a circuit breaker, load balancer or mTLS is set. */
   public readonly destinationRule?: DestinationRule;
 
-  /** The VirtualService, when retries, a timeout or fault injection are set. */
+  /** The VirtualService, when retries, a timeout or fault injection are set (sidecar mode). */
   public readonly virtualService?: VirtualService;
+
+  /**
+   * Ambient mode: the HTTPRoute carrying the timeout, attached to the Service (applied by the
+   * waypoint serving it).
+   */
+  public readonly httpRoute?: GatewayApiHttpRoute;
 
   public constructor(scope: Construct, id: string, props: ServiceResilienceProps) {
     super(scope, id);
@@ -467,7 +480,10 @@ export class ServiceResilience extends Construct {
     if (trafficPolicy) {
       this.destinationRule = new DestinationRule(this, 'DestinationRule', { metadata, host, trafficPolicy });
     }
-    if (routed) {
+    const dataplane = namespaceDataplaneOf(this, props.service.namespace);
+    if (routed && dataplane?.ambient === true) {
+      this.httpRoute = ambientResilienceRoute(this, props, metadata, dataplane.namespaceName);
+    } else if (routed) {
       this.virtualService = new VirtualService(this, 'VirtualService', {
         metadata,
         hosts: [host],

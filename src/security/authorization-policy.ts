@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkMatchValue } from './authorization-checks';
 import { Condition } from './authorization-condition';
 import { AuthorizationRule, RuleOperation, RuleSource } from './authorization-rule';
-import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
+import { checkPolicyScope, PolicyScope, renderPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { Principal } from './principal';
 import * as l1 from '../../imports/security.istio.io';
 import { HTTP_TOKEN, checkIpOrCidr, checkDns1123Label, checkDns1123Subdomain, checkNonEmpty, checkPort, checkStringList, copyList as copy, expectInstance } from '../core/checks';
@@ -158,6 +158,7 @@ export class AuthorizationPolicy extends IstioResource {
   private readonly explicitAction: boolean;
   private readonly selector?: WorkloadSelector;
   private readonly targetRefs?: SecurityPolicyTarget[];
+  private scopeBinding?: () => PolicyScope | undefined;
   private readonly ruleList: AuthorizationRule[] = [];
   private preset?: string;
 
@@ -255,10 +256,18 @@ export class AuthorizationPolicy extends IstioResource {
     return errors;
   }
 
+  /**
+   * Lets a pattern decide at synth where the policy attaches (e.g. to the Service once a
+   * waypoint serves it); `undefined` keeps the scope given at construction.
+   * @internal
+   */
+  public _bindScope(binding: () => PolicyScope | undefined): void {
+    this.scopeBinding = binding;
+  }
+
   private renderSpec(): l1.AuthorizationPolicySpec {
     return {
-      selector: this.selector ? { matchLabels: this.selector._render(this, 'selector') } : undefined,
-      targetRefs: this.targetRefs?.map((t, i) => t._render(this, `targetRefs[${i}]`)),
+      ...renderPolicyScope(this, this.scopeBinding?.() ?? { selector: this.selector, targetRefs: this.targetRefs }),
       action: this.explicitAction ? this.action as string as l1.AuthorizationPolicySpecAction : undefined,
       provider: this.provider !== undefined ? { name: this.provider } : undefined,
       rules: this.ruleList.length === 0 ? undefined : this.ruleList.map((r, i) => renderRule(this, `rules[${i}]`, r)),

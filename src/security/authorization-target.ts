@@ -96,3 +96,32 @@ export function checkPolicyScope(
   targetRefs.forEach((t, i) => t._render(scope, `targetRefs[${i}]`));
   return [...targetRefs];
 }
+
+/**
+ * Where a security policy attaches, decided when it is rendered: patterns bind their policies
+ * to a function so that the choice (workload selector, or `targetRefs` to the Service a
+ * waypoint serves) follows waypoints added after the policy.
+ * @internal
+ */
+export interface PolicyScope {
+  readonly selector?: WorkloadSelector;
+  readonly targetRefs?: SecurityPolicyTarget[];
+}
+
+/** @internal */
+export interface RenderedPolicyScope {
+  readonly selector?: { matchLabels: { [key: string]: string } };
+  readonly targetRefs?: { group: string; kind: string; name: string }[];
+}
+
+/**
+ * Renders a policy's `selector` and `targetRefs`, checked as in `checkPolicyScope`.
+ * @internal
+ */
+export function renderPolicyScope(scope: IConstruct, policyScope: PolicyScope): RenderedPolicyScope {
+  const targetRefs = checkPolicyScope(scope, policyScope.selector, policyScope.targetRefs);
+  return {
+    selector: policyScope.selector ? { matchLabels: policyScope.selector._render(scope, 'selector') } : undefined,
+    targetRefs: targetRefs?.map((t, i) => t._render(scope, `targetRefs[${i}]`)),
+  };
+}

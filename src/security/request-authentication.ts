@@ -1,6 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkPolicyScope, SecurityPolicyTarget } from './authorization-target';
+import { checkPolicyScope, PolicyScope, renderPolicyScope, SecurityPolicyTarget } from './authorization-target';
 import { JwtRule } from './jwt-rule';
 import * as l1 from '../../imports/security.istio.io';
 import { checkExclusive, checkNonEmpty, checkStringList, copyList } from '../core/checks';
@@ -58,6 +58,7 @@ export class RequestAuthentication extends IstioResource {
 
   private readonly selector?: WorkloadSelector;
   private readonly targetRefs?: SecurityPolicyTarget[];
+  private scopeBinding?: () => PolicyScope | undefined;
   private readonly rules: l1.RequestAuthenticationSpecJwtRules[] = [];
 
   public constructor(scope: Construct, id: string, props: RequestAuthenticationProps = {}) {
@@ -109,10 +110,18 @@ export class RequestAuthentication extends IstioResource {
     return this;
   }
 
+  /**
+   * Lets a pattern decide at synth where the policy attaches (e.g. to the Service once a
+   * waypoint serves it); `undefined` keeps the scope given at construction.
+   * @internal
+   */
+  public _bindScope(binding: () => PolicyScope | undefined): void {
+    this.scopeBinding = binding;
+  }
+
   private renderSpec(): l1.RequestAuthenticationSpec {
     return {
-      selector: this.selector ? { matchLabels: this.selector._render(this, 'selector') } : undefined,
-      targetRefs: this.targetRefs?.map((t, i) => t._render(this, `targetRefs[${i}]`)),
+      ...renderPolicyScope(this, this.scopeBinding?.() ?? { selector: this.selector, targetRefs: this.targetRefs }),
       jwtRules: this.rules.length === 0 ? undefined : this.rules.map((r) => ({ ...r })),
     };
   }

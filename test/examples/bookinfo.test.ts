@@ -111,7 +111,11 @@ describe.each(COMBINATIONS)('scenario %s, ingress %s', (scenario, ingress) => {
     expect(peer).toEqual([expect.objectContaining({ metadata: { name: 'default', namespace: NS }, spec: { mtls: { mode: 'STRICT' } } })]);
     expect(named(objects, 'AuthorizationPolicy', 'allow-nothing')).toEqual(expect.objectContaining({ spec: {} }));
     const namespace = named(objects, 'Namespace', NS)!;
-    expect(namespace.metadata.labels).toEqual(ingress === 'istio' ? { 'istio-injection': 'enabled' } : { 'istio.io/dataplane-mode': 'ambient' });
+    expect(namespace.metadata.labels).toEqual(ingress === 'istio' ? { 'istio-injection': 'enabled' } : { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' });
+    if (ingress !== 'istio') {
+      // ztunnel lets through what the waypoint forwards: the waypoint denies by default too
+      expect(named(objects, 'AuthorizationPolicy', 'waypoint-allow-nothing')!.spec).toEqual({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }] });
+    }
   });
 
   test('every principal an AuthorizationPolicy names is a real identity: a ServiceAccount of the app or a gateway it declares', () => {
@@ -134,33 +138,30 @@ describe.each(COMBINATIONS)('scenario %s, ingress %s', (scenario, ingress) => {
 
   test('least privilege: who may call whom', () => {
     const { objects } = synth(scenario, ingress);
-    const callers = (app: string) => {
-      const p = ofKind(objects, 'AuthorizationPolicy').filter((x) => x.spec.selector?.matchLabels?.app === app);
-      return p.flatMap((x) => x.spec.rules ?? []).flatMap((r: Obj) => (r.from ?? []).flatMap((f: Obj) => f.source.principals ?? []));
-    };
+    // with sidecars a policy selects the pods; in ambient mode it attaches to the Service,
+    // whose waypoint enforces it (L7 included)
+    const policyOf = (app: string) => ofKind(objects, 'AuthorizationPolicy').filter((x) => (ingress === 'istio'
+      ? x.spec.selector?.matchLabels?.app === app
+      : x.spec.targetRefs?.some((t: Obj) => t.kind === 'Service' && t.name === app)) && x.spec.action === undefined);
+    const callers = (app: string) => policyOf(app).flatMap((x) => x.spec.rules ?? [])
+      .flatMap((r: Obj) => (r.from ?? []).flatMap((f: Obj) => f.source.principals ?? []));
     const sa = (name: string) => `cluster.local/ns/${NS}/sa/${name}`;
     expect(callers('details')).toEqual([sa('bookinfo-productpage')]);
     expect(callers('ratings')).toEqual([sa('bookinfo-reviews')]);
+    expect(callers('reviews')).toEqual([sa('bookinfo-productpage')]);
+    for (const [app, paths] of [['details', ['/details/*']], ['reviews', ['/reviews/*']], ['ratings', ['/ratings/*']]] as const) {
+      expect(named(objects, 'AuthorizationPolicy', app)!.spec.rules[0].to).toEqual([{ operation: { methods: ['GET'], paths } }]);
+    }
     if (ingress === 'istio') {
-      expect(callers('reviews')).toEqual([sa('bookinfo-productpage')]);
       expect(callers('productpage')).toEqual([ISTIO_INGRESS_GATEWAY]);
-      for (const [app, paths] of [['details', ['/details/*']], ['reviews', ['/reviews/*']], ['ratings', ['/ratings/*']]] as const) {
-        expect(named(objects, 'AuthorizationPolicy', app)!.spec.rules[0].to).toEqual([{ operation: { methods: ['GET'], paths } }]);
-      }
       expect(named(objects, 'AuthorizationPolicy', 'productpage')!.spec.rules[0].to[0].operation.paths)
         .toEqual(['/productpage', '/static*', '/login', '/logout', '/api/v1/products*']);
     } else {
-      // ambient: the pods (ztunnel, L4) admit the waypoint / gateway, the waypoint checks productpage at L7
-      expect(callers('reviews')).toEqual([sa('reviews-waypoint')]);
       expect(callers('productpage')).toEqual([sa('bookinfo-gateway-istio')]);
-      expect(named(objects, 'AuthorizationPolicy', 'reviews-viewer')!.spec).toEqual({
-        targetRefs: [{ group: '', kind: 'Service', name: 'reviews' }],
-        rules: [{ from: [{ source: { principals: [sa('bookinfo-productpage')] } }], to: [{ operation: { methods: ['GET'], paths: ['/reviews/*'] } }] }],
-      });
-      // ztunnel sees L4 only: no selector-bound policy may use HTTP attributes
-      for (const p of ofKind(objects, 'AuthorizationPolicy').filter((x) => x.spec.selector !== undefined)) {
-        expect(JSON.stringify(p.spec)).not.toMatch(/methods|paths|requestPrincipals|request\.auth/i);
-      }
+      // the gateway goes through productpage's waypoint, where the policy is
+      expect(named(objects, 'Service', 'productpage')!.metadata.labels['istio.io/ingress-use-waypoint']).toBe('true');
+      // nothing is left for ztunnel but the namespace's allow-nothing
+      expect(ofKind(objects, 'AuthorizationPolicy').filter((x) => x.spec.selector !== undefined)).toEqual([]);
     }
   });
 
@@ -218,7 +219,7 @@ describe.each(COMBINATIONS)('scenario %s, ingress %s', (scenario, ingress) => {
     }]);
     const target = ingress === 'istio'
       ? { selector: { matchLabels: { app: 'productpage' } } }
-      : { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'bookinfo-gateway' }] };
+      : { targetRefs: [{ group: '', kind: 'Service', name: 'productpage' }] };
     expect(ra.spec).toMatchObject(target);
     expect(deny[0].spec).toMatchObject(target);
   });
@@ -332,17 +333,18 @@ describe('the default stack', () => {
     expect(dr.spec.trafficPolicy).toEqual({ tls: { mode: 'ISTIO_MUTUAL' } });
   });
 
-  test('ambient mode: reviews is served by a waypoint, with one Service per version', () => {
-    const { chart, objects } = synth('all-v1', 'gateway-api');
-    expect(chart.reviewsCanary).toBeUndefined();
-    expect(named(objects, 'Gateway', 'reviews-waypoint')!.spec).toEqual({
+  test('ambient mode: a namespace waypoint serves reviews, routed by an HTTPRoute over one Service per version', () => {
+    const { chart, objects } = synth('90-10', 'gateway-api');
+    expect(chart.reviewsCanary.virtualService).toBeUndefined();
+    expect(named(objects, 'Gateway', 'waypoint')!.spec).toEqual({
       gatewayClassName: 'istio-waypoint',
       listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
     });
-    expect(named(objects, 'Service', 'reviews')!.metadata.labels['istio.io/use-waypoint']).toBe('reviews-waypoint');
     for (const v of ['v1', 'v2', 'v3']) expect(named(objects, 'Service', `reviews-${v}`)!.spec.selector).toEqual({ app: 'reviews', version: v });
-    expect(named(objects, 'HTTPRoute', 'reviews')!.spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'reviews', port: 9080 }]);
-    expect(ofKind(objects, 'DestinationRule')).toEqual([]);
+    // Istio's ambient route-reviews-90-10.yaml, exactly
+    const official = YAML.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'istio-1.30.3-ambient', 'route-reviews-90-10.yaml'), 'utf8'));
+    expect(named(objects, 'HTTPRoute', 'reviews')!.spec).toEqual(official.spec);
+    expect(ofKind(objects, 'VirtualService')).toEqual([]);
   });
 });
 

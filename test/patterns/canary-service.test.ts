@@ -278,9 +278,9 @@ describe('CanaryService', () => {
     expect([reviews.stableVersion, reviews.canaryVersion]).toEqual(['v1', 'v2']);
     expect(reviews.host).toBe('reviews-svc.bookinfo.svc.cluster.local');
     expect(reviews.destinationRule.subsetNames).toEqual(['v1', 'v2']);
-    expect(reviews.virtualService.hosts).toEqual([reviews.host]);
+    expect(reviews.virtualService!.hosts).toEqual([reviews.host]);
     expect(reviews.destinationRule.name).toBe('reviews-svc');
-    reviews.virtualService.addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'reviews' }));
+    reviews.virtualService!.addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'reviews' }));
     expect(one(synth(chart), 'VirtualService').metadata.labels).toEqual({ team: 'reviews' });
   });
 
@@ -332,7 +332,7 @@ describe('CanaryService', () => {
     test('a route added through the escape hatch to a subset the DestinationRule lacks', () => {
       const chart = bookinfo();
       const reviews = canary(chart);
-      reviews.virtualService.addHttpRoute({ route: [{ host: reviews.host, subset: 'v3' }] });
+      reviews.virtualService!.addHttpRoute({ route: [{ host: reviews.host, subset: 'v3' }] });
       expect(() => synth(chart)).toThrow(/\[bookinfo\/reviews\] virtualService http\[1\].route\[0\].subset "v3" is invalid: the DestinationRule has no such subset \(it has v1, v2\).*Fix: route to the stable or canary version/);
     });
 
@@ -340,7 +340,7 @@ describe('CanaryService', () => {
       const chart = bookinfo();
       const reviews = canary(chart);
       reviews.destinationRule.addSubset('v3', { version: 'v3' });
-      reviews.virtualService.addHttpRoute({ route: [{ host: reviews.host, subset: 'v3' }] });
+      reviews.virtualService!.addHttpRoute({ route: [{ host: reviews.host, subset: 'v3' }] });
       expect(() => synth(chart)).toThrow(/virtualService http\[1\].route\[0\].subset "v3" is invalid: no Deployment of the service carries version=v3.*Fix: add the version with service.addVersion/);
     });
 
@@ -348,7 +348,7 @@ describe('CanaryService', () => {
       const chart = bookinfo();
       const reviews = canary(chart);
       reviews.destinationRule.addSubset('v3', { version: 'v3' });
-      reviews.virtualService.addHttpRoute({ route: [{ host: reviews.host, subset: 'v3' }] });
+      reviews.virtualService!.addHttpRoute({ route: [{ host: reviews.host, subset: 'v3' }] });
       reviews.service.addVersion({ version: 'v3', image: 'reviews-v3:1' });
       expect(() => reviews.node.validate()).not.toThrow();
       expect(reviews.node.validate()).toEqual([]);

@@ -35,7 +35,7 @@ describe('MtlsNamespace', () => {
     });
     const web = new MeshService(ns, 'web', { port: 8080, image: 'web:1' });
     const api = new MeshService(ns, 'api', { port: 9080, protocol: Protocol.GRPC, image: 'api:1' });
-    // Ambient without a waypoint-bound policy: L4 rules only (principal + port).
+    // The namespace uses a waypoint: the services' policies attach to their Services (targetRefs).
     api.allowFrom(web, { ports: [9080] });
     web.allowFromIngressGateway();
     expect({ platform: Testing.synth(platform), shop: Testing.synth(ns) }).toMatchSnapshot();
@@ -206,7 +206,7 @@ describe('MtlsNamespace', () => {
       const web = new MeshService(ns, 'web', { port: 8080, image: 'web:1' });
       const api = new MeshService(ns, 'api', { port: 9080, image: 'api:1' });
       api.allowFrom(web, { methods: ['GET'], paths: ['/api/*'] });
-      expect(() => Testing.synth(ns)).toThrow(/\[shop\/api\/Allow\] rules \(methods, paths\) is invalid: in the ambient namespace "shop" .*ztunnel.*never match.*Fix: attach the policy to a waypoint with targetRefs/);
+      expect(() => Testing.synth(ns)).toThrow(/\[shop\/api\/Allow\] rules \(methods, paths\) is invalid: in the ambient namespace "shop" .*ztunnel.*never match.*Fix: give the service a waypoint — `addWaypoint\(\)` on the MtlsNamespace/);
     });
 
     test('a nested chart without the namespace fails synth', () => {
