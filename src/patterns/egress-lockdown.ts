@@ -6,6 +6,7 @@ import { EgressHostGroup, EgressHostOptions, EgressLockdownProps } from './egres
 import { hostSlug, isDnsName, resourceName, selectorKey } from './egress-naming';
 import { EgressLockdownEntry, HostRecord, NamespaceRecord, namespaceRecord, wildcardIndex, wildcardParents } from './egress-registry';
 import { MeshService } from './mesh-service';
+import { namespaceDataplaneOf } from '../ambient/ambient-namespace';
 import { checkDns1123Label, checkDns1123Subdomain, checkHost, isCidr, isIpAddress } from '../core/checks';
 import { invalid, invalidMessage, validationMessage } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
@@ -48,8 +49,9 @@ const DEFAULT_PORTS: ServiceEntryPort[] = [{ number: 443, protocol: Protocol.TLS
  * traffic that bypasses the sidecar: pods without sidecar injection, init containers
  * (which run before the proxy), `hostNetwork` pods, ports or CIDRs excluded from capture
  * (`traffic.sidecar.istio.io/exclude*` annotations), or a workload able to change its own
- * iptables rules (`NET_ADMIN`). Ambient mode has no Sidecar resource, so there it has no
- * effect (use waypoint proxies and AuthorizationPolicies instead). It is not a Kubernetes
+ * iptables rules (`NET_ADMIN`). Ambient mode has no sidecars: in an ambient `MtlsNamespace`
+ * the lockdown is refused at synth (use an egress waypoint and AuthorizationPolicies attached
+ * to the ServiceEntries instead). It is not a Kubernetes
  * NetworkPolicy: for a hard guarantee, also deny egress at the CNI level except to the
  * egress gateway.
  *
@@ -114,6 +116,10 @@ export class EgressLockdown extends Construct {
     }
     this.blockAllExternal = props.blockAllExternal ?? false;
     this.workloadSelector = props.workload?.selector ?? props.workloadSelector;
+    if (namespaceDataplaneOf(this, namespace)?.ambient === true) {
+      // A Sidecar resource configures sidecars; in ambient mode it would be accepted and do nothing.
+      invalid(this, 'namespace', namespace, 'the namespace is in ambient mode, which has no sidecars, so the Sidecar resource this lockdown is built on would have no effect and every workload could still reach any host', 'in ambient mode route the external hosts through an egress waypoint (ServiceEntry.useWaypoint(waypoint)) with AuthorizationPolicies attached to the ServiceEntries (SecurityPolicyTarget.serviceEntry) that admit only the allowed callers, and set outboundTrafficPolicy REGISTRY_ONLY; or run the namespace with sidecars');
+    }
     this.record = namespaceRecord(this, namespace);
 
     if (this.workloadSelector === undefined) {

@@ -4,6 +4,7 @@
 import { App, Testing } from 'cdk8s';
 import { Waypoint } from '../../src/ambient/waypoint';
 import { WorkloadSelector } from '../../src/core/workload-selector';
+import { EgressLockdown } from '../../src/patterns/egress-lockdown';
 import { JwtProtectedApp } from '../../src/patterns/jwt-protected-app';
 import { MeshService } from '../../src/patterns/mesh-service';
 import { DataplaneMode, MtlsNamespace } from '../../src/patterns/mtls-namespace';
@@ -155,5 +156,13 @@ describe('JwtProtectedApp in an ambient namespace', () => {
     new AuthorizationPolicy(ns, 'ext', { action: AuthorizationAction.CUSTOM, provider: 'authz', targetRefs: [SecurityPolicyTarget.service('cart')], rules: [{}] });
     new RequestAuthentication(ns, 'ra', { targetRefs: [SecurityPolicyTarget.gateway('waypoint')], jwtRules: [{ issuer: 'https://a.example.com' }] });
     expect(Testing.synth(ns).filter((o) => o.spec?.targetRefs !== undefined)).toHaveLength(3);
+  });
+});
+
+describe('EgressLockdown in an ambient namespace', () => {
+  test('is refused: its Sidecar would do nothing without sidecars, and the fix names the ambient way', () => {
+    const { ns, frontend } = shop({ waypoint: 'before' });
+    expect(() => new EgressLockdown(ns, 'egress', { workload: frontend, allow: [{ host: 'api.example.com' }] }))
+      .toThrow(/\[shop\/egress\] namespace "shop" is invalid: the namespace is in ambient mode, which has no sidecars.*Fix: in ambient mode route the external hosts through an egress waypoint \(ServiceEntry\.useWaypoint\(waypoint\)\)/);
   });
 });
