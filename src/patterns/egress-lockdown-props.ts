@@ -1,5 +1,6 @@
 import { MeshService } from './mesh-service';
 import { IMeshWorkload } from './mesh-workload-ref';
+import type { Waypoint } from '../ambient/waypoint';
 import { WorkloadSelector } from '../core/workload-selector';
 import { ServiceEntryPort, ServiceEntryResolution } from '../networking/service-entry';
 /**
@@ -193,6 +194,16 @@ export interface EgressLockdownProps {
    * @default - the sidecars connect to the external hosts directly
    */
   readonly egressGateway?: EgressGatewayOptions;
+
+  /**
+   * Ambient mode (required there, unused with sidecars): the egress waypoint the allowed
+   * hosts are reached through. Each host gets a ServiceEntry in the waypoint's namespace that
+   * uses the waypoint, and an AuthorizationPolicy attached to it that admits only the
+   * lockdowns' workloads (by identity; a namespace-wide lockdown admits its namespace).
+   *
+   * @default - none: sidecar mode
+   */
+  readonly egressWaypoint?: Waypoint;
 
   /**
    * The cluster's DNS domain, used for the own-namespace host pattern and to reject

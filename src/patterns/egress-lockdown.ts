@@ -1,10 +1,11 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { allowThroughEgressWaypoint, AmbientLockdown, ambientLockdown } from './egress-ambient';
 import { checkExternalHost, checkPorts, checkResolution, EgressGatewayTarget, resolveGateway } from './egress-checks';
 import { routeThroughGateway } from './egress-gateway-routing';
 import { EgressHostGroup, EgressHostOptions, EgressLockdownProps } from './egress-lockdown-props';
 import { hostSlug, isDnsName, resourceName, selectorKey } from './egress-naming';
-import { EgressLockdownEntry, HostRecord, NamespaceRecord, namespaceRecord, wildcardIndex, wildcardParents } from './egress-registry';
+import { EgressLockdownEntry, findLeaks, HostRecord, NamespaceRecord, namespaceRecord } from './egress-registry';
 import { MeshService } from './mesh-service';
 import { namespaceDataplaneOf } from '../ambient/ambient-namespace';
 import { checkDns1123Label, checkDns1123Subdomain, checkHost, isCidr, isIpAddress } from '../core/checks';
@@ -49,11 +50,14 @@ const DEFAULT_PORTS: ServiceEntryPort[] = [{ number: 443, protocol: Protocol.TLS
  * traffic that bypasses the sidecar: pods without sidecar injection, init containers
  * (which run before the proxy), `hostNetwork` pods, ports or CIDRs excluded from capture
  * (`traffic.sidecar.istio.io/exclude*` annotations), or a workload able to change its own
- * iptables rules (`NET_ADMIN`). Ambient mode has no sidecars: in an ambient `MtlsNamespace`
- * the lockdown is refused at synth (use an egress waypoint and AuthorizationPolicies attached
- * to the ServiceEntries instead). It is not a Kubernetes
- * NetworkPolicy: for a hard guarantee, also deny egress at the CNI level except to the
- * egress gateway.
+ * iptables rules (`NET_ADMIN`). It is not a NetworkPolicy: for a hard guarantee, also deny
+ * egress at the CNI level except to the egress gateway.
+ *
+ * **Ambient mode** (in an ambient `MtlsNamespace`) has no sidecars: give `egressWaypoint`, and
+ * each allowed host gets a ServiceEntry in the waypoint's namespace that uses it, plus an
+ * AuthorizationPolicy attached to that ServiceEntry admitting only the lockdowns' workload
+ * identities (or namespace); lockdowns allowing the same host share both. Hosts outside the
+ * registry still pass ztunnel: block them with a NetworkPolicy.
  *
  * @example
  * new EgressLockdown(chart, 'productpage-egress', {
@@ -72,7 +76,7 @@ export class EgressLockdown extends Construct {
    * appended to the first listener of the rendered manifest, so do not add egress
    * listeners with ports to it.
    */
-  public readonly sidecar: Sidecar;
+  public readonly sidecar?: Sidecar;
 
   /** The namespace of the workloads and of every object of the lockdown. */
   public readonly namespace: string;
@@ -93,6 +97,7 @@ export class EgressLockdown extends Construct {
   private gatewayRule?: DestinationRule;
   private sidecarCreated = false;
   private placeholder = false;
+  private readonly ambient?: AmbientLockdown;
 
   public constructor(scope: Construct, id: string, props: EgressLockdownProps = {}) {
     super(scope, id);
@@ -116,11 +121,13 @@ export class EgressLockdown extends Construct {
     }
     this.blockAllExternal = props.blockAllExternal ?? false;
     this.workloadSelector = props.workload?.selector ?? props.workloadSelector;
-    if (namespaceDataplaneOf(this, namespace)?.ambient === true) {
-      // A Sidecar resource configures sidecars; in ambient mode it would be accepted and do nothing.
-      invalid(this, 'namespace', namespace, 'the namespace is in ambient mode, which has no sidecars, so the Sidecar resource this lockdown is built on would have no effect and every workload could still reach any host', 'in ambient mode route the external hosts through an egress waypoint (ServiceEntry.useWaypoint(waypoint)) with AuthorizationPolicies attached to the ServiceEntries (SecurityPolicyTarget.serviceEntry) that admit only the allowed callers, and set outboundTrafficPolicy REGISTRY_ONLY; or run the namespace with sidecars');
-    }
     this.record = namespaceRecord(this, namespace);
+    if (namespaceDataplaneOf(this, namespace)?.ambient === true) {
+      this.ambient = ambientLockdown(this, props, namespace);
+      for (const a of props.allow ?? []) this.allowHost(a.host, a);
+      this.node.addValidation({ validate: () => (this.hostOrder.length > 0 ? [] : [validationMessage('allow', [], 'the lockdown allows no external host', 'add hosts with `allow` or allowHost()')]) });
+      return;
+    }
 
     if (this.workloadSelector === undefined) {
       const existing = this.record.namespaceWide;
@@ -227,6 +234,13 @@ export class EgressLockdown extends Construct {
     }
     const resolution = checkResolution(this, field, host, options.resolution, this.gateway);
     const ports = checkPorts(this, field, host, options.ports ?? DEFAULT_PORTS, resolution, this.gateway);
+    if (this.ambient) {
+      const a = this.ambient;
+      const entry = allowThroughEgressWaypoint(this, field, a.waypoint, host, resolution, ports, a.source, a.sourceKey);
+      this.hostRecords.set(host, { host, entry, resolution, ports: new Map(ports.map((p) => [p.number, p.protocol])), users: [this] });
+      this.hostOrder.push(host);
+      return this;
+    }
 
     const existing = this.record.hosts.get(host);
     const rec = existing ? this.shareHost(field, existing, resolution, ports) : this.createHost(host, resolution, ports);
@@ -249,8 +263,8 @@ export class EgressLockdown extends Construct {
     if (group === null || typeof group !== 'object') {
       invalid(this, 'allowGroups', group, 'a host group must be an object', "pass e.g. { name: 'google-apis', hosts: ['*.googleapis.com'] }");
     }
-    if (this.blockAllExternal) {
-      invalid(this, field, group.name, 'the lockdown was created with `blockAllExternal: true`, which allows no external host', 'remove `blockAllExternal`, or do not allow hosts');
+    if (this.blockAllExternal || this.ambient) {
+      invalid(this, field, group.name, this.ambient ? 'in ambient mode an egress waypoint needs one concrete host per ServiceEntry' : 'the lockdown was created with `blockAllExternal: true`, which allows no external host', this.ambient ? 'allow the hosts one by one with allowHost()' : 'remove `blockAllExternal`, or do not allow hosts');
     }
     if (this.gateway) {
       invalid(this, field, group.name, 'a host group is one ServiceEntry reached directly; through the egress gateway every host gets its own routes', 'allow the hosts one by one with allowHost(), or leave out the egress gateway');
@@ -355,6 +369,7 @@ export class EgressLockdown extends Construct {
   // ---------------------------------------------------------------------------------
 
   private addEgressHost(host: string): EgressLockdown {
+    if (this.ambient) invalid(this, 'egress host', host, 'in ambient mode in-mesh calls are governed by the callee\'s policies (allowFrom)', 'leave it out');
     if (this.egressSet.has(host)) return this;
     this.egressSet.add(host);
     this.egressList.push(host);
@@ -362,10 +377,10 @@ export class EgressLockdown extends Construct {
       // The Sidecar copies its listeners when they are added; later hosts are appended
       // to the (single, catch-all) listener of the rendered manifest.
       if (this.placeholder) {
-        this.sidecar.addJsonPatch(JsonPatch.replace('/spec/egress/0/hosts/0', host));
+        this.sidecar!.addJsonPatch(JsonPatch.replace('/spec/egress/0/hosts/0', host));
         this.placeholder = false;
       } else {
-        this.sidecar.addJsonPatch(JsonPatch.add('/spec/egress/0/hosts/-', host));
+        this.sidecar!.addJsonPatch(JsonPatch.add('/spec/egress/0/hosts/-', host));
       }
     }
     return this;
@@ -452,43 +467,12 @@ export class EgressLockdown extends Construct {
       }
     }
     // No egress host may import a host that only other lockdowns of the namespace allow.
-    const leaks = this.findLeaks();
+    const leaks = findLeaks(this.record, this.namespace, this.egressList, this.hostRecords);
     for (const [pattern, host, owner] of leaks) {
       err('egress host', pattern, `it makes "${host}" reachable, a host only ${owner} allows: ServiceEntries are visible to the whole namespace "${this.namespace}", and each workload's Sidecar egress hosts are what keep them apart`, `remove "${pattern}", or allow the host explicitly with allowHost("${host}")`);
     }
     return errors;
   }
 
-  /**
-   * Egress hosts of this lockdown that cover a host allowed only by other lockdowns of the
-   * namespace. Uses the namespace's wildcard index, so the cost is linear in the labels of
-   * this lockdown's egress hosts (plus the leaks found).
-   */
-  private findLeaks(): [string, string, string][] {
-    const hosts = this.record.hosts;
-    if (hosts.size === this.hostRecords.size) return [];
-    const index = wildcardIndex(this.record);
-    const out: [string, string, string][] = [];
-    const seen = new Set<string>();
-    const report = (pattern: string, rec: HostRecord | undefined) => {
-      if (!rec || this.hostRecords.has(rec.host)) return;
-      const key = `${pattern}\n${rec.host}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      out.push([pattern, rec.host, rec.users.map((u) => u.node.path).join(', ')]);
-    };
-    for (const e of this.egressList) {
-      const slash = e.indexOf('/');
-      const ns = e.slice(0, slash);
-      const dns = e.slice(slash + 1);
-      if (!(ns === '.' || ns === '*' || ns === this.namespace) || this.hostRecords.has(dns)) continue;
-      // The same host (or the same wildcard).
-      report(e, hosts.get(dns));
-      // A wildcard pattern covers the hosts of its domain.
-      if (dns.startsWith('*.')) for (const rec of index.get(dns) ?? []) report(e, rec);
-      // A wildcard host covers the patterns inside its domain.
-      for (const parent of wildcardParents(dns)) report(e, hosts.get(parent));
-    }
-    return out;
-  }
+
 }

@@ -86,3 +86,40 @@ export function wildcardParents(host: string): string[] {
   // For "a.b.c" this yields "*.b.c", "*.c"; for "*.b.c" it yields "*.c".
   return out;
 }
+
+/**
+ * Egress hosts of a lockdown (`egressList`; its own hosts `own`) that cover a host allowed
+ * only by other lockdowns of the namespace, as [pattern, host, owners]. Uses the namespace's
+ * wildcard index, so the cost is linear in the labels of the lockdown's egress hosts (plus
+ * the leaks found).
+ * @internal
+ */
+export function findLeaks(
+  record: NamespaceRecord, namespace: string, egressList: readonly string[], own: ReadonlyMap<string, HostRecord>,
+): [string, string, string][] {
+  const hosts = record.hosts;
+  if (hosts.size === own.size) return [];
+  const index = wildcardIndex(record);
+  const out: [string, string, string][] = [];
+  const seen = new Set<string>();
+  const report = (pattern: string, rec: HostRecord | undefined) => {
+    if (!rec || own.has(rec.host)) return;
+    const key = `${pattern}\n${rec.host}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push([pattern, rec.host, rec.users.map((u) => u.node.path).join(', ')]);
+  };
+  for (const e of egressList) {
+    const slash = e.indexOf('/');
+    const ns = e.slice(0, slash);
+    const dns = e.slice(slash + 1);
+    if (!(ns === '.' || ns === '*' || ns === namespace) || own.has(dns)) continue;
+    // The same host (or the same wildcard).
+    report(e, hosts.get(dns));
+    // A wildcard pattern covers the hosts of its domain.
+    if (dns.startsWith('*.')) for (const rec of index.get(dns) ?? []) report(e, rec);
+    // A wildcard host covers the patterns inside its domain.
+    for (const parent of wildcardParents(dns)) report(e, hosts.get(parent));
+  }
+  return out;
+}

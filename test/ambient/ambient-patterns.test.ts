@@ -3,6 +3,7 @@
 // one, each pattern that needs a waypoint fails and the message names the fix.
 import { Duration, Testing } from 'cdk8s';
 import { CanaryService } from '../../src/patterns/canary-service';
+import { EgressLockdown } from '../../src/patterns/egress-lockdown';
 import { RequestMatch } from '../../src/patterns/fault-injection';
 import { MeshIngress } from '../../src/patterns/ingress';
 import { IngressGateway } from '../../src/patterns/ingress-gateway';
@@ -14,7 +15,9 @@ import { DataplaneMode, MtlsNamespace } from '../../src/patterns/mtls-namespace'
 import { CircuitBreaker, ServiceResilience } from '../../src/patterns/resilience';
 
 function everyPattern(withWaypoint: boolean) {
-  const ns = new MtlsNamespace(Testing.app(), 'shop', { dataplaneMode: DataplaneMode.AMBIENT });
+  const app = Testing.app();
+  const egressWaypoint = new MtlsNamespace(app, 'istio-egress', { dataplaneMode: DataplaneMode.AMBIENT }).addWaypoint('waypoint');
+  const ns = new MtlsNamespace(app, 'shop', { dataplaneMode: DataplaneMode.AMBIENT });
   const frontend = new MeshService(ns, 'frontend', { port: 8080, image: 'frontend:1' });
   const cart = new CanaryService(ns, 'cart', {
     port: 7070,
@@ -38,6 +41,8 @@ function everyPattern(withWaypoint: boolean) {
   });
   new JwtProtectedApp(ns, 'frontend-jwt', { service: frontend, issuer: 'https://accounts.example.com', jwksUri: 'https://accounts.example.com/jwks.json', exemptPaths: ['/healthz'] });
   new MeshTelemetry(ns, 'telemetry', { namespace: 'shop', tracing: { samplingPercentage: 10 } });
+  new EgressLockdown(ns, 'frontend-egress', { workload: frontend, egressWaypoint, allow: [{ host: 'api.payments.example' }] });
+  new EgressLockdown(ns, 'cart-egress', { workload: cart.service, egressWaypoint, allow: [{ host: 'api.payments.example' }, { host: 'mail.example.org' }] });
   if (withWaypoint) ns.addWaypoint();
   return ns;
 }
@@ -45,7 +50,8 @@ function everyPattern(withWaypoint: boolean) {
 test('with a waypoint: valid objects, no Error finding, every L7 policy attached by targetRefs', () => {
   // Testing.synth validates every object (schema, CEL, istiod admission) and fails on any
   // Error finding of synth-time analysis.
-  const objects = Testing.synth(everyPattern(true));
+  const ns = everyPattern(true);
+  const objects = Testing.synth(ns);
   const policies = objects.filter((o) => o.kind === 'AuthorizationPolicy' || o.kind === 'RequestAuthentication');
   const l7 = policies.filter((p) => /methods|paths|requestPrincipals|request\.auth/i.test(JSON.stringify(p.spec)) || p.kind === 'RequestAuthentication');
   expect(l7.map((p) => `${p.kind}/${p.metadata.name}`).sort()).toEqual([
@@ -60,6 +66,13 @@ test('with a waypoint: valid objects, no Error finding, every L7 policy attached
   expect(objects.filter((o) => o.kind === 'HTTPRoute').map((r) => r.metadata.name).sort()).toEqual(['cart', 'catalog', 'shop-gateway', 'shop-gateway-https-redirect']);
   expect(objects.filter((o) => o.kind === 'VirtualService')).toEqual([]);
   expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'frontend').metadata.labels['istio.io/ingress-use-waypoint']).toBe('true');
+  expect(objects.filter((o) => o.kind === 'Sidecar')).toEqual([]);
+  // egress: per host, a ServiceEntry on the egress waypoint and a policy by targetRefs admitting the allowed workloads
+  const egress = Testing.synth(ns.node.scope!.node.findChild('istio-egress') as MtlsNamespace);
+  const payments = egress.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'egress-api.payments.example');
+  expect(payments.spec.targetRefs).toEqual([{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'egress-api.payments.example' }]);
+  expect(payments.spec.rules.map((r: any) => r.from[0].source.principals[0])).toEqual(['cluster.local/ns/shop/sa/frontend', 'cluster.local/ns/shop/sa/cart']);
+  expect(egress.find((o) => o.kind === 'ServiceEntry' && o.metadata.name === 'egress-mail.example.org').metadata.labels).toEqual({ 'istio.io/use-waypoint': 'waypoint' });
 });
 
 test('without a waypoint: every pattern that needs one fails, naming the fix', () => {

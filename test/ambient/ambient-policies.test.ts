@@ -3,6 +3,7 @@
 // waypoint's own default deny, and the failures that name the fix when no waypoint exists.
 import { App, Testing } from 'cdk8s';
 import { Waypoint } from '../../src/ambient/waypoint';
+import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
 import { EgressLockdown } from '../../src/patterns/egress-lockdown';
 import { JwtProtectedApp } from '../../src/patterns/jwt-protected-app';
@@ -160,9 +161,62 @@ describe('JwtProtectedApp in an ambient namespace', () => {
 });
 
 describe('EgressLockdown in an ambient namespace', () => {
-  test('is refused: its Sidecar would do nothing without sidecars, and the fix names the ambient way', () => {
-    const { ns, frontend } = shop({ waypoint: 'before' });
-    expect(() => new EgressLockdown(ns, 'egress', { workload: frontend, allow: [{ host: 'api.example.com' }] }))
-      .toThrow(/\[shop\/egress\] namespace "shop" is invalid: the namespace is in ambient mode, which has no sidecars.*Fix: in ambient mode route the external hosts through an egress waypoint \(ServiceEntry\.useWaypoint\(waypoint\)\)/);
+  function egress() {
+    const app = Testing.app();
+    const egressNs = new MtlsNamespace(app, 'istio-egress', { dataplaneMode: DataplaneMode.AMBIENT });
+    const waypoint = egressNs.addWaypoint('waypoint');
+    const ns = new MtlsNamespace(app, 'shop', { dataplaneMode: DataplaneMode.AMBIENT });
+    ns.addWaypoint();
+    const frontend = new MeshService(ns, 'frontend', { port: 8080, image: 'frontend:1' });
+    const cart = new MeshService(ns, 'cart', { port: 7070, image: 'cart:1' });
+    return { egressNs, waypoint, ns, frontend, cart };
+  }
+
+  test('per workload: the host\'s ServiceEntry uses the egress waypoint, whose policy admits only the allowed identities', () => {
+    const { egressNs, waypoint, ns, frontend, cart } = egress();
+    const a = new EgressLockdown(ns, 'frontend-egress', { workload: frontend, egressWaypoint: waypoint, allow: [{ host: 'api.example.com' }] });
+    new EgressLockdown(ns, 'cart-egress', { workload: cart, egressWaypoint: waypoint, allow: [{ host: 'api.example.com' }, { host: 'pay.example.com' }] });
+    expect(a.sidecar).toBeUndefined();
+    expect(Testing.synth(ns).filter((o) => o.kind === 'Sidecar' || o.kind === 'ServiceEntry')).toEqual([]);
+    const objects = Testing.synth(egressNs);
+    const entry = named(objects, 'ServiceEntry', 'egress-api.example.com');
+    expect(entry.metadata).toEqual({ name: 'egress-api.example.com', namespace: 'istio-egress', labels: { 'istio.io/use-waypoint': 'waypoint' } });
+    expect(entry.spec).toMatchObject({ hosts: ['api.example.com'], location: 'MESH_EXTERNAL', resolution: 'DNS' });
+    expect(named(objects, 'AuthorizationPolicy', 'egress-api.example.com').spec).toEqual({
+      targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'egress-api.example.com' }],
+      rules: [
+        { from: [{ source: { principals: ['cluster.local/ns/shop/sa/frontend'] } }] },
+        { from: [{ source: { principals: ['cluster.local/ns/shop/sa/cart'] } }] },
+      ],
+    });
+    expect(named(objects, 'AuthorizationPolicy', 'egress-pay.example.com').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/cart'] } }] }]);
+    // everything else through the egress waypoint is denied
+    expect(named(objects, 'AuthorizationPolicy', 'waypoint-allow-nothing')).toBeDefined();
+  });
+
+  test('namespace-wide: the namespace is admitted', () => {
+    const { egressNs, waypoint, ns } = egress();
+    new EgressLockdown(ns, 'egress', { egressWaypoint: waypoint, allow: [{ host: 'api.example.com' }] });
+    expect(named(Testing.synth(egressNs), 'AuthorizationPolicy', 'egress-api.example.com').spec.rules).toEqual([{ from: [{ source: { namespaces: ['shop'] } }] }]);
+  });
+
+  test.each([
+    ['no egress waypoint', {}, /\[shop\/egress\] egressWaypoint undefined is invalid: the namespace is in ambient mode.*Fix: pass egressWaypoint: new MtlsNamespace\(app, 'istio-egress'/],
+    ['blockAllExternal', { blockAllExternal: true }, /blockAllExternal true is invalid: .*ztunnel passes connections to hosts outside the service registry through.*NetworkPolicy/],
+    ['mesh services', { meshNamespaces: ['istio-system'] }, /meshNamespaces 1 is invalid: .*governed by the callee's policies/],
+    ['a wildcard host', { allow: [{ host: '*.example.com' }] }, /allow\["\*\.example\.com"\] "\*\.example\.com" is invalid: an egress waypoint forwards to a host it resolves itself/],
+    ['a selector without identity', { workloadSelector: WorkloadSelector.fromLabels({ app: 'x' }) }, /workloadSelector .* is invalid: .*admits callers by identity.*Fix: pass the MeshService or MeshWorkload as `workload`/],
+  ])('refused in ambient mode: %s', (_name, extra, message) => {
+    const { waypoint, ns } = egress();
+    const base = (extra as any).blockAllExternal || (extra as any).allow ? {} : { allow: [{ host: 'api.example.com' }] };
+    const withWaypoint = _name === 'no egress waypoint' ? {} : { egressWaypoint: waypoint };
+    expect(() => new EgressLockdown(ns, 'egress', { ...base, ...withWaypoint, ...extra as any })).toThrow(message);
+  });
+
+  test('two lockdowns must agree on a shared host\'s ports', () => {
+    const { waypoint, ns, frontend, cart } = egress();
+    new EgressLockdown(ns, 'a', { workload: frontend, egressWaypoint: waypoint, allow: [{ host: 'api.example.com' }] });
+    expect(() => new EgressLockdown(ns, 'b', { workload: cart, egressWaypoint: waypoint, allow: [{ host: 'api.example.com', ports: [{ number: 8443, protocol: Protocol.TLS }] }] }))
+      .toThrow(/\[shop\/b\] allow\["api\.example\.com"\] "api\.example\.com" is invalid: shop\/a already routes this host through the egress waypoint "waypoint" with other ports/);
   });
 });
