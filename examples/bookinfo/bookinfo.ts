@@ -44,6 +44,8 @@ import {
 // ---------------------------------------------------------------------------------------
 
 const NAMESPACE = 'bookinfo';
+/** Ambient mode: where the egress waypoint runs (as in Istio's ambient egress guide). */
+const EGRESS_NAMESPACE = 'istio-egress';
 const PORT = 9080;
 const IMAGE = (name: string, version = 'v1') => `docker.io/istio/examples-bookinfo-${name}-${version}:1.20.3`;
 const REVIEWS_VERSIONS = ['v1', 'v2', 'v3'];
@@ -87,6 +89,8 @@ export class BookinfoChart extends MtlsNamespace {
   /** The reviews service (every version). */
   public readonly reviews: MeshService;
   public readonly ingress: MeshIngress;
+  /** Ambient mode: the namespace of the egress waypoint (its own chart, next to this one). */
+  public readonly egressNamespace?: MtlsNamespace;
 
   public constructor(scope: Construct, id: string, options: BookinfoOptions = {}) {
     const ingressApi = resolveIngress(options.ingress);
@@ -165,15 +169,21 @@ export class BookinfoChart extends MtlsNamespace {
     });
 
     // 8. Egress lockdown (seed 004): productpage may only reach a-cup-of.coffee, reviews only
-    //    une-tasse-de.cafe, and every other workload no external host at all. In the mesh,
-    //    each may call the services of its namespace and of istio-system (where the tracing
-    //    collector the Telemetry below sends spans to runs). It works through the Sidecar
-    //    resource, so it exists in sidecar mode only.
+    //    une-tasse-de.cafe. With sidecars, each workload's Sidecar resource lists the hosts it
+    //    may reach (every other workload none; in the mesh, its namespace and istio-system,
+    //    where the tracing collector the Telemetry below sends spans to runs). In ambient
+    //    mode the hosts are reached through an egress waypoint in its own namespace, whose
+    //    policies admit only the allowed workloads, host by host.
     if (!ambient) {
       const mesh = { meshNamespaces: ['istio-system'] };
       new EgressLockdown(this, 'productpage-egress', { ...mesh, workload: this.productpage, allow: [{ host: 'a-cup-of.coffee' }] });
       new EgressLockdown(this, 'reviews-egress', { ...mesh, workload: this.reviews, allow: [{ host: 'une-tasse-de.cafe' }] });
       new EgressLockdown(this, 'default-egress', { ...mesh, blockAllExternal: true });
+    } else {
+      this.egressNamespace = new MtlsNamespace(scope, EGRESS_NAMESPACE, { dataplaneMode: DataplaneMode.AMBIENT });
+      const egressWaypoint = this.egressNamespace.addWaypoint('waypoint');
+      new EgressLockdown(this, 'productpage-egress', { workload: this.productpage, egressWaypoint, allow: [{ host: 'a-cup-of.coffee' }] });
+      new EgressLockdown(this, 'reviews-egress', { workload: this.reviews, egressWaypoint, allow: [{ host: 'une-tasse-de.cafe' }] });
     }
 
     // 9. Observability: access logs of failed requests and 10% of requests traced for the

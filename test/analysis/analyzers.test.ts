@@ -248,6 +248,20 @@ describe('policy analyzers', () => {
     const p = pod('web', 'shop', { app: 'web' }, { containers: [{ name: 'istio-proxy', image: 'proxy' }] });
     expect(codes(run('auth.AuthorizationPoliciesAnalyzer', [ns('shop'), ns('ghost'), ap, p]))).toEqual([]);
   });
+  test('AuthorizationPoliciesAnalyzer: a Gateway API Gateway Istio deploys (a waypoint, an ingress) counts as a mesh workload', () => {
+    const gw = (name: string, cls: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: meta(name, 'egress'), spec: { gatewayClassName: cls, listeners: [] } });
+    const nsWide = istio('AuthorizationPolicy', 'allow-nothing', 'egress', {}, 'security.istio.io');
+    const byRef = istio('AuthorizationPolicy', 'egress-api', 'egress', { targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'api' }], rules: [{}] }, 'security.istio.io');
+    const bySelector = istio('AuthorizationPolicy', 'waypoint-only', 'egress', { selector: { matchLabels: { 'istio.io/gateway-name': 'waypoint' } }, rules: [{}] }, 'security.istio.io');
+    // no pod at all: every policy matches nothing
+    expect(codes(run('auth.AuthorizationPoliciesAnalyzer', [ns('egress'), nsWide, byRef, bySelector]))).toEqual([
+      'IST0127 AuthorizationPolicy egress/allow-nothing', 'IST0127 AuthorizationPolicy egress/egress-api', 'IST0127 AuthorizationPolicy egress/waypoint-only',
+    ]);
+    // Istio runs the waypoint's pod, labelled with the gateway's name
+    expect(codes(run('auth.AuthorizationPoliciesAnalyzer', [ns('egress'), gw('waypoint', 'istio-waypoint'), nsWide, byRef, bySelector]))).toEqual([]);
+    // a class Istio does not deploy adds no pod
+    expect(codes(run('auth.AuthorizationPoliciesAnalyzer', [ns('egress'), gw('waypoint', 'other-vendor'), nsWide]))).toEqual(['IST0127 AuthorizationPolicy egress/allow-nothing']);
+  });
   test('SelectorAnalyzer (sidecar): selector matching no pod and overlapping sidecars', () => {
     const sc = (name: string, labels?: Obj) => istio('Sidecar', name, 'shop', labels ? { workloadSelector: { labels } } : {});
     const ds = run('sidecar.SelectorAnalyzer', [pod('p', 'shop', { app: 'a' }), sc('one', { app: 'a' }), sc('two', { app: 'a' }), sc('none', { app: 'zz' }), sc('d1'), sc('d2')]);

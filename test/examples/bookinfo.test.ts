@@ -56,6 +56,8 @@ describe.each(COMBINATIONS)('scenario %s, ingress %s', (scenario, ingress) => {
     expect(diagnostics.filter((d) => d.startsWith(AnalysisLevel.ERROR))).toEqual([]);
     // Warnings were investigated one by one; none is left.
     expect(diagnostics).toEqual([]);
+    // ambient mode: the egress waypoint's namespace too
+    if (chart.egressNamespace !== undefined) expect(MeshAnalysis.analyze(chart.egressNamespace)).toEqual([]);
   });
 
   test('every object is in namespace bookinfo (the Namespace itself is cluster-scoped)', () => {
@@ -346,6 +348,23 @@ describe('the default stack', () => {
     expect(named(objects, 'HTTPRoute', 'reviews')!.spec).toEqual(official.spec);
     expect(ofKind(objects, 'VirtualService')).toEqual([]);
   });
+
+  test('ambient mode: egress through the egress waypoint, each host admitting only its workload', () => {
+    const { chart, objects } = synth('all-v1', 'gateway-api');
+    expect(ofKind(objects, 'Sidecar')).toEqual([]);
+    const egress = Testing.synth(chart.egressNamespace!);
+    expect(named(egress, 'Gateway', 'waypoint')!.spec.gatewayClassName).toBe('istio-waypoint');
+    for (const [host, caller] of [['a-cup-of.coffee', 'bookinfo-productpage'], ['une-tasse-de.cafe', 'bookinfo-reviews']]) {
+      const entry = named(egress, 'ServiceEntry', `egress-${host}`)!;
+      expect(entry.metadata.labels).toEqual({ 'istio.io/use-waypoint': 'waypoint' });
+      expect(entry.spec.hosts).toEqual([host]);
+      expect(named(egress, 'AuthorizationPolicy', `egress-${host}`)!.spec).toEqual({
+        targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: `egress-${host}` }],
+        rules: [{ from: [{ source: { principals: [`cluster.local/ns/${NS}/sa/${caller}`] } }] }],
+      });
+    }
+    expect(named(egress, 'AuthorizationPolicy', 'waypoint-allow-nothing')).toBeDefined();
+  });
 });
 
 describe('options', () => {
@@ -384,14 +403,15 @@ describe('options', () => {
     expect(named(objects, 'VirtualService', 'bookinfo-gateway')!.spec.hosts).toEqual(['books.example.org']);
   });
 
-  test('synthBookinfo (main.ts) writes one plain YAML file with the options of the environment', () => {
+  test('synthBookinfo (main.ts) writes plain YAML files (one per namespace) with the options of the environment', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bookinfo-'));
     const saved = { ...process.env };
     try {
       process.env.BOOKINFO_SCENARIO = 'jason-v2-v3';
       process.env.BOOKINFO_INGRESS = 'gateway-api';
       synthBookinfo(new App({ outdir }));
-      expect(fs.readdirSync(outdir)).toEqual(['bookinfo.k8s.yaml']);
+      // ambient mode: the egress waypoint's namespace is a file of its own
+      expect(fs.readdirSync(outdir).sort()).toEqual(['bookinfo.k8s.yaml', 'istio-egress.k8s.yaml']);
       const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, 'bookinfo.k8s.yaml'), 'utf8')).map((d) => d.toJS());
       expect(reviewsRouting(objects)).toEqual([{ user: 'jason', to: { v2: 100 } }, { user: undefined, to: { v3: 100 } }]);
     } finally {

@@ -1,4 +1,4 @@
-import { AnalyzerDef, arr, inMesh, isObj, LabelIndex, obj, podInAmbientMode, Resource, selectorString, str, strMap } from '../../model';
+import { AnalyzerDef, arr, inMesh, isObj, LabelIndex, obj, podInAmbientMode, pushTo, Resource, selectorString, str, strMap } from '../../model';
 
 function namespaceMatch(ns: string, exp: string): boolean {
   if (exp === '*') return true;
@@ -7,10 +7,13 @@ function namespaceMatch(ns: string, exp: string): boolean {
   return ns.toLowerCase() === exp.toLowerCase();
 }
 
+/** The gateway classes whose Gateways Istio deploys as pods of the mesh. */
+const MANAGED_CLASSES = new Set(['istio', 'istio-waypoint', 'istio-east-west']);
+
 export const authorizationPoliciesAnalyzer: AnalyzerDef = {
   name: 'auth.AuthorizationPoliciesAnalyzer',
   description: 'Checks the validity of authorization policies',
-  inputs: ['MeshConfig', 'AuthorizationPolicy', 'Namespace', 'Pod'],
+  inputs: ['MeshConfig', 'AuthorizationPolicy', 'Namespace', 'Pod', 'KubernetesGateway'],
   analyze(ctx) {
     const findNs = (n: string) => ctx.find('Namespace', '', n);
     // namespace -> label index of the mesh workloads (in-mesh or ambient) running there
@@ -24,11 +27,18 @@ export const authorizationPoliciesAnalyzer: AnalyzerDef = {
       if (inMesh(p.annotations, p.labels, p.namespace, containers, findNs)) n++;
       if (podInAmbientMode(p)) n++;
       for (let i = 0; i < n; i++) {
-        const list = meshPods.get(p.namespace);
-        if (list) list.push(p);
-        else meshPods.set(p.namespace, [p]);
+        pushTo(meshPods, p.namespace, p);
         allMesh.push(p);
       }
+    }
+    // Library addition: a Gateway API Gateway of a class Istio deploys (an ingress gateway, a
+    // waypoint) runs a mesh pod that the manifests do not contain, with the gateway-name labels.
+    for (const gw of ctx.all('KubernetesGateway')) {
+      if (!MANAGED_CLASSES.has(str(gw.spec.gatewayClassName))) continue;
+      const labels = { 'gateway.networking.k8s.io/gateway-name': gw.name, 'istio.io/gateway-name': gw.name };
+      const pod = new Resource({ apiVersion: 'v1', kind: 'Pod', metadata: { name: gw.name, namespace: gw.namespace, labels } }, -1);
+      pushTo(meshPods, gw.namespace, pod);
+      allMesh.push(pod);
     }
     const byNs = new Map([...meshPods].map(([ns, l]) => [ns, new LabelIndex(l)]));
     const everywhere = new LabelIndex(allMesh);
