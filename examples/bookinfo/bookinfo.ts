@@ -139,6 +139,8 @@ export class BookinfoChart extends MtlsNamespace {
     //    Service per version and an HTTPRoute the waypoint applies.
     this.reviewsCanary = this.reviewsAsCanary(ambient);
     this.reviews = this.reviewsCanary.service;
+    // In ambient mode every version gets its own Service, as Istio's bookinfo-versions.yaml.
+    if (ambient) [this.productpage, this.details, this.ratings].forEach((svc) => svc.addVersionService('v1'));
     // reviews is a Java (Open Liberty) server that writes its logs and work files.
     this.reviews.versions.forEach((v) => allowReviewsToWrite(this.reviews.deployment(v)));
 

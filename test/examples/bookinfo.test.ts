@@ -15,10 +15,12 @@ import {
   bookinfoOptions, resolveIngress, resolveScenario, synthBookinfo,
 } from '../../examples/bookinfo/bookinfo';
 import { AnalysisLevel, IngressApi, MeshAnalysis } from '../../src';
+import { diffPlatformManifests, loadOfficial } from '../bookinfo/normalize';
 
 type Obj = { [key: string]: any };
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istio-1.30.3-bookinfo');
+const AMBIENT = path.join(__dirname, '..', 'fixtures', 'istio-1.30.3-ambient');
 const NS = 'bookinfo';
 /** Istio's default ingress gateway identity (a workload outside the app, in istio-system). */
 const ISTIO_INGRESS_GATEWAY = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
@@ -344,9 +346,26 @@ describe('the default stack', () => {
     });
     for (const v of ['v1', 'v2', 'v3']) expect(named(objects, 'Service', `reviews-${v}`)!.spec.selector).toEqual({ app: 'reviews', version: v });
     // Istio's ambient route-reviews-90-10.yaml, exactly
-    const official = YAML.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'istio-1.30.3-ambient', 'route-reviews-90-10.yaml'), 'utf8'));
+    const official = YAML.parse(fs.readFileSync(path.join(AMBIENT, 'route-reviews-90-10.yaml'), 'utf8'));
     expect(named(objects, 'HTTPRoute', 'reviews')!.spec).toEqual(official.spec);
     expect(ofKind(objects, 'VirtualService')).toEqual([]);
+  });
+
+  test('ambient mode: parity with Istio\'s ambient namespace.yaml and bookinfo-versions.yaml', () => {
+    const { objects } = synth('all-v1', 'gateway-api');
+    const [namespace] = YAML.parseAllDocuments(fs.readFileSync(path.join(AMBIENT, 'namespace.yaml'), 'utf8')).map((d) => d.toJS()).filter((o) => o);
+    const ours = named(objects, 'Namespace', NS)!;
+    // the same object, named after the app (cdk8s-plus writes an empty spec); the labels
+    // Istio's guide adds with `kubectl label` are part of it
+    const { spec, ...rest } = ours;
+    expect(spec).toEqual({});
+    expect({ ...rest, metadata: { name: namespace.metadata.name } }).toEqual(namespace);
+    expect(ours.metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' });
+    // the official file is applied with `-n <namespace>`
+    const official = loadOfficial(path.join(AMBIENT, 'bookinfo-versions.yaml')).map((o) => ({ ...o, metadata: { ...o.metadata, namespace: NS } }));
+    const versionServices = objects.filter((o) => o.kind === 'Service' && /-v\d$/.test(o.metadata.name));
+    expect(versionServices.map((o) => o.metadata.name).sort()).toEqual(['details-v1', 'productpage-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3']);
+    expect(diffPlatformManifests(official, versionServices)).toEqual([]);
   });
 
   test('ambient mode: egress through the egress waypoint, each host admitting only its workload', () => {
