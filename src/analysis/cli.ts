@@ -85,7 +85,7 @@ function usageErrorOf(e: unknown): Error {
 function parseSuppression(v: string): AnalysisSuppression {
   const at = v.indexOf('=');
   const code = (at >= 0 ? v.slice(0, at) : v).trim();
-  if (!/^(IST\d{4}|\*)$/i.test(code)) {
+  if (!/^(IST\d{4}|CKI\d{4}|\*)$/i.test(code)) {
     throw new UsageError(`--suppress ${JSON.stringify(v)} is invalid: expected CODE=RESOURCE, e.g. IST0101=VirtualService default/reviews`);
   }
   return { code, resource: at >= 0 ? v.slice(at + 1).trim() : undefined };

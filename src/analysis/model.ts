@@ -1,5 +1,6 @@
 // Internal model of the analyzer: resources, the object index, label selectors, host helpers and
 // the per-analyzer context. Nothing here is part of the jsii public API.
+import { LIBRARY_MESSAGES, LibraryMessageName } from './library-messages';
 import { MESSAGES, MessageName } from './messages.generated';
 
 /** A plain JSON-like object. */
@@ -150,9 +151,9 @@ export class AnalysisContext {
     return v;
   }
 
-  public report(resource: Resource | undefined, messageName: MessageName, ...args: unknown[]): void {
+  public report(resource: Resource | undefined, messageName: MessageName | LibraryMessageName, ...args: unknown[]): void {
     if (!resource) return;
-    const entry = MESSAGES[messageName];
+    const entry = messageName in MESSAGES ? MESSAGES[messageName as MessageName] : LIBRARY_MESSAGES[messageName as LibraryMessageName];
     this.out.push({
       messageName,
       code: entry[0],

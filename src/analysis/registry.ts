@@ -1,5 +1,6 @@
 // The analyzers, by Istio's registered analyzer name. Each lives in
 // analyzers/<package>/<analyzer>.ts, named after Istio's pkg/config/analysis/analyzers packages.
+import { waypointAnalyzer } from './analyzers/ambient/waypoint';
 import { alphaAnnotationsAnalyzer } from './analyzers/annotations/alpha';
 import { k8sAnnotationsAnalyzer } from './analyzers/annotations/k8s';
 import { applicationUidAnalyzer } from './analyzers/applicationuid/applicationuid';
@@ -80,6 +81,8 @@ export const ANALYZERS: readonly AnalyzerDef[] = [
   manifestSchemaAnalyzer,
   istioAdmissionAnalyzer,
   alphaAnnotationsAnalyzer,
+  // The library's own (codes CKI...).
+  waypointAnalyzer,
 ];
 
 /** Analyzer by registered name. */

@@ -90,11 +90,11 @@ export class MeshAnalysis {
    * children (use a Chart to suppress chart-wide).
    *
    * @param scope the construct (or chart) whose objects should not get the message
-   * @param code the Istio message code (e.g. `IST0118`), or `*` for all
+   * @param code the Istio message code (e.g. `IST0118`), a library code (e.g. `CKI0003`), or `*` for all
    */
   public static suppress(scope: IConstruct, code: string): void {
-    if (!/^(IST\d{4}|\*)$/.test(code)) {
-      throw new Error(`[${scope.node.path}] analyzer suppression code ${JSON.stringify(code)} is invalid: expected an Istio message code like "IST0101". Fix: pass the code printed by the analyzer, or "*".`);
+    if (!/^(IST\d{4}|CKI\d{4}|\*)$/.test(code)) {
+      throw new Error(`[${scope.node.path}] analyzer suppression code ${JSON.stringify(code)} is invalid: expected an Istio message code like "IST0101" (or one of the library's, like "CKI0003"). Fix: pass the code printed by the analyzer, or "*".`);
     }
     scope.node.addMetadata(SUPPRESS_METADATA, code);
   }

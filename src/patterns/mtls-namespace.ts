@@ -227,6 +227,8 @@ export class MtlsNamespace extends Chart {
       });
       // A Namespace is cluster-scoped: drop the chart namespace cdk8s puts on every object.
       ApiObject.of(this.namespaceResource).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      // `waypoint` names a waypoint managed elsewhere: its absence from the app is expected.
+      if (props.waypoint !== undefined) MeshAnalysis.suppress(this.namespaceResource, 'CKI0003');
     }
 
     registerNamespaceDataplane(this, {

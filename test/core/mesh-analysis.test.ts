@@ -136,7 +136,7 @@ describe('bad input', () => {
   test('suppressing an invalid code names the construct, the value and the fix', () => {
     const chart = Testing.chart();
     expect(() => MeshAnalysis.suppress(chart, 'ist-101')).toThrow(
-      '[test] analyzer suppression code "ist-101" is invalid: expected an Istio message code like "IST0101". Fix: pass the code printed by the analyzer, or "*".',
+      '[test] analyzer suppression code "ist-101" is invalid: expected an Istio message code like "IST0101" (or one of the library\'s, like "CKI0003"). Fix: pass the code printed by the analyzer, or "*".',
     );
   });
   test('an unknown analyzer name in the options fails loudly', () => {
