@@ -8,7 +8,7 @@
  */
 export const LIBRARY_MESSAGES = {
   VirtualServiceOnWaypoint: ['CKI0001', 'Warning', 'The VirtualService routes host %s, which waypoint %s serves: VirtualService support on waypoints is Alpha. Route it with an HTTPRoute whose parent is the Service (CanaryService and ServiceResilience do so in ambient namespaces).'],
-  VirtualServiceAndHttpRoute: ['CKI0002', 'Error', 'The VirtualService and HTTPRoute %s both route host %s, which leads to undefined behavior. Route the host with one of them.'],
+  VirtualServiceAndHttpRoute: ['CKI0002', 'Error', 'The VirtualService and the Gateway API route %s both route host %s, which leads to undefined behavior. Route the host with one of them.'],
   WaypointNotFound: ['CKI0003', 'Error', 'The waypoint %q (label istio.io/use-waypoint) does not exist in namespace %q, so traffic to this resource cannot be delivered. Create the waypoint (MtlsNamespace.addWaypoint, Waypoint), or fix the label.'],
   EnvoyFilterInAmbientNamespace: ['CKI0004', 'Warning', 'The namespace %q is in ambient mode, where neither ztunnel nor waypoints apply EnvoyFilters: this one has no effect. Use a WasmPlugin or a TrafficExtension attached to the waypoint, or target a gateway.'],
   PolicyTargetNotFound: ['CKI0005', 'Warning', 'The policy is attached to %s %q, which does not exist in namespace %q, so it applies to nothing.'],

@@ -1,39 +1,15 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { addRouteHostname, addRouteParent, checkBackendRefs, GatewayApiHttpBackendRef, parentProblems, renderBackendRefs } from './backend-ref';
 import { GatewayApiHttpRouteFilter, GatewayApiHttpRouteFilterType, GatewayApiPathModifierType } from './http-route-filter';
 import { GatewayApiHttpRouteMatch, GatewayApiPathMatchType, renderHttpRouteMatch, validateHttpRouteMatch } from './http-route-match';
-import { checkGatewayApiHostname, renderGatewayApiDuration } from './internal';
+import { renderGatewayApiDuration } from './internal';
 import { GatewayApiParentRef } from './parent-ref';
 import * as l1 from '../../imports/gateway.networking.k8s.io';
-import { checkDns1123Label, checkDns1123Subdomain, checkLength, checkMaxItems, checkPort } from '../core/checks';
+import { checkDns1123Subdomain, checkMaxItems } from '../core/checks';
 import { invalid } from '../core/errors';
 import { renderMetadata } from '../core/metadata';
 import { IstioResource, IstioResourceProps } from '../core/resource';
-
-/**
- * A Service that receives the traffic of an HTTPRoute rule.
- */
-export interface GatewayApiHttpBackendRef {
-  /** Name of the Service. */
-  readonly name: string;
-
-  /** Port of the Service. */
-  readonly port: number;
-
-  /**
-   * Relative share of the rule's traffic, 0-1000000 (e.g. 90 and 10). 0 sends no traffic.
-   *
-   * @default 1
-   */
-  readonly weight?: number;
-
-  /**
-   * Namespace of the Service (another namespace needs a ReferenceGrant there).
-   *
-   * @default - the route's namespace
-   */
-  readonly namespace?: string;
-}
 
 /**
  * One rule of an HTTPRoute: which requests (`matches`), what to do with them (`filters`)
@@ -167,10 +143,7 @@ export class GatewayApiHttpRoute extends IstioResource {
    * Attaches the route to a Gateway or Service.
    */
   public addParent(parent: GatewayApiParentRef): GatewayApiHttpRoute {
-    const field = `parentRefs[${this._parents.length}]`;
-    checkMaxItems(this, 'parentRefs', this._parents.length + 1, 32, 'split the route');
-    parent._validate(this, field);
-    this._parents.push(parent);
+    addRouteParent(this, this._parents, parent);
     return this;
   }
 
@@ -178,10 +151,7 @@ export class GatewayApiHttpRoute extends IstioResource {
    * Adds a hostname the route serves.
    */
   public addHostname(hostname: string): GatewayApiHttpRoute {
-    checkMaxItems(this, 'hostnames', this._hostnames.length + 1, 16, 'split the route into several HTTPRoutes');
-    checkGatewayApiHostname(this, `hostnames[${this._hostnames.length}]`, hostname);
-    if (this._hostnames.includes(hostname)) invalid(this, 'hostnames', hostname, 'the hostname is listed twice', 'list each hostname once');
-    this._hostnames.push(hostname);
+    addRouteHostname(this, this._hostnames, hostname, 'HTTPRoute');
     return this;
   }
 
@@ -236,24 +206,13 @@ export class GatewayApiHttpRoute extends IstioResource {
     }
 
     const backends = rule.backendRefs ?? [];
-    checkMaxItems(this, `${field}.backendRefs`, backends.length, 16, 'use fewer backends per rule');
+    checkBackendRefs(this, `${field}.backendRefs`, backends);
     if (backends.length > 0 && seen.has(GatewayApiHttpRouteFilterType.REQUEST_REDIRECT)) {
       invalid(this, `${field}.backendRefs`, backends.map((b) => b.name), 'a rule that redirects answers the client itself and must not have backends', 'drop `backendRefs`, or drop the redirect filter');
     }
     if (backends.length === 0 && !seen.has(GatewayApiHttpRouteFilterType.REQUEST_REDIRECT)) {
       invalid(this, `${field}.backendRefs`, [], 'a rule without backends and without a redirect answers every request with HTTP 500', 'add `backendRefs: [{ name: \'productpage\', port: 9080 }]`, or a GatewayApiHttpRouteFilter.requestRedirect()');
     }
-    backends.forEach((b, i) => {
-      const bf = `${field}.backendRefs[${i}]`;
-      checkLength(this, `${bf}.name`, b.name, 1, 253);
-      checkDns1123Label(this, `${bf}.name`, b.name);
-      checkDns1123Label(this, `${bf}.namespace`, b.namespace);
-      if (b.port === undefined) invalid(this, `${bf}.port`, undefined, 'a Service backend needs a port', 'pass the Service port, e.g. `port: 9080`');
-      checkPort(this, `${bf}.port`, b.port);
-      if (b.weight !== undefined && (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 1_000_000)) {
-        invalid(this, `${bf}.weight`, b.weight, 'a backend weight must be an integer from 0 to 1000000', 'use relative weights such as 90 and 10');
-      }
-    });
 
     const request = renderGatewayApiDuration(this, `${field}.timeouts.request`, rule.timeout);
     const backend = renderGatewayApiDuration(this, `${field}.timeouts.backendRequest`, rule.backendRequestTimeout);
@@ -275,29 +234,13 @@ export class GatewayApiHttpRoute extends IstioResource {
         errors.push((e as Error).message);
       }
     };
-    if (this._parents.length === 0) {
-      errors.push('parentRefs [] is invalid: the route is attached to nothing, so it routes no traffic. Fix: add GatewayApiParentRef.fromGateway(gateway) for ingress, or GatewayApiParentRef.fromServiceName(\'reviews\') for mesh traffic');
-    }
+    errors.push(...parentProblems(this, this._parents, this.namespace, { kind: 'HTTPRoute', protocols: ['HTTP', 'HTTPS', 'HBONE'] }));
     if (this.ruleProducer) {
       const produced = this.ruleProducer();
       checkMaxItems(this, 'rules', produced.length, 16, 'split the routes over several HTTPRoutes');
       produced.forEach((r, i) => collect(() => this.validateRule(`rules[${i}]`, r, produced.slice(0, i))));
     } else if (this._rules.length === 0) {
       errors.push('rules [] is invalid: the route has no rules. Fix: add one with route.addRule({ backendRefs: [{ name: \'productpage\', port: 9080 }] })');
-    }
-    const ns = this.namespace;
-    const byParent = new Map<string, GatewayApiParentRef[]>();
-    this._parents.forEach((p, i) => {
-      collect(() => p._check(this, `parentRefs[${i}]`, ns));
-      const key = p._key(ns);
-      byParent.set(key, [...(byParent.get(key) ?? []), p]);
-    });
-    for (const [key, refs] of byParent) {
-      if (refs.length < 2) continue;
-      const sections = refs.map((r) => r.sectionName ?? '');
-      if (sections.includes('') || new Set(sections).size !== sections.length) {
-        errors.push(`parentRefs ${JSON.stringify(key)} is invalid: the same parent is referenced ${refs.length} times, so each reference needs its own distinct sectionName. Fix: reference the parent once, or give each reference a different listener \`sectionName\``);
-      }
     }
     return errors;
   }
@@ -318,9 +261,7 @@ export class GatewayApiHttpRoute extends IstioResource {
       name: rule.name,
       matches: rule.matches?.length ? rule.matches.map((m) => renderHttpRouteMatch(m)) : undefined,
       filters: rule.filters?.length ? rule.filters.map((f) => f._render()) : undefined,
-      backendRefs: rule.backendRefs?.length
-        ? rule.backendRefs.map((b) => ({ name: b.name, namespace: b.namespace, port: b.port, weight: b.weight }))
-        : undefined,
+      backendRefs: renderBackendRefs(rule.backendRefs),
       timeouts: request !== undefined || backendRequest !== undefined ? { request, backendRequest } : undefined,
     };
   }

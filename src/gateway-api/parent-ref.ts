@@ -129,7 +129,7 @@ export class GatewayApiParentRef {
    * added after the route); throws through `invalid()`.
    * @internal
    */
-  public _check(scope: IConstruct, field: string, routeNamespace: string | undefined): void {
+  public _check(scope: IConstruct, field: string, routeNamespace: string | undefined, route?: { kind: string; protocols: readonly string[] }): void {
     const gw = this.gateway;
     if (!gw) return;
     let listeners = gw.listeners;
@@ -145,6 +145,9 @@ export class GatewayApiParentRef {
       if (listeners.length === 0) {
         invalid(scope, `${field}.port`, this.port, `Gateway ${gw.node.path} has no listener on that port${this.sectionName ? ` named "${this.sectionName}"` : ''}`, 'use the port of one of its listeners, or omit port');
       }
+    }
+    if (route !== undefined && listeners.length > 0 && !listeners.some((l) => route.protocols.includes(l.protocol))) {
+      invalid(scope, field, this.name, `a ${route.kind} attaches to ${route.protocols.join(', ')} listeners, and the listeners it would use on Gateway ${gw.node.path} are ${listeners.map((l) => `${l.name} (${l.protocol})`).join(', ')}`, 'attach it to a listener of one of those protocols (sectionName), or use the route kind of the listener');
     }
     const gwNs = gw.namespace;
     if (gwNs && routeNamespace && gwNs !== routeNamespace && listeners.length > 0

@@ -2,7 +2,8 @@
 import { IConstruct } from 'constructs';
 import { IngressPath, IngressPathType, IngressRoute } from './ingress-route';
 import { invalid } from '../core/errors';
-import { GatewayApiHttpBackendRef, GatewayApiHttpRouteRule } from '../gateway-api/http-route';
+import { GatewayApiHttpBackendRef } from '../gateway-api/backend-ref';
+import { GatewayApiHttpRouteRule } from '../gateway-api/http-route';
 import { GatewayApiHttpRouteFilter, GatewayApiPathModifier } from '../gateway-api/http-route-filter';
 import { GatewayApiHttpRouteMatch, GatewayApiPathMatch } from '../gateway-api/http-route-match';
 import { HeaderOperations } from '../networking/route-headers';

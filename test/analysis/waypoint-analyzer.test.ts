@@ -44,7 +44,9 @@ describe('ambient.WaypointAnalyzer', () => {
     expect(found([...base, reviewsVs, ratingsVs, ingressVs])).toEqual(['CKI0001 Warning VirtualService shop/reviews']);
     const gamma = route('reviews', 'shop', { group: '', kind: 'Service', name: 'ratings' });
     expect(found([...base, ratingsVs, gamma])).toEqual(['CKI0002 Error VirtualService shop/ratings']);
-    expect(run([...base, ratingsVs, gamma])[0].message).toContain('The VirtualService and HTTPRoute [shop/reviews] both route host ratings.shop.svc.cluster.local');
+    const grpc = { ...gamma, kind: 'GRPCRoute', metadata: { name: 'ratings-grpc', namespace: 'shop' } };
+    expect(found([...base, ratingsVs, grpc])).toEqual(['CKI0002 Error VirtualService shop/ratings']);
+    expect(run([...base, ratingsVs, gamma])[0].message).toContain('The VirtualService and the Gateway API route [shop/reviews] both route host ratings.shop.svc.cluster.local');
   });
 
   test('CKI0004: an EnvoyFilter in an ambient namespace, unless it targets a gateway', () => {
@@ -76,6 +78,6 @@ describe('ambient.WaypointAnalyzer', () => {
     new VirtualService(shop, 'cart-vs', { hosts: [cart.host], http: [{ route: [{ host: cart.host, subset: 'v1' }] }] });
     const diagnostics = MeshAnalysis.analyze(shop).map((d) => `${d.path} ${d.diagnostic.code}`);
     expect(diagnostics.sort()).toEqual(['shop/cart-vs CKI0001', 'shop/cart-vs CKI0002']);
-    expect(() => Testing.synth(shop)).toThrow(/\[shop\/cart-vs\] Error \[CKI0002\] \(VirtualService shop\/shop-cart-vs-\w+\) The VirtualService and HTTPRoute \[shop\/cart\] both route host cart\.shop\.svc\.cluster\.local/);
+    expect(() => Testing.synth(shop)).toThrow(/\[shop\/cart-vs\] Error \[CKI0002\] \(VirtualService shop\/shop-cart-vs-\w+\) The VirtualService and the Gateway API route \[shop\/cart\] both route host cart\.shop\.svc\.cluster\.local/);
   });
 });

@@ -21,7 +21,7 @@ function ownWaypoint(r: Resource, ownNamespace: string): { name: string; namespa
 export const waypointAnalyzer: AnalyzerDef = {
   name: 'ambient.WaypointAnalyzer',
   description: 'Checks ambient-mode configuration: VirtualServices on waypoint-served hosts, VirtualService and HTTPRoute for one host, missing waypoints and policy targets, EnvoyFilters in ambient namespaces',
-  inputs: ['VirtualService', 'HTTPRoute', 'Service', 'ServiceEntry', 'Namespace', 'KubernetesGateway', 'EnvoyFilter', ...POLICY_KINDS],
+  inputs: ['VirtualService', 'HTTPRoute', 'GRPCRoute', 'Service', 'ServiceEntry', 'Namespace', 'KubernetesGateway', 'EnvoyFilter', ...POLICY_KINDS],
   analyze(ctx) {
     const gatewayExists = (ns: string, name: string) => ctx.find('KubernetesGateway', ns, name) !== undefined;
 
@@ -46,9 +46,9 @@ export const waypointAnalyzer: AnalyzerDef = {
     for (const s of ctx.all('Service')) serve(s, [`${s.name}.${s.namespace}.svc.cluster.local`]);
     for (const se of ctx.all('ServiceEntry')) serve(se, arr(se.spec.hosts).map(str));
 
-    // Hosts routed by HTTPRoutes attached to a Service (GAMMA) or a ServiceEntry.
+    // Hosts routed by HTTP/gRPC routes attached to a Service (GAMMA) or a ServiceEntry.
     const routed = new Map<string, Resource[]>();
-    for (const route of ctx.all('HTTPRoute')) {
+    for (const route of [...ctx.all('HTTPRoute'), ...ctx.all('GRPCRoute')]) {
       for (const p of arr(route.spec.parentRefs)) {
         const kind = str(p?.kind);
         const group = str(p?.group);
@@ -60,7 +60,7 @@ export const waypointAnalyzer: AnalyzerDef = {
       }
     }
 
-    // 2. VirtualServices for mesh traffic to waypoint-served hosts, or to hosts an HTTPRoute routes
+    // 2. VirtualServices for mesh traffic to waypoint-served hosts, or to hosts a Gateway API route routes
     for (const vs of ctx.all('VirtualService')) {
       const gateways = arr(vs.spec.gateways).map(str);
       if (gateways.length > 0 && !gateways.includes('mesh')) continue;
