@@ -2,6 +2,8 @@
 // they synthesize valid objects with no Error finding and every L7 policy on targetRefs; without
 // one, each pattern that needs a waypoint fails and the message names the fix.
 import { Duration, Testing } from 'cdk8s';
+import { AnalysisLevel } from '../../src/analysis/mesh-analyzer';
+import { MeshAnalysis } from '../../src/core/mesh-analysis';
 import { CanaryService } from '../../src/patterns/canary-service';
 import { EgressLockdown } from '../../src/patterns/egress-lockdown';
 import { RequestMatch } from '../../src/patterns/fault-injection';
@@ -52,6 +54,10 @@ test('with a waypoint: valid objects, no Error finding, every L7 policy attached
   // Error finding of synth-time analysis.
   const ns = everyPattern(true);
   const objects = Testing.synth(ns);
+  const app = ns.node.scope!;
+  for (const chart of [ns, app.node.findChild('istio-egress') as MtlsNamespace]) {
+    expect(MeshAnalysis.analyze(chart).filter((d) => d.diagnostic.level === AnalysisLevel.ERROR)).toEqual([]);
+  }
   const policies = objects.filter((o) => o.kind === 'AuthorizationPolicy' || o.kind === 'RequestAuthentication');
   const l7 = policies.filter((p) => /methods|paths|requestPrincipals|request\.auth/i.test(JSON.stringify(p.spec)) || p.kind === 'RequestAuthentication');
   expect(l7.map((p) => `${p.kind}/${p.metadata.name}`).sort()).toEqual([
