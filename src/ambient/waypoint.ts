@@ -195,3 +195,12 @@ export class Waypoint extends Construct {
     for (const [k, v] of Object.entries(this.enrolmentLabels(ns))) target.metadata.addLabel(k, v);
   }
 }
+
+/**
+ * Whether a waypoint processes traffic addressed to Services (`service` or `all`), where
+ * policies attached to a Service and routes whose parent is a Service take effect.
+ * @internal
+ */
+export function servesServices(waypoint: Waypoint): boolean {
+  return waypoint.trafficType === WaypointTrafficType.SERVICE || waypoint.trafficType === WaypointTrafficType.ALL;
+}

@@ -1,7 +1,7 @@
 // A MeshService in ambient mode: which waypoint serves it (its own, or its namespace's).
 import { IConstruct } from 'constructs';
 import { namespaceDataplaneOf, WaypointBinding } from '../ambient/ambient-namespace';
-import type { Waypoint } from '../ambient/waypoint';
+import { servesServices, Waypoint } from '../ambient/waypoint';
 import { invalid } from '../core/errors';
 
 /** What is read of a MeshService (structurally: mesh-service.ts imports this file). */
@@ -18,6 +18,9 @@ export function checkUseWaypoint(service: AmbientService, waypoint: Waypoint): v
   const current = service.service.metadata.getLabel('istio.io/use-waypoint');
   if (current !== undefined) {
     invalid(service, 'useWaypoint', waypoint.waypointName, `the service already uses waypoint "${current}"`, 'call useWaypoint() once per service');
+  }
+  if (!servesServices(waypoint)) {
+    invalid(service, 'useWaypoint', waypoint.waypointName, `the waypoint processes ${waypoint.trafficType} traffic only, and calls to the Service would bypass it`, 'create the waypoint with trafficType WaypointTrafficType.SERVICE (the default) or ALL');
   }
   const dataplane = namespaceDataplaneOf(service, service.namespace);
   if (dataplane !== undefined && !dataplane.ambient) {

@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { registerNamespaceDataplane } from '../ambient/ambient-namespace';
-import { Waypoint, WaypointProps } from '../ambient/waypoint';
+import { servesServices, Waypoint, WaypointProps } from '../ambient/waypoint';
 import { checkDns1123Label, checkLabel } from '../core/checks';
 import { invalid } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
@@ -236,7 +236,9 @@ export class MtlsNamespace extends Chart {
       ambient: this.dataplaneMode === DataplaneMode.AMBIENT,
       defaultDeny: props.defaultDeny !== false,
       namespaceWaypoint: () => {
-        if (this.namespaceWaypointValue !== undefined) return { waypointName: this.namespaceWaypointValue.waypointName, namespace: name };
+        const own = this.namespaceWaypointValue;
+        // A waypoint for workload traffic only (or none) does not see traffic addressed to Services.
+        if (own !== undefined) return servesServices(own) ? { waypointName: own.waypointName, namespace: name } : undefined;
         return props.waypoint !== undefined ? { waypointName: props.waypoint, namespace: name } : undefined;
       },
     });

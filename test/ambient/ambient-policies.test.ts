@@ -2,7 +2,7 @@
 // (pods by selector for ztunnel, or the Service by targetRefs once a waypoint serves it), the
 // waypoint's own default deny, and the failures that name the fix when no waypoint exists.
 import { App, Testing } from 'cdk8s';
-import { Waypoint } from '../../src/ambient/waypoint';
+import { Waypoint, WaypointTrafficType } from '../../src/ambient/waypoint';
 import { Protocol } from '../../src/core/protocol';
 import { WorkloadSelector } from '../../src/core/workload-selector';
 import { EgressLockdown } from '../../src/patterns/egress-lockdown';
@@ -109,6 +109,19 @@ describe('allowFrom in an ambient namespace', () => {
     new Waypoint(ns, 'strict', { defaultDeny: true });
     const names = Testing.synth(ns).filter((o) => o.kind === 'AuthorizationPolicy').map((o) => o.metadata.name);
     expect(names).toEqual(['strict-allow-nothing']);
+  });
+
+  test('a waypoint for workload traffic only does not serve Services: policies stay on the pods, useWaypoint is refused', () => {
+    const app = Testing.app();
+    const ns = new MtlsNamespace(app, 'shop', { dataplaneMode: DataplaneMode.AMBIENT });
+    const wp = ns.addWaypoint('waypoint', { trafficType: WaypointTrafficType.WORKLOAD });
+    const a = new MeshService(ns, 'a', { port: 80, image: 'a:1' });
+    const b = new MeshService(ns, 'b', { port: 80, image: 'b:1' });
+    b.allowFrom(a);
+    expect(named(Testing.synth(ns), 'AuthorizationPolicy', 'b').spec.selector).toEqual({ matchLabels: { app: 'b' } });
+    const other = new MtlsNamespace(app, 'other', { dataplaneMode: DataplaneMode.AMBIENT });
+    const c = new MeshService(other, 'c', { port: 80, image: 'c:1' });
+    expect(() => c.useWaypoint(wp)).toThrow(/\[other\/c\] useWaypoint "waypoint" is invalid: the waypoint processes workload traffic only, and calls to the Service would bypass it\. Fix: create the waypoint with trafficType WaypointTrafficType\.SERVICE/);
   });
 
   test('useWaypoint in a sidecar namespace is refused', () => {
