@@ -421,6 +421,18 @@ export function namespaceInAmbientMode(r: Resource | undefined): boolean {
   return r.labels['istio.io/dataplane-mode'] === 'ambient';
 }
 
+/**
+ * The waypoint an object's `istio.io/use-waypoint` labels name (with
+ * `istio.io/use-waypoint-namespace`, else `ownNamespace`): `none` when they opt out, undefined
+ * without the label.
+ */
+export function waypointFromLabels(labels: { [key: string]: string } | undefined, ownNamespace: string): { name: string; namespace: string } | 'none' | undefined {
+  const name = labels?.['istio.io/use-waypoint'];
+  if (name === undefined || name === '') return undefined;
+  if (name === 'none') return 'none';
+  return { name, namespace: labels?.['istio.io/use-waypoint-namespace'] || ownNamespace };
+}
+
 /** Pod spec of a Pod, or the pod template spec of a Deployment. */
 export function podSpecOf(r: Resource): Obj {
   if (r.collection === 'Deployment') return obj(obj(r.spec.template).spec);

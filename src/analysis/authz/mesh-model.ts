@@ -5,6 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AuthzDecision, AuthzPolicy, AuthzRequest, evaluateAuthorization } from './evaluate';
+import { selectorMatches, waypointFromLabels } from '../model';
 
 type Obj = { [key: string]: any };
 
@@ -54,8 +55,6 @@ interface Workload {
   readonly origin: string;
 }
 
-const labelsMatch = (selector: { [key: string]: string }, labels: { [key: string]: string }) =>
-  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /**
  * The mesh of a set of manifests (an app's synthesized objects, or any YAML), answering "may
@@ -118,12 +117,9 @@ export class MeshModel {
 
   /** The waypoint serving a Service (`ns/name`), from its labels or its namespace's. */
   private waypointOf(service: Obj, namespace: string): string | undefined {
-    const own = service.metadata?.labels?.['istio.io/use-waypoint'];
-    const nsObj = this.namespaces.get(namespace);
-    const name = own ?? nsObj?.metadata?.labels?.['istio.io/use-waypoint'];
-    if (name === undefined || name === 'none') return undefined;
-    const labels = own !== undefined ? service.metadata?.labels : nsObj?.metadata?.labels;
-    return `${labels?.['istio.io/use-waypoint-namespace'] ?? namespace}/${name}`;
+    const own = waypointFromLabels(service.metadata?.labels, namespace);
+    const w = own !== undefined ? own : waypointFromLabels(this.namespaces.get(namespace)?.metadata?.labels, namespace);
+    return w === undefined || w === 'none' ? undefined : `${w.namespace}/${w.name}`;
   }
 
   /** The policies a sidecar or ztunnel applies to a workload. */
@@ -131,7 +127,7 @@ export class MeshModel {
     return this.policies.filter((p) => {
       if (p.targetRefs.length > 0) return false;
       const mine = p.namespace === w.namespace || p.namespace === this.rootNamespace;
-      return mine && (p.selector === undefined || labelsMatch(p.selector, w.labels));
+      return mine && (p.selector === undefined || selectorMatches(p.selector, w.labels));
     });
   }
 
@@ -158,7 +154,7 @@ export class MeshModel {
     if (call.port !== undefined && servicePort === undefined) return { verdict: 'DENY', reason: `Service ${call.namespace}/${call.service} has no port ${call.port}` };
     const selector: { [key: string]: string } = service.spec?.selector ?? {};
     const selects = Object.keys(selector).length > 0;
-    const backends = this.workloads.filter((w) => w.namespace === call.namespace && selects && labelsMatch(selector, w.labels));
+    const backends = this.workloads.filter((w) => w.namespace === call.namespace && selects && selectorMatches(selector, w.labels));
     if (backends.length === 0) return { verdict: 'DEPENDS', reason: `Service ${call.namespace}/${call.service} selects no workload in the manifests` };
     const request = (w: Workload | undefined): AuthzRequest => {
       const target = servicePort?.targetPort ?? servicePort?.port;

@@ -1,22 +1,11 @@
 // The library's ambient-mode analyzer (Istio's catalogue has no messages for these): routes and
 // policies that a waypoint would not apply as written, and references to waypoints and policy
 // targets that do not exist.
-import { AnalyzerDef, arr, hostToFqdn, isObj, namespaceInAmbientMode, obj, pushTo, Resource, resourceNameFromHost, str, strMap } from '../../model';
+import { AnalyzerDef, arr, hostToFqdn, isObj, namespaceInAmbientMode, obj, pushTo, Resource, resourceNameFromHost, str, strMap, waypointFromLabels } from '../../model';
 
-/** `istio.io/use-waypoint: none` opts a resource out of its namespace's waypoint. */
 const NONE = 'none';
-const USE = 'istio.io/use-waypoint';
-const USE_NS = 'istio.io/use-waypoint-namespace';
 const GATEWAY_KEYS = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name'];
 const POLICY_KINDS = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin'];
-
-/** The waypoint a resource's own labels name: `{ name, namespace }`, `none`, or undefined. */
-function ownWaypoint(r: Resource, ownNamespace: string): { name: string; namespace: string } | 'none' | undefined {
-  const name = r.labels[USE];
-  if (name === undefined || name === '') return undefined;
-  if (name === NONE) return NONE;
-  return { name, namespace: r.labels[USE_NS] || ownNamespace };
-}
 
 export const waypointAnalyzer: AnalyzerDef = {
   name: 'ambient.WaypointAnalyzer',
@@ -27,7 +16,7 @@ export const waypointAnalyzer: AnalyzerDef = {
 
     // 1. use-waypoint labels naming a waypoint that does not exist
     for (const r of [...ctx.all('Namespace'), ...ctx.all('Service'), ...ctx.all('ServiceEntry')]) {
-      const w = ownWaypoint(r, r.collection === 'Namespace' ? r.name : r.namespace);
+      const w = waypointFromLabels(r.labels, r.collection === 'Namespace' ? r.name : r.namespace);
       if (w !== undefined && w !== NONE && !gatewayExists(w.namespace, w.name)) ctx.report(r, 'WaypointNotFound', w.name, w.namespace);
     }
 
@@ -35,11 +24,11 @@ export const waypointAnalyzer: AnalyzerDef = {
     const served = new Map<string, string>();
     const namespaceWaypoint = (ns: string) => {
       const n = ctx.find('Namespace', '', ns);
-      const w = n ? ownWaypoint(n, ns) : undefined;
+      const w = n ? waypointFromLabels(n.labels, ns) : undefined;
       return w === undefined || w === NONE ? undefined : w;
     };
     const serve = (r: Resource, hosts: string[]) => {
-      const own = ownWaypoint(r, r.namespace);
+      const own = waypointFromLabels(r.labels, r.namespace);
       const w = own === undefined ? namespaceWaypoint(r.namespace) : own === NONE ? undefined : own;
       if (w !== undefined) for (const h of hosts) served.set(h, `${w.namespace}/${w.name}`);
     };
