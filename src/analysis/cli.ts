@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // cdk8s-istio CLI: `cdk8s-istio analyze [options] FILES_OR_DIRS...` (istioctl analyze, offline).
-import * as fs from 'fs';
-import * as path from 'path';
 import { parseArgs } from 'util';
 import * as YAML from 'yaml';
+import { authzMain } from './authz/authz-cli';
+import { collectFiles, firstLine, readText, UsageError } from './cli-input';
 import { DEFAULT_READ_LIMITS, ManifestReadError, ReadBudget, readManifestFile, readManifestText } from './manifest-reader';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, AnalysisSuppression, MeshAnalyzer } from './mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, fileHasSynthMarker } from './synth-marker';
@@ -12,6 +12,7 @@ import { SYNTH_ASSUMPTIONS, fileHasSynthMarker } from './synth-marker';
 const EXIT_ANALYZE_ERRORS = 79;
 
 const USAGE = `usage: cdk8s-istio analyze [options] FILES_OR_DIRS...
+       cdk8s-istio authz check --from CALLER --to SERVICE [options] FILES_OR_DIRS...  (see "authz --help")
 
 Analyzes Kubernetes/Istio YAML (multi-document files; directories recursively: *.yaml, *.yml,
 *.json; "-" reads stdin) like istioctl analyze, without a cluster.
@@ -38,7 +39,6 @@ options (before or after the files):
 
 exit status: 0 no Error-level messages, ${EXIT_ANALYZE_ERRORS} Error-level messages found, 1 bad usage or unreadable input`;
 
-class UsageError extends Error {}
 
 interface ParsedArgs {
   readonly output: string;
@@ -105,7 +105,7 @@ function parseCommandLine(argv: string[]): ParsedArgs {
     maxBytes: DEFAULT_READ_LIMITS.maxBytes,
   };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') return { ...none, help: true };
-  if (argv[0] !== 'analyze') throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the only command is "analyze"`);
+  if (argv[0] !== 'analyze') throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are "analyze" and "authz check"`);
   // "-o=json": node:util takes "=json" as the value of a short option; split it first.
   const args = argv.slice(1).flatMap((a) => (/^-[A-Za-z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a]));
   let parsed;
@@ -144,50 +144,6 @@ function positiveInteger(option: string, raw: string | undefined, fallback: numb
 }
 
 /** The first line of an error's message (YAML errors add the offending lines after it). */
-function firstLine(e: unknown): string {
-  return String((e as Error).message).split('\n')[0].trim();
-}
-
-function readText(file: string): string {
-  try {
-    return file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-}
-
-/**
- * The files to read for one input: the file itself, or the *.yaml, *.yml and *.json files of a
- * directory (recursively). Anything that is not a regular file (a FIFO, a socket, a device)
- * is skipped with a warning: reading it could block forever.
- */
-function collectFiles(input: string, out: string[], warn: (s: string) => void): void {
-  if (input === '-') {
-    out.push(input);
-    return;
-  }
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(input);
-  } catch (e) {
-    throw new UsageError(`cannot read ${input}: ${(e as Error).message}`);
-  }
-  if (st.isFile()) {
-    out.push(input);
-    return;
-  }
-  if (!st.isDirectory()) {
-    warn(`cdk8s-istio: skipping ${input}: not a regular file\n`);
-    return;
-  }
-  const entries = fs.readdirSync(input, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const e of entries) {
-    const p = path.join(input, e.name);
-    if (e.isDirectory()) collectFiles(p, out, warn);
-    else if (/\.(ya?ml|json)$/i.test(e.name)) collectFiles(p, out, warn);
-  }
-}
-
 function parseFile(file: string): { [key: string]: any }[] {
   const text = readText(file);
   if (text.includes('\u0000')) throw new UsageError(`cannot parse ${file}: it is a binary file, not YAML or JSON`);
@@ -241,6 +197,7 @@ function render(diags: AnalysisDiagnostic[], output: string, objects: number): s
  */
 export function main(argv: string[], stdout: (s: string) => void, stderr: (s: string) => void): number {
   try {
+    if (argv[0] === 'authz') return authzMain(argv.slice(1), stdout, stderr);
     const args = parseCommandLine(argv);
     if (args.help) {
       stdout(`${USAGE}\n`);
