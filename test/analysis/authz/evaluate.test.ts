@@ -96,6 +96,20 @@ const CASES: Case[] = [
   ['requestPrincipals without a token', [p('allow', { rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] })], get('/'), 'DENY'],
   ['DENY notRequestPrincipals ["*"]: no token, denied', [p('require-jwt', { action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }] }] })], get('/'), 'DENY', 'foo/require-jwt'],
   ['DENY notRequestPrincipals ["*"]: with a token, allowed', [p('require-jwt', { action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }] }] })], get('/', { jwtClaims: { iss: 'i', sub: 's' } }), 'ALLOW'],
+  // more forms
+  ['host suffix wildcard', [allowTo({ hosts: ['*.example.com'] })], get('/', { host: 'api.example.com' }), 'ALLOW', 'foo/allow'],
+  ['notHosts', [allowTo({ notHosts: ['admin.example.com'] })], get('/', { host: 'admin.example.com' }), 'DENY'],
+  ['notMethods in a DENY', [p('read-only', { action: 'DENY', rules: [{ to: [{ operation: { notMethods: ['GET', 'HEAD'] } }] }] })], get('/', { method: 'DELETE' }), 'DENY', 'foo/read-only'],
+  ['notMethods in a DENY, a GET passes', [p('read-only', { action: 'DENY', rules: [{ to: [{ operation: { notMethods: ['GET', 'HEAD'] } }] }] })], get('/'), 'ALLOW'],
+  ['paths "*" matches any path', [allowTo({ paths: ['*'] })], get('/anything/at/all'), 'ALLOW', 'foo/allow'],
+  ['presenter condition', [allowWhen([{ key: 'request.auth.presenter', values: ['web-app'] }])], get('/', { jwtClaims: { azp: 'web-app' } }), 'ALLOW', 'foo/allow'],
+  ['request.auth.principal condition', [allowWhen([{ key: 'request.auth.principal', values: ['https://idp/*'] }])], get('/', { jwtClaims: { iss: 'https://idp', sub: 'u9' } }), 'ALLOW', 'foo/allow'],
+  ['header notValues in a DENY', [p('deny-non-v1', { action: 'DENY', rules: [{ when: [{ key: 'request.headers[version]', notValues: ['v1'] }] }] })], get('/', { headers: { version: 'v2' } }), 'DENY', 'foo/deny-non-v1'],
+  ['the second ALLOW policy matches', [allowFrom([WEB]), p('allow-get', { rules: [{ to: [{ operation: { methods: ['GET'] } }] }] })], get('/'), 'ALLOW', 'foo/allow-get'],
+  ['CUSTOM is evaluated before a matching DENY', [denyAll, p('ext', { action: 'CUSTOM', provider: { name: 'opa' }, rules: [{}] })], get('/'), 'DEPENDS', 'foo/ext'],
+  ['remoteIpBlocks in an ALLOW', [p('allow', { rules: [{ from: [{ source: { remoteIpBlocks: ['203.0.113.0/24'] } }] }] })], get('/', { sourceIp: '203.0.113.9' }), 'ALLOW', 'foo/allow'],
+  ['another trust domain is another principal', [allowFrom(['cluster.local/ns/default/sa/sleep'])], get('/', { principal: 'other.domain/ns/default/sa/sleep' }), 'DENY'],
+  ['TCP: a DENY rule ignores its header condition (denies)', [p('deny', { action: 'DENY', rules: [{ when: [{ key: 'request.headers[x]', values: ['1'] }] }] })], { principal: SLEEP, port: 3306 }, 'DENY', 'foo/deny'],
   // TCP connections
   ['TCP: an ALLOW rule with HTTP fields never matches', [allowTo({ methods: ['GET'] })], { principal: SLEEP, port: 3306 }, 'DENY'],
   ['TCP: a DENY rule ignores its HTTP fields (denies)', [p('deny-get', { action: 'DENY', rules: [{ to: [{ operation: { methods: ['GET'], ports: ['3306'] } }] }] })], { principal: SLEEP, port: 3306 }, 'DENY', 'foo/deny-get'],
@@ -104,6 +118,10 @@ const CASES: Case[] = [
 ];
 
 describe('evaluateAuthorization', () => {
+  test('the corpus has at least 80 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(80);
+  });
+
   // as objects: test.each would pass its `done` callback in the place of a missing column
   const rows = CASES.map(([name, policies, request, verdict, policy, rule]) => ({
     name, policies, request, verdict, policy: policy ?? null, rule: rule ?? null,
