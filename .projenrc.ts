@@ -23,8 +23,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // Runtime dependencies; jsii libraries must bundle non-jsii deps: YAML (analyzer CLI),
   // RE2 (regexes Envoy compiles, schema patterns), and the shipped manifest validator's
   // engines: ajv (CRD OpenAPI schemas), @bufbuild/cel (CRD CEL rules), kubernetes-models
-  // (built-in kinds' schemas).
+  // (built-in kinds' schemas); @viz-js/viz (Graphviz in WebAssembly: the SVG of `graph`).
   bundledDeps: [
+    '@viz-js/viz@^3.31.0',
     'yaml@^2.9.1',
     're2js@^2.10.0',
     'ajv@^8.20.0',
@@ -160,6 +161,12 @@ const synthBookinfo = project.addTask('synth:bookinfo', {
 });
 synthBookinfo.spawn(project.compileTask);
 synthBookinfo.exec('cdk8s synth --no-check-upgrade', { cwd: 'examples/bookinfo' });
+// ... and draw the mesh it declares: dist/mesh.svg, and dist/mesh.md (Mermaid and the matrix).
+const drawMesh = (task: typeof synthBookinfo, dir: string) => {
+  task.exec(`node lib/src/analysis/cli.js graph --format svg --out ${dir}/dist/mesh.svg ${dir}/dist`);
+  task.exec(`node lib/src/analysis/cli.js graph --format markdown --out ${dir}/dist/mesh.md ${dir}/dist`);
+};
+drawMesh(synthBookinfo, 'examples/bookinfo');
 
 // The second example app: Online Boutique.
 const synthBoutique = project.addTask('synth:online-boutique', {
@@ -167,6 +174,7 @@ const synthBoutique = project.addTask('synth:online-boutique', {
 });
 synthBoutique.spawn(project.compileTask);
 synthBoutique.exec('cdk8s synth --no-check-upgrade', { cwd: 'examples/online-boutique' });
+drawMesh(synthBoutique, 'examples/online-boutique');
 
 // Benchmarks (measurements, not tests): synthesis of large meshes vs raw cdk8s.
 project.addTask('bench:synth', {

@@ -4,6 +4,7 @@ import { parseArgs } from 'util';
 import * as YAML from 'yaml';
 import { authzMain } from './authz/authz-cli';
 import { collectFiles, firstLine, readText, UsageError } from './cli-input';
+import { graphMain } from './graph/graph-cli';
 import { DEFAULT_READ_LIMITS, ManifestReadError, ReadBudget, readManifestFile, readManifestText } from './manifest-reader';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, AnalysisSuppression, MeshAnalyzer } from './mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, fileHasSynthMarker } from './synth-marker';
@@ -13,6 +14,7 @@ const EXIT_ANALYZE_ERRORS = 79;
 
 const USAGE = `usage: cdk8s-istio analyze [options] FILES_OR_DIRS...
        cdk8s-istio authz check --from CALLER --to SERVICE [options] FILES_OR_DIRS...  (see "authz --help")
+       cdk8s-istio graph [--format mermaid|dot|svg|json|matrix|markdown] FILES_OR_DIRS...  (see "graph --help")
 
 Analyzes Kubernetes/Istio YAML (multi-document files; directories recursively: *.yaml, *.yml,
 *.json; "-" reads stdin) like istioctl analyze, without a cluster.
@@ -105,7 +107,7 @@ function parseCommandLine(argv: string[]): ParsedArgs {
     maxBytes: DEFAULT_READ_LIMITS.maxBytes,
   };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') return { ...none, help: true };
-  if (argv[0] !== 'analyze') throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are "analyze" and "authz check"`);
+  if (argv[0] !== 'analyze') throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: the commands are "analyze", "authz check" and "graph"`);
   // "-o=json": node:util takes "=json" as the value of a short option; split it first.
   const args = argv.slice(1).flatMap((a) => (/^-[A-Za-z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a]));
   let parsed;
@@ -195,9 +197,22 @@ function render(diags: AnalysisDiagnostic[], output: string, objects: number): s
  * Runs the CLI; returns the exit status.
  * @internal
  */
-export function main(argv: string[], stdout: (s: string) => void, stderr: (s: string) => void): number {
+export function main(argv: string[], stdout: (s: string) => void, stderr: (s: string) => void): number | Promise<number> {
+  const fail = (e: unknown): number => {
+    if (e instanceof UsageError || e instanceof ManifestReadError) {
+      stderr(`cdk8s-istio: ${e.message}\n`);
+      if (/unknown option|unknown command|needs a value|no input/.test(e.message)) stderr('run "cdk8s-istio --help" for usage\n');
+      return 1;
+    }
+    stderr(`cdk8s-istio: internal error: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  };
   try {
     if (argv[0] === 'authz') return authzMain(argv.slice(1), stdout, stderr);
+    if (argv[0] === 'graph') {
+      const code = graphMain(argv.slice(1), stdout, stderr);
+      return typeof code === 'number' ? code : code.catch(fail);
+    }
     const args = parseCommandLine(argv);
     if (args.help) {
       stdout(`${USAGE}\n`);
@@ -242,17 +257,12 @@ export function main(argv: string[], stdout: (s: string) => void, stderr: (s: st
     stdout(render(diags, args.output, objects.length));
     return diags.some((d) => d.level === AnalysisLevel.ERROR) ? EXIT_ANALYZE_ERRORS : 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ManifestReadError) {
-      stderr(`cdk8s-istio: ${e.message}\n`);
-      if (/unknown option|unknown command|needs a value|no input/.test(e.message)) stderr('run "cdk8s-istio --help" for usage\n');
-      return 1;
-    }
-    stderr(`cdk8s-istio: internal error: ${(e as Error).stack ?? e}\n`);
-    return 1;
+    return fail(e);
   }
 }
 
 if (require.main === module) {
   const code = main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
-  process.exitCode = code;
+  if (typeof code === 'number') process.exitCode = code;
+  else void code.then((c) => { process.exitCode = c; });
 }

@@ -16,6 +16,7 @@ function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
   const code = main(argv, (s) => (out += s), (s) => (err += s));
+  if (typeof code !== 'number') throw new Error('this command answers synchronously');
   return { code, out, err };
 }
 

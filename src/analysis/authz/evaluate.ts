@@ -4,51 +4,8 @@
 // matches when one of its sources, one of its operations and all of its conditions match.
 // Where the answer turns on something the request does not give (a source IP, a port), the
 // result is DEPENDS instead of a guess.
+import { AccessLevel, AuthzAccess, AuthzDecision, AuthzPolicy, AuthzRequest, AuthzVerdict } from './authz-types';
 import { and, hostMatches, ipMatches, not, or, pathMatches, stringMatches, Truth, truth } from './match';
-
-/** One request, as far as the question states it. */
-export interface AuthzRequest {
-  /**
-   * The caller's mesh identity (mTLS peer principal), e.g. `cluster.local/ns/shop/sa/web`.
-   * @default - no peer identity: plain text, or a caller outside the mesh
-   */
-  readonly principal?: string;
-  /** @default - unknown */
-  readonly sourceIp?: string;
-  /** The destination (container) port. @default - unknown */
-  readonly port?: number;
-  /** HTTP method; with `path`, makes the request HTTP. @default - a TCP connection (with no path either) */
-  readonly method?: string;
-  /** HTTP path (query string ignored). @default - a TCP connection (with no method either) */
-  readonly path?: string;
-  /** HTTP Host/authority. @default - unknown */
-  readonly host?: string;
-  /** HTTP request headers (names case-insensitive). @default - none */
-  readonly headers?: { readonly [name: string]: string };
-  /** Claims of a JWT a RequestAuthentication has validated (`iss`, `sub`, `aud`, `azp`, ...). @default - no token */
-  readonly jwtClaims?: { readonly [claim: string]: unknown };
-}
-
-/** An AuthorizationPolicy as written (`spec` as in the manifest). */
-export interface AuthzPolicy {
-  readonly namespace: string;
-  readonly name: string;
-  readonly spec: { readonly [key: string]: any };
-}
-
-/** The decision. */
-export type AuthzVerdict = 'ALLOW' | 'DENY' | 'DEPENDS';
-
-/** What was decided, and by which policy and rule. */
-export interface AuthzDecision {
-  readonly verdict: AuthzVerdict;
-  /** `<namespace>/<name>` of the deciding policy, if one decided. */
-  readonly policy?: string;
-  /** Index of the deciding rule in that policy. */
-  readonly rule?: number;
-  /** Why, in words. */
-  readonly reason: string;
-}
 
 /** Fields and condition keys that exist only for HTTP (Istio ignores or drops them for TCP). */
 const HTTP_ONLY_OPERATION = ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts'];
@@ -58,7 +15,7 @@ type Obj = { [key: string]: any };
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 /** The namespace in a SPIFFE-style principal `<trust domain>/ns/<namespace>/sa/<account>`. */
-function namespaceOf(principal: string | undefined): string | undefined {
+export function namespaceOf(principal: string | undefined): string | undefined {
   const m = /(?:^|\/)ns\/([^/]+)\/sa\//.exec(principal ?? '');
   return m ? m[1] : undefined;
 }
@@ -73,19 +30,28 @@ function field(values: unknown, notValues: unknown, one: (pattern: string) => Tr
   return and(...parts);
 }
 
-/** Evaluation of one request, with what follows from it computed once. */
+/**
+ * Evaluation of one request, with what follows from it computed once. An `open` view stands for
+ * every request of one caller: what the caller sends (method, path, host, port, headers, token)
+ * is UNKNOWN, who the caller is stays known.
+ */
 class RequestView {
   public readonly http: boolean;
   public readonly sourceNamespace?: string;
   public readonly requestPrincipal?: string;
   private readonly headers = new Map<string, string>();
 
-  constructor(public readonly req: AuthzRequest) {
-    this.http = req.method !== undefined || req.path !== undefined;
+  constructor(public readonly req: AuthzRequest, public readonly open = false, http?: boolean) {
+    this.http = http ?? (req.method !== undefined || req.path !== undefined);
     this.sourceNamespace = namespaceOf(req.principal);
     const c = req.jwtClaims;
     if (c !== undefined && typeof c.iss === 'string' && typeof c.sub === 'string') this.requestPrincipal = `${c.iss}/${c.sub}`;
     for (const [k, v] of Object.entries(req.headers ?? {})) this.headers.set(k.toLowerCase(), v);
+  }
+
+  /** Whether a request attribute matches, UNKNOWN for an open view. */
+  public sent(matches: boolean): Truth {
+    return this.open ? Truth.UNKNOWN : truth(matches);
   }
 
   public ip(pattern: string, ip: string | undefined): Truth {
@@ -121,7 +87,7 @@ function sourceMatches(r: RequestView, s: Obj, dropHttp: boolean): Truth {
     field(s.ipBlocks, s.notIpBlocks, (p) => r.ip(p, r.req.sourceIp)),
     field(s.remoteIpBlocks, s.notRemoteIpBlocks, (p) => r.ip(p, r.req.sourceIp)),
   ];
-  if (!dropHttp) parts.push(field(s.requestPrincipals, s.notRequestPrincipals, (p) => truth(stringMatches(p, r.requestPrincipal))));
+  if (!dropHttp) parts.push(field(s.requestPrincipals, s.notRequestPrincipals, (p) => r.sent(stringMatches(p, r.requestPrincipal))));
   return and(...parts);
 }
 
@@ -129,15 +95,16 @@ function sourceMatches(r: RequestView, s: Obj, dropHttp: boolean): Truth {
 function operationMatches(r: RequestView, o: Obj, dropHttp: boolean): Truth {
   const parts = [field(o.ports, o.notPorts, (p) => r.port(p))];
   if (!dropHttp) {
-    parts.push(field(o.methods, o.notMethods, (p) => truth(stringMatches(p, r.req.method))));
-    parts.push(field(o.paths, o.notPaths, (p) => truth(pathMatches(p, r.req.path))));
-    parts.push(field(o.hosts, o.notHosts, (p) => (r.req.host === undefined ? Truth.UNKNOWN : truth(hostMatches(p, r.req.host)))));
+    parts.push(field(o.methods, o.notMethods, (p) => r.sent(stringMatches(p, r.req.method))));
+    parts.push(field(o.paths, o.notPaths, (p) => r.sent(pathMatches(p, r.req.path))));
+    parts.push(field(o.hosts, o.notHosts, (p) => (r.req.host === undefined ? Truth.UNKNOWN : r.sent(hostMatches(p, r.req.host)))));
   }
   return and(...parts);
 }
 
 /** The value(s) of a condition key for this request (none when absent), or `unknown` when the request does not say. */
 function conditionValues(r: RequestView, key: string): string[] | 'unknown' {
+  if (r.open && (key.startsWith('request.') || key.startsWith('destination.'))) return 'unknown';
   const bracket = /^([a-z.]+)\[(.*)\]$/.exec(key);
   if (bracket) {
     if (bracket[1] === 'request.headers') {
@@ -209,36 +176,189 @@ function policyMatch(r: RequestView, policy: AuthzPolicy): { truth: Truth; rule?
 
 const id = (p: AuthzPolicy) => `${p.namespace}/${p.name}`;
 
+const words = (v: unknown): string => list(v).join(',');
+
+/** A short description of the requests a rule matches beyond who sends them (e.g. `GET,HEAD /api/*`). */
+export function ruleLabel(rule: Obj, http: boolean): string {
+  const parts: string[] = [];
+  const ops = ((rule.to ?? []) as Obj[]).map((t) => {
+    const o: Obj = t?.operation ?? {};
+    const bits = http ? [
+      o.methods !== undefined ? words(o.methods) : '', o.notMethods !== undefined ? `!${words(o.notMethods)}` : '',
+      o.hosts !== undefined ? `host ${words(o.hosts)}` : '', o.notHosts !== undefined ? `host !${words(o.notHosts)}` : '',
+      o.paths !== undefined ? words(o.paths) : '', o.notPaths !== undefined ? `!${words(o.notPaths)}` : '',
+    ] : [];
+    bits.push(o.ports !== undefined ? `port ${words(o.ports)}` : '', o.notPorts !== undefined ? `port !${words(o.notPorts)}` : '');
+    return bits.filter((b) => b !== '').join(' ');
+  }).filter((o) => o !== '');
+  if (ops.length > 0) parts.push(ops.join(' | '));
+  for (const f of (rule.from ?? []) as Obj[]) {
+    const src: Obj = f?.source ?? {};
+    if (http && src.requestPrincipals !== undefined) parts.push(`token ${words(src.requestPrincipals)}`);
+    if (http && src.notRequestPrincipals !== undefined) parts.push(`token !${words(src.notRequestPrincipals)}`);
+    for (const k of ['ipBlocks', 'remoteIpBlocks']) if (src[k] !== undefined) parts.push(`from ${words(src[k])}`);
+    for (const k of ['notIpBlocks', 'notRemoteIpBlocks']) if (src[k] !== undefined) parts.push(`from !${words(src[k])}`);
+  }
+  for (const w of (rule.when ?? []) as Obj[]) {
+    const key = String(w?.key ?? '');
+    // who calls is decided, not described; what is sent (and from where) is described
+    if ((!http && key.startsWith('request.')) || key === 'source.namespace' || key === 'source.principal') continue;
+    if (w?.values !== undefined) parts.push(`${key}=${words(w.values)}`);
+    if (w?.notValues !== undefined) parts.push(`${key}!=${words(w.notValues)}`);
+  }
+  return parts.length > 0 ? parts.join(' ') : '*';
+}
+
+/** A caller, as far as known: its principal (and the namespace in it), its address. */
+export interface AccessCaller {
+  readonly principal?: string;
+  /** The namespace in the principal (computed when absent). */
+  readonly namespace?: string;
+  readonly sourceIp?: string;
+}
+
+/**
+ * The AuthorizationPolicies that apply to one workload (or one waypoint-served Service),
+ * grouped by action once, deciding single requests and whole callers.
+ */
+export class PolicySet {
+  private readonly custom: readonly AuthzPolicy[];
+  private readonly deny: readonly AuthzPolicy[];
+  private readonly allow: readonly AuthzPolicy[];
+  /** The principal and namespace patterns of every rule: callers alike on all of them are decided alike. */
+  private readonly patterns = {
+    principals: new Set<string>(), namespaces: new Set<string>(), wildPrincipals: [] as string[], wildNamespaces: [] as string[],
+  };
+  private readonly accessCache = new Map<string, AuthzAccess>();
+
+  constructor(policies: readonly AuthzPolicy[]) {
+    const byAction = (a: string) => policies.filter((p) => String(p.spec.action ?? 'ALLOW') === a);
+    this.custom = byAction('CUSTOM');
+    this.deny = byAction('DENY');
+    this.allow = byAction('ALLOW');
+    const add = (values: unknown, exact: Set<string>, wild: string[]) => {
+      for (const v of list(values)) {
+        if (!v.includes('*')) exact.add(v);
+        else if (!wild.includes(v)) wild.push(v);
+      }
+    };
+    const pt = this.patterns;
+    for (const p of policies) {
+      for (const rule of (p.spec.rules ?? []) as Obj[]) {
+        for (const f of (rule?.from ?? []) as Obj[]) {
+          add(f?.source?.principals, pt.principals, pt.wildPrincipals);
+          add(f?.source?.notPrincipals, pt.principals, pt.wildPrincipals);
+          add(f?.source?.namespaces, pt.namespaces, pt.wildNamespaces);
+          add(f?.source?.notNamespaces, pt.namespaces, pt.wildNamespaces);
+        }
+        for (const w of (rule?.when ?? []) as Obj[]) {
+          if (w?.key === 'source.principal') add([...list(w.values), ...list(w.notValues)], pt.principals, pt.wildPrincipals);
+          if (w?.key === 'source.namespace') add([...list(w.values), ...list(w.notValues)], pt.namespaces, pt.wildNamespaces);
+        }
+      }
+    }
+  }
+
+  /** The decision on one request. */
+  public decide(request: AuthzRequest): AuthzDecision {
+    const r = new RequestView(request);
+    for (const p of this.custom) {
+      const m = policyMatch(r, p);
+      if (m.truth !== Truth.FALSE) {
+        return { verdict: AuthzVerdict.DEPENDS, policy: id(p), rule: m.rule, reason: `the CUSTOM policy ${m.truth === Truth.TRUE ? 'matches' : 'may match'}: the external authorizer "${p.spec.provider?.name ?? ''}" decides` };
+      }
+    }
+    let unsure: AuthzDecision | undefined;
+    for (const p of this.deny) {
+      const m = policyMatch(r, p);
+      if (m.truth === Truth.TRUE) return { verdict: AuthzVerdict.DENY, policy: id(p), rule: m.rule, reason: 'a DENY policy matches' };
+      if (m.truth === Truth.UNKNOWN && unsure === undefined) {
+        unsure = { verdict: AuthzVerdict.DEPENDS, policy: id(p), rule: m.rule, reason: 'a DENY policy matches or not depending on what the request does not say (source IP, port, ...)' };
+      }
+    }
+    if (unsure !== undefined) return unsure;
+    if (this.allow.length === 0) return { verdict: AuthzVerdict.ALLOW, reason: 'no ALLOW policy applies, so everything not denied is allowed' };
+    for (const p of this.allow) {
+      const m = policyMatch(r, p);
+      if (m.truth === Truth.TRUE) return { verdict: AuthzVerdict.ALLOW, policy: id(p), rule: m.rule, reason: 'an ALLOW policy matches' };
+      if (m.truth === Truth.UNKNOWN && unsure === undefined) {
+        unsure = { verdict: AuthzVerdict.DEPENDS, policy: id(p), rule: m.rule, reason: 'an ALLOW policy matches or not depending on what the request does not say (source IP, port, ...)' };
+      }
+    }
+    return unsure ?? { verdict: AuthzVerdict.DENY, reason: `ALLOW policies apply (${this.allow.map(id).join(', ')}) but none matches` };
+  }
+
+  /**
+   * What a caller (its identity and address, as far as known) may send over HTTP or TCP: every
+   * request is evaluated at once, what it sends being unknown; a rule that turns on what is
+   * sent allows (or denies) SOME requests, described by the rule.
+   */
+  public access(caller: AccessCaller, port: number | undefined, http: boolean): AuthzAccess {
+    if (caller.sourceIp !== undefined) return this.evaluateAccess(caller, port, http);
+    // What tells callers apart here: which exact patterns they hit and which wildcards match.
+    const pt = this.patterns;
+    const principal = caller.principal;
+    const namespace = caller.namespace ?? namespaceOf(principal);
+    const pHit = principal !== undefined && pt.principals.has(principal);
+    const nHit = namespace !== undefined && pt.namespaces.has(namespace);
+    let key = `${http}|${port}`;
+    if (pHit || nHit || pt.wildPrincipals.length > 0 || pt.wildNamespaces.length > 0) {
+      key += `|${pHit ? principal : '-'}|${nHit ? namespace : '-'}|`;
+      for (const w of pt.wildPrincipals) key += stringMatches(w, principal) ? '1' : '0';
+      for (const w of pt.wildNamespaces) key += stringMatches(w, namespace) ? '1' : '0';
+    }
+    let a = this.accessCache.get(key);
+    if (a === undefined) {
+      a = this.evaluateAccess(caller, port, http);
+      this.accessCache.set(key, a);
+    }
+    return a;
+  }
+
+  private evaluateAccess(caller: AccessCaller, port: number | undefined, http: boolean): AuthzAccess {
+    const r = new RequestView({ principal: caller.principal, sourceIp: caller.sourceIp, port }, true, http);
+    const denied: string[] = [];
+    const policies = new Set<string>();
+    type Sure = (p: AuthzPolicy) => AuthzAccess | undefined;
+    const scan = (set: readonly AuthzPolicy[], action: string, sure: Sure, maybe: (p: AuthzPolicy, rule: Obj) => void): AuthzAccess | undefined => {
+      for (const p of set) {
+        const rules = (p.spec.rules ?? []) as Obj[];
+        for (const rule of rules) {
+          const t = ruleMatches(r, rule ?? {}, action);
+          if (t === Truth.TRUE) return sure(p);
+          if (t === Truth.UNKNOWN) maybe(p, rule ?? {});
+        }
+      }
+      return undefined;
+    };
+    const decided = scan(this.custom, 'CUSTOM',
+      (p) => ({ level: AccessLevel.DEPENDS, allowed: [], denied: [], policies: [id(p)], reason: `the external authorizer "${p.spec.provider?.name ?? ''}" of the CUSTOM policy ${id(p)} decides` }),
+      (p, rule) => { denied.push(`ext-authz ${ruleLabel(rule, http)}`); policies.add(id(p)); })
+      ?? scan(this.deny, 'DENY',
+        (p) => ({ level: AccessLevel.NONE, allowed: [], denied: [], policies: [id(p)], reason: `the DENY policy ${id(p)} matches every request of this caller` }),
+        (p, rule) => { denied.push(ruleLabel(rule, http)); policies.add(id(p)); });
+    if (decided !== undefined) return decided;
+    const less = denied.length > 0 ? ` less what ${[...policies].join(', ')} take${policies.size > 1 ? '' : 's'} out` : '';
+    if (this.allow.length === 0) {
+      return { level: denied.length > 0 ? AccessLevel.SOME : AccessLevel.ALL, allowed: denied.length > 0 ? ['*'] : [], denied, policies: [...policies], reason: `no ALLOW policy applies${less}` };
+    }
+    const allowed: string[] = [];
+    const allowers = new Set<string>();
+    const all = scan(this.allow, 'ALLOW',
+      (p) => ({ level: denied.length > 0 ? AccessLevel.SOME : AccessLevel.ALL, allowed: denied.length > 0 ? ['*'] : [], denied, policies: [id(p), ...policies], reason: `the ALLOW policy ${id(p)} matches every request of this caller${less}` }),
+      (p, rule) => { allowed.push(ruleLabel(rule, http)); allowers.add(id(p)); });
+    if (all !== undefined) return all;
+    if (allowed.length === 0) {
+      return { level: AccessLevel.NONE, allowed: [], denied: [], policies: [], reason: `ALLOW policies apply (${this.allow.map(id).join(', ')}) but none matches this caller` };
+    }
+    return { level: AccessLevel.SOME, allowed: [...new Set(allowed)], denied, policies: [...allowers, ...policies], reason: `${[...allowers].join(', ')} allow${allowers.size > 1 ? '' : 's'} some requests${less}` };
+  }
+}
+
 /**
  * Decides one request against the policies that apply to its destination (selected by the
  * caller: the workload's namespace, its selectors, the root namespace, or `targetRefs`).
  */
 export function evaluateAuthorization(policies: readonly AuthzPolicy[], request: AuthzRequest): AuthzDecision {
-  const r = new RequestView(request);
-  const byAction = (a: string) => policies.filter((p) => String(p.spec.action ?? 'ALLOW') === a);
-  for (const p of byAction('CUSTOM')) {
-    const m = policyMatch(r, p);
-    if (m.truth !== Truth.FALSE) {
-      return { verdict: 'DEPENDS', policy: id(p), rule: m.rule, reason: `the CUSTOM policy ${m.truth === Truth.TRUE ? 'matches' : 'may match'}: the external authorizer "${p.spec.provider?.name ?? ''}" decides` };
-    }
-  }
-  let unsure: AuthzDecision | undefined;
-  for (const p of byAction('DENY')) {
-    const m = policyMatch(r, p);
-    if (m.truth === Truth.TRUE) return { verdict: 'DENY', policy: id(p), rule: m.rule, reason: 'a DENY policy matches' };
-    if (m.truth === Truth.UNKNOWN && unsure === undefined) {
-      unsure = { verdict: 'DEPENDS', policy: id(p), rule: m.rule, reason: 'a DENY policy matches or not depending on what the request does not say (source IP, port, ...)' };
-    }
-  }
-  if (unsure !== undefined) return unsure;
-  const allow = byAction('ALLOW');
-  if (allow.length === 0) return { verdict: 'ALLOW', reason: 'no ALLOW policy applies, so everything not denied is allowed' };
-  for (const p of allow) {
-    const m = policyMatch(r, p);
-    if (m.truth === Truth.TRUE) return { verdict: 'ALLOW', policy: id(p), rule: m.rule, reason: 'an ALLOW policy matches' };
-    if (m.truth === Truth.UNKNOWN && unsure === undefined) {
-      unsure = { verdict: 'DEPENDS', policy: id(p), rule: m.rule, reason: 'an ALLOW policy matches or not depending on what the request does not say (source IP, port, ...)' };
-    }
-  }
-  return unsure ?? { verdict: 'DENY', reason: `ALLOW policies apply (${allow.map(id).join(', ')}) but none matches` };
+  return new PolicySet(policies).decide(request);
 }

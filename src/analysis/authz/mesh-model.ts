@@ -1,13 +1,13 @@
 // The mesh as its manifests declare it, for authorization questions: which workloads serve a
-// Service, which AuthorizationPolicies apply to them (namespace-wide, by selector, mesh-wide
-// from the root namespace, or through the waypoint serving the Service in ambient mode), and
-// the decision for one call.
+// Service, under which identity and dataplane, which AuthorizationPolicies apply to them
+// (namespace-wide, by selector, mesh-wide from the root namespace, or through the waypoint
+// serving the Service in ambient mode), the mTLS mode PeerAuthentications give them, and the
+// decision for one call or for everything one caller may send.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AuthzDecision, AuthzPolicy, AuthzRequest, evaluateAuthorization } from './evaluate';
-import { selectorMatches, waypointFromLabels } from '../model';
-
-type Obj = { [key: string]: any };
+import { AccessLevel, AuthzAccess, AuthzDecision, AuthzRequest, AuthzVerdict } from './authz-types';
+import { AccessCaller } from './evaluate';
+import { MeshIndex, MeshServiceInfo, MeshWorkloadInfo, MeshDataplane } from './mesh-index';
 
 /** Who calls. */
 export interface MeshCaller {
@@ -36,7 +36,7 @@ export interface MeshCall {
   /** HTTP headers. @default - none */
   readonly headers?: { readonly [name: string]: string };
   /** Claims of a validated JWT. @default - no token */
-  readonly jwtClaims?: { readonly [claim: string]: unknown };
+  readonly jwtClaims?: { readonly [claim: string]: any };
 }
 
 /** Options of a `MeshModel`. */
@@ -47,23 +47,25 @@ export interface MeshModelOptions {
   readonly trustDomain?: string;
 }
 
-/** A workload: a pod template's labels, its namespace and its container ports by name. */
-interface Workload {
-  readonly namespace: string;
-  readonly labels: { [key: string]: string };
-  readonly ports: Map<string, number>;
-  readonly origin: string;
+/** One cell of the access matrix: what a caller identity may send to a Service. */
+export interface MeshAccess {
+  /** The caller identity, `<namespace>/<serviceaccount>`. */
+  readonly from: string;
+  /** The Service, `<namespace>/<name>`. */
+  readonly to: string;
+  /** What the caller may send, and why. */
+  readonly access: AuthzAccess;
 }
-
 
 /**
  * The mesh of a set of manifests (an app's synthesized objects, or any YAML), answering "may
- * this caller make this call?" as Istio would decide it.
+ * this caller make this call?" as Istio would decide it, and "what may each workload send to
+ * each Service?" for the whole mesh.
  *
  * @example
  * const mesh = MeshModel.fromApp(app);
  * mesh.canCall({ from: { namespace: 'bookinfo', serviceAccount: 'bookinfo-productpage' },
- *   service: 'reviews', namespace: 'bookinfo', method: 'GET', path: '/reviews/0' }).verdict; // 'ALLOW'
+ *   service: 'reviews', namespace: 'bookinfo', method: 'GET', path: '/reviews/0' }).verdict; // ALLOW
  */
 export class MeshModel {
   /** The model of every object of a cdk8s app (or any scope), rendered as at synth. */
@@ -72,71 +74,39 @@ export class MeshModel {
     return new MeshModel(objects, options);
   }
 
-  /** The model of plain manifests. */
-  public static fromManifests(objects: unknown[], options: MeshModelOptions = {}): MeshModel {
+  /** The model of plain manifests (parsed YAML or JSON objects). */
+  public static fromManifests(objects: any[], options: MeshModelOptions = {}): MeshModel {
     return new MeshModel(objects, options);
   }
 
-  private readonly rootNamespace: string;
+  /** @internal */
+  public readonly _index: MeshIndex;
   private readonly trustDomain: string;
-  private readonly services = new Map<string, Obj>();
-  private readonly namespaces = new Map<string, Obj>();
-  private readonly workloads: Workload[] = [];
-  private readonly policies: (AuthzPolicy & { selector?: { [key: string]: string }; targetRefs: Obj[] })[] = [];
 
-  private constructor(objects: unknown[], options: MeshModelOptions) {
-    this.rootNamespace = options.rootNamespace ?? 'istio-system';
+  private constructor(objects: any[], options: MeshModelOptions) {
     this.trustDomain = options.trustDomain ?? 'cluster.local';
-    for (const o of objects as Obj[]) {
-      if (o === null || typeof o !== 'object') continue;
-      const md = o.metadata ?? {};
-      const ns = String(md.namespace ?? 'default');
-      const group = String(o.apiVersion ?? '').includes('/') ? String(o.apiVersion).split('/')[0] : '';
-      if (o.kind === 'Namespace' && group === '') this.namespaces.set(String(md.name), o);
-      if (o.kind === 'Service' && group === '') this.services.set(`${ns}/${md.name}`, o);
-      const template = o.kind === 'Pod' ? o : ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(o.kind) ? o.spec?.template : undefined;
-      if (template !== undefined) {
-        const ports = new Map<string, number>();
-        for (const c of template.spec?.containers ?? []) {
-          for (const p of c.ports ?? []) if (p.name) ports.set(String(p.name), Number(p.containerPort));
-        }
-        this.workloads.push({ namespace: ns, labels: { ...(template.metadata?.labels ?? {}) }, ports, origin: `${o.kind} ${ns}/${md.name}` });
-      }
-      if (o.kind === 'AuthorizationPolicy' && group === 'security.istio.io') {
-        const spec = o.spec ?? {};
-        this.policies.push({
-          namespace: ns,
-          name: String(md.name),
-          spec,
-          selector: spec.selector?.matchLabels,
-          targetRefs: [...(spec.targetRef ? [spec.targetRef] : []), ...(spec.targetRefs ?? [])],
-        });
-      }
-    }
+    this._index = new MeshIndex(objects, options.rootNamespace ?? 'istio-system');
   }
 
-  /** The waypoint serving a Service (`ns/name`), from its labels or its namespace's. */
-  private waypointOf(service: Obj, namespace: string): string | undefined {
-    const own = waypointFromLabels(service.metadata?.labels, namespace);
-    const w = own !== undefined ? own : waypointFromLabels(this.namespaces.get(namespace)?.metadata?.labels, namespace);
-    return w === undefined || w === 'none' ? undefined : `${w.namespace}/${w.name}`;
+  /** The Services of the mesh, `<namespace>/<name>`, sorted. */
+  public get services(): string[] {
+    return this._index.services.map((s) => s.id);
   }
 
-  /** The policies a sidecar or ztunnel applies to a workload. */
-  private workloadPolicies(w: Workload): AuthzPolicy[] {
-    return this.policies.filter((p) => {
-      if (p.targetRefs.length > 0) return false;
-      const mine = p.namespace === w.namespace || p.namespace === this.rootNamespace;
-      return mine && (p.selector === undefined || selectorMatches(p.selector, w.labels));
-    });
+  /** The identities workloads run as, `<namespace>/<serviceaccount>`, sorted. */
+  public get identities(): string[] {
+    return [...new Set(this._index.workloads.map((w) => w.identity))].sort();
   }
 
-  /** The policies a waypoint applies to calls to a Service: those attached to it or to the waypoint. */
-  private waypointPolicies(serviceNs: string, serviceName: string, waypoint: string): AuthzPolicy[] {
-    const [wpNs, wpName] = waypoint.split('/');
-    return this.policies.filter((p) => p.targetRefs.some((t) =>
-      (t.kind === 'Service' && (t.group ?? '') === '' && t.name === serviceName && p.namespace === serviceNs)
-      || (t.kind === 'Gateway' && t.group === 'gateway.networking.k8s.io' && t.name === wpName && p.namespace === wpNs)));
+  /** @internal The principal of an identity `<namespace>/<serviceaccount>`. */
+  public _principal(identity: string): string {
+    const [ns, sa] = identity.split('/');
+    return `${this.trustDomain}/ns/${ns}/sa/${sa}`;
+  }
+
+  private principalOf(from: MeshCaller): string | undefined {
+    return from.namespace !== undefined && from.serviceAccount !== undefined
+      ? `${this.trustDomain}/ns/${from.namespace}/sa/${from.serviceAccount}` : undefined;
   }
 
   /**
@@ -145,42 +115,92 @@ export class MeshModel {
    * which endpoint answers), with the deciding policy.
    */
   public canCall(call: MeshCall): AuthzDecision {
-    const service = this.services.get(`${call.namespace}/${call.service}`);
-    if (service === undefined) return { verdict: 'DEPENDS', reason: `no Service ${call.namespace}/${call.service} in the manifests` };
-    const principal = call.from.namespace !== undefined && call.from.serviceAccount !== undefined
-      ? `${this.trustDomain}/ns/${call.from.namespace}/sa/${call.from.serviceAccount}` : undefined;
-    const ports: Obj[] = service.spec?.ports ?? [];
+    const service = this._index.service(call.namespace, call.service);
+    if (service === undefined) return { verdict: AuthzVerdict.DEPENDS, reason: `no Service ${call.namespace}/${call.service} in the manifests` };
+    const ports = service.ports;
     const servicePort = call.port !== undefined ? ports.find((p) => p.port === call.port) : ports.length === 1 ? ports[0] : undefined;
-    if (call.port !== undefined && servicePort === undefined) return { verdict: 'DENY', reason: `Service ${call.namespace}/${call.service} has no port ${call.port}` };
-    const selector: { [key: string]: string } = service.spec?.selector ?? {};
-    const selects = Object.keys(selector).length > 0;
-    const backends = this.workloads.filter((w) => w.namespace === call.namespace && selects && selectorMatches(selector, w.labels));
-    if (backends.length === 0) return { verdict: 'DEPENDS', reason: `Service ${call.namespace}/${call.service} selects no workload in the manifests` };
-    const request = (w: Workload | undefined): AuthzRequest => {
-      const target = servicePort?.targetPort ?? servicePort?.port;
-      const port = typeof target === 'string' ? w?.ports.get(target) : target;
-      return {
-        principal,
-        sourceIp: call.from.ip,
-        port,
+    if (call.port !== undefined && servicePort === undefined) return { verdict: AuthzVerdict.DENY, reason: `Service ${service.id} has no port ${call.port}` };
+    if (service.backends.length === 0) return { verdict: AuthzVerdict.DEPENDS, reason: `Service ${service.id} selects no workload in the manifests` };
+    const request = (w: MeshWorkloadInfo, l4: boolean): AuthzRequest => ({
+      principal: this.principalOf(call.from),
+      sourceIp: call.from.ip,
+      port: servicePort === undefined ? undefined : w.targetPort(servicePort),
+      ...(l4 ? {} : {
         method: call.method,
         path: call.path,
         headers: call.headers,
         jwtClaims: call.jwtClaims,
-        host: `${call.service}.${call.namespace}.svc.cluster.local`,
-      };
-    };
-    const waypoint = this.waypointOf(service, call.namespace);
-    if (waypoint !== undefined) {
+        host: `${service.name}.${service.namespace}.svc.cluster.local`,
+      }),
+    });
+    if (service.waypoint !== undefined) {
       // ztunnel lets through what the waypoint forwards: the waypoint's policies decide.
-      return evaluateAuthorization(this.waypointPolicies(call.namespace, call.service, waypoint), request(backends[0]));
+      return this._index.waypointPolicies(service).decide(request(service.backends[0], false));
     }
-    const decisions = backends.map((w) => ({ w, d: evaluateAuthorization(this.workloadPolicies(w), request(w)) }));
+    const decisions = service.backends.map((w) => ({ w, d: this.decideAt(w, request(w, w.dataplane === MeshDataplane.AMBIENT)) }));
     const first = decisions[0].d;
     if (decisions.every(({ d }) => d.verdict === first.verdict)) return first;
     return {
-      verdict: 'DEPENDS',
+      verdict: AuthzVerdict.DEPENDS,
       reason: `the workloads behind the Service decide differently (${decisions.map(({ w, d }) => `${w.origin}: ${d.verdict}`).join(', ')}): it depends on which endpoint answers`,
     };
+  }
+
+  private decideAt(w: MeshWorkloadInfo, request: AuthzRequest): AuthzDecision {
+    if (w.dataplane === MeshDataplane.NONE) return { verdict: AuthzVerdict.ALLOW, reason: `${w.origin} is not in the mesh: no proxy enforces authorization` };
+    return this._index.workloadPolicies(w).decide(request);
+  }
+
+  /**
+   * Everything a caller may send to a Service, across every request it could make: ALL, SOME
+   * (with the requests the deciding rules allow or deny), NONE, or DEPENDS (an external
+   * authorizer, or which endpoint answers, decides).
+   */
+  public access(from: MeshCaller, namespace: string, service: string): AuthzAccess {
+    const s = this._index.service(namespace, service);
+    if (s === undefined) return { level: AccessLevel.DEPENDS, allowed: [], denied: [], policies: [], reason: `no Service ${namespace}/${service} in the manifests` };
+    return this._serviceAccess({ principal: this.principalOf(from), sourceIp: from.ip }, s);
+  }
+
+  /** @internal */
+  public _serviceAccess(caller: AccessCaller, s: MeshServiceInfo): AuthzAccess {
+    if (s.backends.length === 0) return { level: AccessLevel.DEPENDS, allowed: [], denied: [], policies: [], reason: `Service ${s.id} selects no workload in the manifests` };
+    const port = s.ports.length === 1 ? s.ports[0] : undefined;
+    if (s.waypoint !== undefined) {
+      return this._index.waypointPolicies(s).access(caller, port && s.backends[0].targetPort(port), s.http);
+    }
+    const at = (w: MeshWorkloadInfo): AuthzAccess => (w.dataplane === MeshDataplane.NONE
+      ? { level: AccessLevel.ALL, allowed: [], denied: [], policies: [], reason: `${w.origin} is not in the mesh: no proxy enforces authorization` }
+      : this._index.workloadPolicies(w).access(caller, port && w.targetPort(port), s.http && w.dataplane !== MeshDataplane.AMBIENT));
+    const first = at(s.backends[0]);
+    if (s.backends.length === 1) return first;
+    const key = (a: AuthzAccess) => `${a.level}|${a.allowed.join('\n')}|${a.denied.join('\n')}`;
+    const differing: string[] = [];
+    for (const w of s.backends.slice(1)) {
+      const a = at(w);
+      if (a !== first && key(a) !== key(first)) differing.push(`${w.origin}: ${a.level}`);
+    }
+    if (differing.length === 0) return first;
+    return {
+      level: AccessLevel.DEPENDS,
+      allowed: first.allowed,
+      denied: first.denied,
+      policies: first.policies,
+      reason: `the workloads behind the Service decide differently (${s.backends[0].origin}: ${first.level}, ${differing.join(', ')}): it depends on which endpoint answers`,
+    };
+  }
+
+  /**
+   * The access matrix: for every identity workloads run as (rows) and every Service (columns),
+   * sorted, what the identity may send to the Service.
+   */
+  public accessMatrix(): MeshAccess[] {
+    const cells: MeshAccess[] = [];
+    const services = this._index.services;
+    for (const identity of this.identities) {
+      const caller = { principal: this._principal(identity), namespace: identity.split('/')[0] };
+      for (const s of services) cells.push({ from: identity, to: s.id, access: this._serviceAccess(caller, s) });
+    }
+    return cells;
   }
 }

@@ -20,6 +20,7 @@ function run(...args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
   const code = main(['authz', 'check', ...args], (s) => { out += s; }, (s) => { err += s; });
+  if (typeof code !== 'number') throw new Error('this command answers synchronously');
   return { code, out, err };
 }
 

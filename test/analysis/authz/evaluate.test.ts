@@ -1,7 +1,8 @@
 // Authorization as Istio evaluates it, case by case (the semantics of Istio's AuthorizationPolicy
 // reference and its security tasks): each case gives the policies that apply to the destination,
 // the request, the expected verdict and the deciding policy (and rule).
-import { AuthzPolicy, AuthzRequest, AuthzVerdict, evaluateAuthorization } from '../../../src/analysis/authz/evaluate';
+import { AuthzPolicy, AuthzRequest, AuthzVerdict } from '../../../src/analysis/authz/authz-types';
+import { evaluateAuthorization } from '../../../src/analysis/authz/evaluate';
 import { pathMatches, stringMatches } from '../../../src/analysis/authz/match';
 
 const SLEEP = 'cluster.local/ns/default/sa/sleep';
@@ -15,7 +16,7 @@ const allowTo = (operation: object) => p('allow', { rules: [{ to: [{ operation }
 const allowWhen = (when: object[]) => p('allow', { rules: [{ when }] });
 const get = (path: string, extra: Partial<AuthzRequest> = {}): AuthzRequest => ({ principal: SLEEP, method: 'GET', path, port: 8000, ...extra });
 
-type Case = [string, AuthzPolicy[], AuthzRequest, AuthzVerdict, string?, number?];
+type Case = [string, AuthzPolicy[], AuthzRequest, `${AuthzVerdict}`, string?, number?];
 
 const CASES: Case[] = [
   // no policy, allow-nothing, deny-all, allow-all
