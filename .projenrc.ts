@@ -192,6 +192,11 @@ project.addTask('bench:cli', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/cli.bench.ts',
 });
 
+project.addTask('bench:authz', {
+  description: 'Benchmark the full access matrix and the mesh picture of generated meshes of 250 to 2,000 Services',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/authz.bench.ts',
+});
+
 project.addTask('bench:analysis', {
   description: 'Benchmark the mesh analyzer on generated meshes of 2.5k to 20k objects',
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/analysis.bench.ts',

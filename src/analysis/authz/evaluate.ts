@@ -178,26 +178,30 @@ const id = (p: AuthzPolicy) => `${p.namespace}/${p.name}`;
 
 const words = (v: unknown): string => list(v).join(',');
 
-/** A short description of the requests a rule matches beyond who sends them (e.g. `GET,HEAD /api/*`). */
+/**
+ * A short description of the requests a rule matches beyond who sends them: its operations
+ * (`GET,HEAD /api/*`, alternatives joined by `or`), then tokens, address blocks and request
+ * conditions, joined by `, ` (all must hold); not-forms read `not`.
+ */
 export function ruleLabel(rule: Obj, http: boolean): string {
   const parts: string[] = [];
   const ops = ((rule.to ?? []) as Obj[]).map((t) => {
     const o: Obj = t?.operation ?? {};
     const bits = http ? [
-      o.methods !== undefined ? words(o.methods) : '', o.notMethods !== undefined ? `!${words(o.notMethods)}` : '',
-      o.hosts !== undefined ? `host ${words(o.hosts)}` : '', o.notHosts !== undefined ? `host !${words(o.notHosts)}` : '',
-      o.paths !== undefined ? words(o.paths) : '', o.notPaths !== undefined ? `!${words(o.notPaths)}` : '',
+      o.methods !== undefined ? words(o.methods) : '', o.notMethods !== undefined ? `not ${words(o.notMethods)}` : '',
+      o.hosts !== undefined ? `host ${words(o.hosts)}` : '', o.notHosts !== undefined ? `host not ${words(o.notHosts)}` : '',
+      o.paths !== undefined ? words(o.paths) : '', o.notPaths !== undefined ? `not ${words(o.notPaths)}` : '',
     ] : [];
-    bits.push(o.ports !== undefined ? `port ${words(o.ports)}` : '', o.notPorts !== undefined ? `port !${words(o.notPorts)}` : '');
+    bits.push(o.ports !== undefined ? `port ${words(o.ports)}` : '', o.notPorts !== undefined ? `port not ${words(o.notPorts)}` : '');
     return bits.filter((b) => b !== '').join(' ');
   }).filter((o) => o !== '');
-  if (ops.length > 0) parts.push(ops.join(' | '));
+  if (ops.length > 0) parts.push(ops.join(' or '));
   for (const f of (rule.from ?? []) as Obj[]) {
     const src: Obj = f?.source ?? {};
     if (http && src.requestPrincipals !== undefined) parts.push(`token ${words(src.requestPrincipals)}`);
-    if (http && src.notRequestPrincipals !== undefined) parts.push(`token !${words(src.notRequestPrincipals)}`);
+    if (http && src.notRequestPrincipals !== undefined) parts.push(`without token ${words(src.notRequestPrincipals)}`);
     for (const k of ['ipBlocks', 'remoteIpBlocks']) if (src[k] !== undefined) parts.push(`from ${words(src[k])}`);
-    for (const k of ['notIpBlocks', 'notRemoteIpBlocks']) if (src[k] !== undefined) parts.push(`from !${words(src[k])}`);
+    for (const k of ['notIpBlocks', 'notRemoteIpBlocks']) if (src[k] !== undefined) parts.push(`from not ${words(src[k])}`);
   }
   for (const w of (rule.when ?? []) as Obj[]) {
     const key = String(w?.key ?? '');
@@ -206,7 +210,7 @@ export function ruleLabel(rule: Obj, http: boolean): string {
     if (w?.values !== undefined) parts.push(`${key}=${words(w.values)}`);
     if (w?.notValues !== undefined) parts.push(`${key}!=${words(w.notValues)}`);
   }
-  return parts.length > 0 ? parts.join(' ') : '*';
+  return parts.length > 0 ? parts.join(', ') : '*';
 }
 
 /** A caller, as far as known: its principal (and the namespace in it), its address. */

@@ -52,7 +52,7 @@ function markdownPage(graph: MeshGraph, title: string): string {
     '## Who may call whom',
     '',
     'Rows are the identities callers run as, columns the Services; a cell gives what the caller may',
-    'send: `all`, the requests allowed (`!` means not, `except` what DENY rules take out), `depends`',
+    'send: `all`, the requests allowed (`except` what DENY rules take out), `depends`',
     '(an external authorizer or the answering endpoint decides), or `—` (nothing).',
     '',
     graph.toMarkdownMatrix().trimEnd(),

@@ -1,7 +1,7 @@
 // The picture of a mesh: built from a MeshModel (authorization) and the routing objects
 // (traffic), rendered as Mermaid, Graphviz DOT, SVG, JSON, or a who-may-call-whom matrix.
 import { IConstruct } from 'constructs';
-import { MeshGraphCall, MeshGraphCaller, MeshGraphData, MeshGraphService } from './graph-model';
+import { MeshGraphCall, MeshGraphCaller, MeshGraphData, MeshGraphRoute, MeshGraphService, MeshRouteKind } from './graph-model';
 import { renderDot, renderSvg } from './render-dot';
 import { renderAccessMatrix } from './render-matrix';
 import { renderMermaid } from './render-mermaid';
@@ -104,8 +104,11 @@ export class MeshGraph {
         calls.push({ from: c.identity, fromNode: c.node, to: s.id, level: a.level, allowed: a.allowed, denied: a.denied, mtls: mtlsOf.get(s.id)! });
       }
     }
-    // A route that sends a Service's traffic to itself, whole and unconditioned, draws nothing.
-    const routes = traffic.routes.filter((r) => !(r.source === r.to && r.version === undefined && r.weight === undefined && r.notes.length === 0));
+    // A route that sends a Service's traffic to itself (its only version), whole and unconditioned, draws nothing.
+    const versionsOf = new Map(services.map((x) => [x.id, x.versions]));
+    const trivial = (r: MeshGraphRoute) => r.source === r.to && r.weight === undefined && r.notes.length === 0 && r.kind === MeshRouteKind.ROUTE
+      && (r.version === undefined || (versionsOf.get(r.to)?.length === 1 && versionsOf.get(r.to)![0] === r.version));
+    const routes = traffic.routes.filter((r) => !trivial(r));
     const ns = options.namespace;
     const keep = (...nodes: string[]) => ns === undefined || nodes.some((n) => nsOfNode(n) === ns);
     const kept = {
@@ -117,7 +120,11 @@ export class MeshGraph {
       egress: traffic.egress.filter((e) => keep(e.fromNode)),
     };
     const namespaces = new Set<string>();
-    for (const node of [...kept.services.map((s) => s.id), ...kept.callers.map((c) => c.node), ...kept.gateways.map((g) => g.id)]) {
+    const drawn = [
+      ...kept.services.map((s) => s.id), ...kept.callers.map((c) => c.node), ...kept.gateways.map((g) => g.id),
+      ...kept.calls.flatMap((c) => [c.fromNode, c.to]), ...kept.routes.flatMap((r) => [r.source, r.to]), ...kept.egress.map((e) => e.fromNode),
+    ];
+    for (const node of drawn) {
       const n = nsOfNode(node);
       if (n !== undefined) namespaces.add(n);
     }

@@ -52,13 +52,12 @@ export function graphNodes(g: MeshGraphData): Map<string, GraphNode> {
   return nodes;
 }
 
-/** The label of a call edge: the requests allowed when restricted, plain text when accepted. */
+/** The label of a call edge: the requests allowed when restricted (plain text is marked by the edge's style). */
 export function callLabel(c: MeshGraphCall): string {
   const parts: string[] = [];
   if (c.level === 'SOME') parts.push(c.allowed.join(' ; '));
   if (c.level === 'DEPENDS') parts.push('depends');
-  if (c.denied.length > 0) parts.push(`except ${c.denied.join(' ; ')}`);
-  if (c.mtls !== 'STRICT') parts.push(`mTLS ${c.mtls}`);
+  if (c.denied.length > 0) parts.push(exceptLabel(c.denied));
   return parts.join(' ').trim();
 }
 
@@ -69,4 +68,9 @@ export function routeLabel(r: MeshGraphRoute): string {
   else if (r.weight !== undefined) parts.push(`${r.weight}%`);
   parts.push(...r.notes);
   return parts.join(' ');
+}
+
+/** What DENY rules (or external authorizers) take out: each rule in parentheses, `or` between. */
+export function exceptLabel(denied: readonly string[]): string {
+  return `except ${denied.map((d) => `(${d})`).join(' or ')}`;
 }

@@ -2,6 +2,7 @@
 // one for callers without a mesh identity), a column per Service, each cell what the caller
 // may send (all, the allowed requests, nothing, or that it depends).
 import { MeshGraphData } from './graph-model';
+import { exceptLabel } from './render-common';
 import { AccessLevel, AuthzAccess } from '../authz/authz-types';
 
 /** A Markdown table cell. */
@@ -10,7 +11,7 @@ function cell(s: string): string {
 }
 
 function describe(a: AuthzAccess): string {
-  const except = a.denied.length > 0 ? ` except ${a.denied.join('; ')}` : '';
+  const except = a.denied.length > 0 ? ` ${exceptLabel(a.denied)}` : '';
   switch (a.level) {
     case AccessLevel.ALL: return `all${except}`;
     case AccessLevel.SOME: return `${a.allowed.join('; ')}${except}`;

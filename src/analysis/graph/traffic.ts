@@ -65,7 +65,8 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
     const selector: { [k: string]: string } = g.spec?.selector ?? {};
     const selected = index.workloads.find((w) => Object.keys(selector).length > 0 && selectorMatches(selector, w.labels));
     const identity = selected?.identity ?? DEFAULT_GATEWAY_IDENTITIES[selector.istio ?? ''];
-    const hosts = [...new Set(list(g.spec?.servers).flatMap((s) => list(s?.hosts).map(String)))].sort();
+    // `ns/host` names which namespaces' routes may bind; the picture shows the host.
+    const hosts = [...new Set(list(g.spec?.servers).flatMap((s) => list(s?.hosts).map((h) => String(h).replace(/^[^/]*\//, ''))))].sort();
     gateways.set(`gateway:${nsOf(g)}/${nameOf(g)}`, { id: `gateway:${nsOf(g)}/${nameOf(g)}`, declaredBy: `Gateway ${nsOf(g)}/${nameOf(g)}`, hosts, identity });
   }
   const waypoints = new Set<string>();

@@ -72,7 +72,7 @@ describe('PolicySet.access', () => {
   });
 
   test('rule labels: not-forms, hosts, tokens, ports', () => {
-    expect(ruleLabel({ to: [{ operation: { notMethods: ['DELETE'], hosts: ['a.example.com'], notPaths: ['/x'], ports: ['80'] } }] }, true)).toBe('!DELETE host a.example.com !/x port 80');
+    expect(ruleLabel({ to: [{ operation: { notMethods: ['DELETE'], hosts: ['a.example.com'], notPaths: ['/x'], ports: ['80'] } }] }, true)).toBe('not DELETE host a.example.com not /x port 80');
     expect(ruleLabel({ from: [{ source: { requestPrincipals: ['iss/*'] } }] }, true)).toBe('token iss/*');
     expect(ruleLabel({ from: [{ source: { requestPrincipals: ['iss/*'] } }], to: [{ operation: { methods: ['GET'] } }] }, false)).toBe('*');
     expect(ruleLabel({}, true)).toBe('*');
