@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { BookinfoChart } from '../../../examples/bookinfo/bookinfo';
+import { OnlineBoutique } from '../../../examples/online-boutique/boutique';
 import { AccessLevel } from '../../../src/analysis/authz/authz-types';
 import { MeshModel } from '../../../src/analysis/authz/mesh-model';
 import { MeshRouteKind } from '../../../src/analysis/graph/graph-model';
@@ -89,6 +90,21 @@ describe.each(['istio', 'gateway-api'])('the Bookinfo example, ingress %s', (ing
     const productpage = matrix.find((l) => l.startsWith(`| ${NS}/bookinfo-productpage `))!;
     expect(productpage).toContain('GET /details/*');
     expect(matrix[matrix.length - 1]).toMatch(/^\| no mesh identity[^|]*( \| —)+ \|$/);
+  });
+});
+
+describe('the Online Boutique example', () => {
+  const app = Testing.app();
+  new OnlineBoutique(app);
+  const model = MeshModel.fromApp(app);
+  const graph = MeshGraph.fromModel(model);
+
+  test('calls: exactly the pairs the evaluation allows; the frontend reaches its backends, nothing reaches the cart\'s redis but the cart', () => {
+    expect(edges(graph)).toEqual(allowedPairs(model, graph));
+    const into = (to: string) => graph.data.calls.filter((c) => c.to === to).map((c) => c.fromNode);
+    expect(into('default/redis-cart')).toEqual(['default/cartservice']);
+    expect(graph.data.calls.filter((c) => c.fromNode === 'default/frontend').length).toBeGreaterThanOrEqual(6);
+    expect(graph.data.calls.every((c) => c.mtls === 'STRICT')).toBe(true);
   });
 });
 
