@@ -183,6 +183,14 @@ synthBoutique.spawn(project.compileTask);
 synthBoutique.exec('cdk8s synth --no-check-upgrade', { cwd: 'examples/online-boutique' });
 drawMesh(synthBoutique, 'examples/online-boutique');
 
+// The synthesis benchmark (issue #14): the library against hand-written cdk8s-plus, raw
+// ApiObjects and the YAML floor, each in a fresh process; writes bench/RESULTS.md.
+const bench = project.addTask('bench', {
+  description: 'Benchmark synthesis four ways (library, hand-written cdk8s-plus, raw ApiObjects, plain YAML) at N = 100, 1,000, 5,000; writes bench/RESULTS.md',
+});
+bench.spawn(project.compileTask);
+bench.exec('ts-node --transpile-only --project test/tsconfig.json test/bench/mesh.bench.ts');
+
 // Benchmarks (measurements, not tests): synthesis of large meshes vs raw cdk8s.
 project.addTask('bench:synth', {
   description: 'Benchmark synthesis of a large mesh with the library against raw cdk8s ApiObjects',

@@ -1,0 +1,101 @@
+// The synthesis benchmark of issue #14: one mesh (see ./mesh/ways.ts) written four ways — the
+// library (synth-time analysis and validation on, and off), the same intent by hand with
+// cdk8s-plus-28 + ApiObjects, raw ApiObjects, plain objects through `yaml` — each run in a
+// fresh Node process against the compiled library (run `npx projen compile` first), the modes
+// interleaved, BENCH_RUNS runs (default 3), medians. Reports wall time, peak RSS and YAML bytes,
+// the ratios library/cdk8s-plus and library/YAML floor, the cost of analysis, and per-service
+// growth; writes bench/RESULTS.md and prints it.
+// Run: npx projen bench   (BENCH_SIZES=100,1000,5000 by default)
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const ROOT = path.join(__dirname, '..', '..');
+const WORK = path.join(ROOT, '.tmp', 'bench-mesh');
+const MODES = [
+  { key: 'library', way: 'library', analysis: 'on', label: 'library (analysis + validation on)' },
+  { key: 'library-off', way: 'library', analysis: 'off', label: 'library (analysis + validation off)' },
+  { key: 'cdk8s-plus', way: 'cdk8s-plus', analysis: 'off', label: 'hand-written cdk8s-plus-28 + ApiObjects' },
+  { key: 'raw', way: 'raw', analysis: 'off', label: 'raw cdk8s ApiObjects' },
+  { key: 'yaml', way: 'yaml', analysis: 'off', label: 'plain objects -> yaml (the floor)' },
+] as const;
+type Sample = { ms: number; rssMb: number; bytes: number };
+
+/** The child, compiled to JavaScript against lib/ (no TypeScript compiler in the measured process). */
+function compileChild(): string {
+  if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'index.js'))) throw new Error('run `npx projen compile` first: the benchmark measures the compiled library');
+  fs.mkdirSync(WORK, { recursive: true });
+  const source = fs.readFileSync(path.join(__dirname, 'mesh', 'ways.ts'), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText
+    .replace(/require\("\.\.\/\.\.\/\.\.\/src"\)/g, `require(${JSON.stringify(path.join(ROOT, 'lib', 'src'))})`);
+  const file = path.join(WORK, 'ways.js');
+  fs.writeFileSync(file, js);
+  return file;
+}
+
+function child(file: string, args: string[]): string {
+  const env = { ...process.env };
+  delete env.CDK8S_ISTIO_ANALYSIS;
+  delete env.CDK8S_ISTIO_SCHEMA_VALIDATION;
+  const r = spawnSync(process.execPath, [file, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
+  if (r.status !== 0) throw new Error(`node ways.js ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout.trim().split('\n').pop() ?? '';
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main(): void {
+  const sizes = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const file = compileChild();
+  const results = new Map<string, Sample>();
+  for (const n of sizes) {
+    const manifests = path.join(WORK, `manifests-${n}.json`);
+    child(file, ['dump', String(n), manifests]);
+    const samples = new Map<string, Sample[]>(MODES.map((m) => [m.key, []]));
+    for (let r = 0; r < runs; r++) {
+      for (const m of MODES) {
+        samples.get(m.key)!.push(JSON.parse(child(file, [m.way, String(n), m.analysis, manifests])));
+        process.stderr.write('.');
+      }
+    }
+    for (const m of MODES) {
+      const s = samples.get(m.key)!;
+      results.set(`${n}/${m.key}`, { ms: median(s.map((x) => x.ms)), rssMb: median(s.map((x) => x.rssMb)), bytes: median(s.map((x) => x.bytes)) });
+    }
+  }
+  process.stderr.write('\n');
+  const get = (n: number, key: string) => results.get(`${n}/${key}`)!;
+  const lines = [
+    '# Synthesis benchmark',
+    '',
+    `\`npx projen bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)};`,
+    `medians of ${runs} runs, each in a fresh process, modes interleaved. The mesh: N services in namespaces of 50`,
+    '(see test/bench/mesh/ways.ts); wall time from the first construct to the YAML string.',
+    '',
+    '| N | how it is written | wall time | peak RSS | YAML bytes |',
+    '|---|---|---|---|---|',
+    ...sizes.flatMap((n) => MODES.map((m) => {
+      const s = get(n, m.key);
+      return `| ${n} | ${m.label} | ${s.ms.toFixed(0)} ms | ${s.rssMb.toFixed(0)} MB | ${s.bytes} |`;
+    })),
+    '',
+    '| N | library / cdk8s-plus | library / YAML floor | analysis + validation cost | library peak RSS / cdk8s-plus |',
+    '|---|---|---|---|---|',
+    ...sizes.map((n) => `| ${n} | ${(get(n, 'library').ms / get(n, 'cdk8s-plus').ms).toFixed(2)} | ${(get(n, 'library').ms / get(n, 'yaml').ms).toFixed(2)} | ${((get(n, 'library').ms / get(n, 'library-off').ms - 1) * 100).toFixed(0)} % | ${(get(n, 'library').rssMb / get(n, 'cdk8s-plus').rssMb).toFixed(2)} |`),
+    '',
+  ];
+  if (sizes.length >= 2) {
+    const [a, b] = [sizes[sizes.length - 2], sizes[sizes.length - 1]];
+    const perService = (n: number, key: string) => get(n, key).ms / n;
+    lines.push(`Per-service cost from N = ${a} to N = ${b}: library ×${(perService(b, 'library') / perService(a, 'library')).toFixed(2)}, cdk8s-plus ×${(perService(b, 'cdk8s-plus') / perService(a, 'cdk8s-plus')).toFixed(2)}, YAML floor ×${(perService(b, 'yaml') / perService(a, 'yaml')).toFixed(2)}.`, '');
+  }
+  const text = lines.join('\n');
+  fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), text);
+  console.log(text);
+}
+
+main();

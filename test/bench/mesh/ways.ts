@@ -1,0 +1,144 @@
+// The benchmark mesh (issue #14) written four ways, each run in its own process by
+// ../mesh.bench.ts: N services in namespaces of 50 (per namespace: Namespace, STRICT
+// PeerAuthentication, allow-nothing; per service: ServiceAccount, Service, Deployments v1 and
+// v2, a DestinationRule with subsets, outlier detection and ISTIO_MUTUAL, a VirtualService with
+// a header override, a 90/10 split, retries and a timeout, and an ALLOW policy from its
+// neighbour).
+//
+//   library     MtlsNamespace + CanaryService + allowFrom (synth-time analysis and validation on or off)
+//   cdk8s-plus  the same intent by hand: cdk8s-plus-28 workloads and Services + ApiObjects
+//   raw         the library's manifests as raw cdk8s ApiObjects
+//   yaml        the library's manifests as plain objects through the `yaml` package (the floor)
+//
+// Child usage: node ways.js <way> <services> <analysis on|off> [manifests.json]
+// prints {"ms":..,"rssMb":..,"bytes":..}; `node ways.js dump <services> <file>` writes the manifests.
+import * as fs from 'fs';
+import { ApiObject, ApiObjectProps, App, Chart, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import * as YAML from 'yaml';
+import { CanaryService, CircuitBreaker, RequestMatch, RetryPolicy, StringMatch, MtlsNamespace } from '../../../src';
+
+const PER_NAMESPACE = 50;
+const where = (i: number) => ({ name: `svc-${i}`, namespace: `team-${Math.floor(i / PER_NAMESPACE)}` });
+const principal = (i: number, n: number) => {
+  const w = where((i + n - 1) % n);
+  return `cluster.local/ns/${w.namespace}/sa/${w.name}`;
+};
+
+function library(app: App, n: number): void {
+  const namespaces = new Map<string, MtlsNamespace>();
+  const services: CanaryService[] = [];
+  for (let i = 0; i < n; i++) {
+    const { name, namespace } = where(i);
+    let ns = namespaces.get(namespace);
+    if (ns === undefined) {
+      ns = new MtlsNamespace(app, namespace);
+      namespaces.set(namespace, ns);
+    }
+    services.push(new CanaryService(ns, name, {
+      port: 9080,
+      stable: { version: 'v1', image: `example/${name}:1` },
+      canary: { version: 'v2', image: `example/${name}:2` },
+      canaryWeight: 10,
+      canaryFor: [RequestMatch.header('end-user', StringMatch.exact('jason'))],
+      retries: RetryPolicy.standard({ attempts: 3, perTryTimeout: Duration.seconds(2) }),
+      timeout: Duration.seconds(10),
+      circuitBreaker: CircuitBreaker.standard(),
+      requireMutualTls: true,
+    }));
+  }
+  for (let i = 0; i < n; i++) services[i].service.allowFrom(services[(i + n - 1) % n].service, { methods: ['GET'] });
+}
+
+function cdk8sPlus(app: App, n: number): void {
+  const charts = new Map<string, Chart>();
+  for (let i = 0; i < n; i++) {
+    const { name, namespace } = where(i);
+    let chart = charts.get(namespace);
+    if (chart === undefined) {
+      chart = new Chart(app, namespace, { namespace });
+      charts.set(namespace, chart);
+      new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'istio-injection': 'enabled' } } });
+      new ApiObject(chart, 'pa', { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default' }, spec: { mtls: { mode: 'STRICT' } } });
+      new ApiObject(chart, 'deny', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-nothing' }, spec: {} });
+    }
+    const sa = new kplus.ServiceAccount(chart, `${name}-sa`, { metadata: { name }, automountToken: false });
+    for (const version of ['v1', 'v2']) {
+      new kplus.Deployment(chart, `${name}-${version}`, {
+        metadata: { name: `${name}-${version}` },
+        podMetadata: { labels: { app: name, version } },
+        serviceAccount: sa,
+        containers: [{ name, image: `example/${name}:${version.slice(1)}`, portNumber: 9080, resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } } }],
+      });
+    }
+    const service = new kplus.Service(chart, `${name}-svc`, { metadata: { name }, ports: [{ port: 9080, name: 'http' }] });
+    service.selectLabel('app', name);
+    new ApiObject(chart, `${name}-dr`, {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name },
+      spec: {
+        host: name,
+        trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' }, outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 } },
+        subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
+      },
+    });
+    new ApiObject(chart, `${name}-vs`, {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name },
+      spec: {
+        hosts: [name],
+        http: [
+          { match: [{ headers: { 'end-user': { exact: 'jason' } } }], route: [{ destination: { host: name, subset: 'v2' } }] },
+          { route: [{ destination: { host: name, subset: 'v1' }, weight: 90 }, { destination: { host: name, subset: 'v2' }, weight: 10 }], retries: { attempts: 3, perTryTimeout: '2s' }, timeout: '10s' },
+        ],
+      },
+    });
+    new ApiObject(chart, `${name}-ap`, {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name },
+      spec: { selector: { matchLabels: { app: name } }, rules: [{ from: [{ source: { principals: [principal(i, n)] } }], to: [{ operation: { methods: ['GET'] } }] }] },
+    });
+  }
+}
+
+function manifests(n: number): object[] {
+  const app = new App();
+  app.node.setContext('cdk8s-istio/analysis', 'off');
+  library(app, n);
+  return app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+}
+
+function measure(build: () => string): void {
+  const start = process.hrtime.bigint();
+  const yaml = build();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  console.log(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, bytes: Buffer.byteLength(yaml) }));
+}
+
+if (require.main === module) {
+  const [way, size, analysis, file] = process.argv.slice(2);
+  const n = Number(size);
+  if (way === 'dump') {
+    fs.writeFileSync(analysis, JSON.stringify(manifests(n)));
+  } else if (way === 'library' || way === 'cdk8s-plus') {
+    measure(() => {
+      const app = new App();
+      app.node.setContext('cdk8s-istio/analysis', analysis === 'off' ? 'off' : 'error');
+      if (analysis === 'off') app.node.setContext('cdk8s-istio/schema-validation', 'off');
+      (way === 'library' ? library : cdk8sPlus)(app, n);
+      return app.synthYaml();
+    });
+  } else {
+    const objects = JSON.parse(fs.readFileSync(file, 'utf8')) as ApiObjectProps[];
+    measure(() => {
+      if (way === 'yaml') return objects.map((o) => YAML.stringify(o)).join('---\n');
+      const app = new App();
+      const chart = new Chart(app, 'mesh');
+      objects.forEach((o, j) => new ApiObject(chart, `o${j}`, o));
+      return app.synthYaml();
+    });
+  }
+}
