@@ -45,6 +45,8 @@ function library(app: App, n: number): void {
       timeout: Duration.seconds(10),
       circuitBreaker: CircuitBreaker.standard(),
       requireMutualTls: true,
+      // the user the image runs as, as a user states it (else the library warns once per workload)
+      podSecurityContext: { user: 1000, group: 1000 },
     }));
   }
   for (let i = 0; i < n; i++) services[i].service.allowFrom(services[(i + n - 1) % n].service, { methods: ['GET'] });
