@@ -84,8 +84,11 @@ export class MeshServiceInfo {
 
 type IndexedPolicy = AuthzPolicy & { selector?: Labels; targetRefs: Obj[] };
 
-const groupOf = (o: Obj) => (String(o.apiVersion ?? '').includes('/') ? String(o.apiVersion).split('/')[0] : '');
-const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** The API group of an object (`''` for the core group). */
+export const groupOf = (o: Obj): string => (String(o.apiVersion ?? '').includes('/') ? String(o.apiVersion).split('/')[0] : '');
+/** Code-unit order of strings (what sorted output is sorted by). */
+export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: { id: string }, b: { id: string }) => byString(a.id, b.id);
 
 /** The indexed mesh. */
 export class MeshIndex {

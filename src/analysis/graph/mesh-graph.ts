@@ -7,7 +7,7 @@ import { renderAccessMatrix } from './render-matrix';
 import { renderMermaid } from './render-mermaid';
 import { readTraffic } from './traffic';
 import { AccessLevel } from '../authz/authz-types';
-import { MeshDataplane, MeshServiceInfo } from '../authz/mesh-index';
+import { byString, MeshDataplane, MeshServiceInfo } from '../authz/mesh-index';
 import { MeshModel, MeshModelOptions } from '../authz/mesh-model';
 
 /** Options of a `MeshGraph`. */
@@ -20,7 +20,6 @@ export interface MeshGraphOptions extends MeshModelOptions {
   readonly namespace?: string;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const nsOfNode = (node: string): string | undefined => {
   const bare = node.replace(/^(gateway|identity):/, '');
   return node.startsWith('external:') ? undefined : bare.split('/')[0];
@@ -128,7 +127,7 @@ export class MeshGraph {
       const n = nsOfNode(node);
       if (n !== undefined) namespaces.add(n);
     }
-    this.data = { namespaces: [...namespaces].sort(cmp), ...kept };
+    this.data = { namespaces: [...namespaces].sort(byString), ...kept };
   }
 
   /** The picture as plain data (JSON-serializable). */

@@ -2,6 +2,7 @@
 // Graphviz compiled to WebAssembly (@viz-js/viz): no system binary, the same on every machine.
 import { MeshGraphData, MeshRouteKind } from './graph-model';
 import { callLabel, GraphNode, graphNodes, routeLabel } from './render-common';
+import { byString } from '../authz/mesh-index';
 
 /** A DOT double-quoted string. */
 function q(s: string): string {
@@ -23,7 +24,7 @@ function node(key: string, n: GraphNode): string {
 /** The DOT text. */
 export function renderDot(g: MeshGraphData): string {
   const nodes = graphNodes(g);
-  const sorted = [...nodes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...nodes.entries()].sort(([a], [b]) => byString(a, b));
   const out = ['digraph mesh {', '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=9];'];
   for (const ns of g.namespaces) {
     out.push(`  subgraph ${q(`cluster_${ns}`)} {`, `    label=${q(`namespace ${ns}`)};`, '    style="rounded";');

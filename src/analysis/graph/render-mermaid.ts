@@ -3,6 +3,7 @@
 // edges. Node ids are derived from the sorted node keys, so the text is stable.
 import { MeshGraphData, MeshRouteKind } from './graph-model';
 import { callLabel, GraphNode, graphNodes, routeLabel } from './render-common';
+import { byString } from '../authz/mesh-index';
 
 /** Text inside a quoted Mermaid label. */
 function esc(s: string): string {
@@ -35,12 +36,12 @@ export function renderMermaid(g: MeshGraphData): string {
   const out = ['flowchart LR'];
   for (const ns of g.namespaces) {
     out.push(`  subgraph ns_${ns.replace(/[^A-Za-z0-9]+/g, '_')}["namespace ${esc(ns)}"]`);
-    for (const [key, n] of [...nodes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [key, n] of [...nodes.entries()].sort(([a], [b]) => byString(a, b))) {
       if (n.namespace === ns) out.push(`    ${shape(n, ids.get(key)!)}`);
     }
     out.push('  end');
   }
-  for (const [key, n] of [...nodes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [key, n] of [...nodes.entries()].sort(([a], [b]) => byString(a, b))) {
     if (n.namespace === undefined) out.push(`  ${shape(n, ids.get(key)!)}`);
   }
   const edges: string[] = [];

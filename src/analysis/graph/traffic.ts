@@ -4,14 +4,13 @@
 // hosts (ServiceEntries) each identity may reach through its Sidecar's egress hosts.
 import { MeshGraphEgress, MeshGraphGateway, MeshGraphRoute, MeshRouteKind } from './graph-model';
 import { AccessLevel } from '../authz/authz-types';
-import { MeshIndex, MeshWorkloadInfo } from '../authz/mesh-index';
+import { byString, groupOf, MeshIndex, MeshWorkloadInfo } from '../authz/mesh-index';
 import { selectorMatches } from '../model';
 
 type Obj = { [key: string]: any };
 
 const nsOf = (o: Obj) => String(o.metadata?.namespace ?? 'default');
 const nameOf = (o: Obj) => String(o.metadata?.name ?? '');
-const groupOf = (o: Obj) => (String(o.apiVersion ?? '').includes('/') ? String(o.apiVersion).split('/')[0] : '');
 const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const GATEWAY_API = 'gateway.networking.k8s.io';
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
@@ -152,13 +151,9 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
 
   return {
     routes: dedupe(routes),
-    gateways: [...gateways.values()].sort((a, b) => cmp(a.id, b.id)),
+    gateways: [...gateways.values()].sort((a, b) => byString(a.id, b.id)),
     egress: readEgress(index, nodeOf, principalOf, egressVia),
   };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function routeKey(r: MeshGraphRoute): string {
@@ -225,7 +220,20 @@ function egressAdmits(entry: string, sidecarNs: string, seNs: string, host: stri
 type Naming = (identity: string) => string;
 
 function readEgress(index: MeshIndex, nodeOf: Naming, principalOf: Naming, via: Map<string, string>): MeshGraphEgress[] {
-  const entries = index.objects.filter((o) => groupOf(o) === 'networking.istio.io' && o.kind === 'ServiceEntry' && o.spec?.location !== 'MESH_INTERNAL');
+  // Each ServiceEntry read once: where it is visible, its hosts, and (egress waypoint) the policies that decide who gets out.
+  const entries = index.objects.filter((o) => groupOf(o) === 'networking.istio.io' && o.kind === 'ServiceEntry' && o.spec?.location !== 'MESH_INTERNAL').map((se) => {
+    const namespace = nsOf(se);
+    const wp = se.metadata?.labels?.['istio.io/use-waypoint'];
+    const waypoint = wp ? `${se.metadata?.labels?.['istio.io/use-waypoint-namespace'] ?? namespace}/${wp}` : undefined;
+    return {
+      namespace,
+      exportTo: list(se.spec?.exportTo ?? ['*']).map(String),
+      hosts: list(se.spec?.hosts).map(String),
+      waypoint,
+      http: list(se.spec?.ports).some((p) => /^(http|grpc)/i.test(String(p?.protocol ?? ''))),
+      policies: waypoint === undefined ? undefined : index.attachedPolicies('networking.istio.io', 'ServiceEntry', namespace, nameOf(se), waypoint),
+    };
+  });
   if (entries.length === 0) return [];
   const sidecars = index.objects.filter((o) => groupOf(o) === 'networking.istio.io' && o.kind === 'Sidecar');
   const sidecarOf = (w: MeshWorkloadInfo): Obj | undefined => {
@@ -239,21 +247,14 @@ function readEgress(index: MeshIndex, nodeOf: Naming, principalOf: Naming, via: 
     const sidecar = sidecarOf(w);
     const admitted: string[] | undefined = sidecar === undefined ? undefined : list(sidecar.spec?.egress).flatMap((e) => list(e?.hosts).map(String));
     for (const se of entries) {
-      const seNs = nsOf(se);
-      const exportTo = list(se.spec?.exportTo ?? ['*']).map(String);
-      if (!(exportTo.includes('*') || exportTo.includes(w.namespace) || (exportTo.includes('.') && seNs === w.namespace))) continue;
-      for (const host of list(se.spec?.hosts).map(String)) {
-        if (admitted !== undefined && !admitted.some((e) => egressAdmits(e, nsOf(sidecar!), seNs, host))) continue;
-        const wp = se.metadata?.labels?.['istio.io/use-waypoint'];
-        const waypoint = wp ? `${se.metadata?.labels?.['istio.io/use-waypoint-namespace'] ?? seNs}/${wp}` : undefined;
-        if (waypoint !== undefined) {
-          // The egress waypoint's policies (attached to the ServiceEntry or to it) decide who gets out.
-          const http = list(se.spec?.ports).some((p) => /^(http|grpc)/i.test(String(p?.protocol ?? '')));
-          const access = index.attachedPolicies('networking.istio.io', 'ServiceEntry', seNs, nameOf(se), waypoint).access({ principal: principalOf(w.identity) }, undefined, http);
-          if (access.level === AccessLevel.NONE) continue;
-        }
-        const through = via.get(host) ?? waypoint;
-        out.set(`${w.identity}|${host}`, { from: w.identity, fromNode: nodeOf(w.identity), host, via: through });
+      const { exportTo } = se;
+      if (!(exportTo.includes('*') || exportTo.includes(w.namespace) || (exportTo.includes('.') && se.namespace === w.namespace))) continue;
+      // The egress waypoint's policies (attached to the ServiceEntry or to it) decide who gets out.
+      const decided = se.policies?.access({ principal: principalOf(w.identity) }, undefined, se.http);
+      if (decided?.level === AccessLevel.NONE) continue;
+      for (const host of se.hosts) {
+        if (admitted !== undefined && !admitted.some((e) => egressAdmits(e, nsOf(sidecar!), se.namespace, host))) continue;
+        out.set(`${w.identity}|${host}`, { from: w.identity, fromNode: nodeOf(w.identity), host, via: via.get(host) ?? se.waypoint });
       }
     }
   }
