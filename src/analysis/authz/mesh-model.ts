@@ -104,9 +104,13 @@ export class MeshModel {
     return `${this.trustDomain}/ns/${ns}/sa/${sa}`;
   }
 
+  /** @internal The caller an identity `<namespace>/<serviceaccount>` is, for access questions. */
+  public _caller(identity: string): AccessCaller {
+    return { principal: this._principal(identity), namespace: identity.split('/')[0] };
+  }
+
   private principalOf(from: MeshCaller): string | undefined {
-    return from.namespace !== undefined && from.serviceAccount !== undefined
-      ? `${this.trustDomain}/ns/${from.namespace}/sa/${from.serviceAccount}` : undefined;
+    return from.namespace !== undefined && from.serviceAccount !== undefined ? this._principal(`${from.namespace}/${from.serviceAccount}`) : undefined;
   }
 
   /**
@@ -198,7 +202,7 @@ export class MeshModel {
     const cells: MeshAccess[] = [];
     const services = this._index.services;
     for (const identity of this.identities) {
-      const caller = { principal: this._principal(identity), namespace: identity.split('/')[0] };
+      const caller = this._caller(identity);
       for (const s of services) cells.push({ from: identity, to: s.id, access: this._serviceAccess(caller, s) });
     }
     return cells;

@@ -95,7 +95,7 @@ export class MeshGraph {
     const mtlsOf = new Map(services.map((s) => [s.id, s.mtls]));
     const calls: MeshGraphCall[] = [];
     for (const c of callers) {
-      const caller = { principal: model._principal(c.identity), namespace: c.identity.split('/')[0] };
+      const caller = model._caller(c.identity);
       for (const s of index.services) {
         if (c.node === s.id) continue;
         const a = model._serviceAccess(caller, s);

@@ -61,6 +61,12 @@ export function callLabel(c: MeshGraphCall): string {
   return parts.join(' ').trim();
 }
 
+/** The node a route ends at: the routed version's node when it is drawn, else the Service. */
+export function routeTarget(r: MeshGraphRoute, nodes: Map<string, GraphNode>): string {
+  const version = `${r.to}@${r.version}`;
+  return r.version !== undefined && nodes.has(version) ? version : r.to;
+}
+
 /** The label of a route edge: share, mirror, matches, faults, timeouts. */
 export function routeLabel(r: MeshGraphRoute): string {
   const parts: string[] = [];

@@ -1,7 +1,7 @@
 // Graphviz DOT of a mesh picture (a cluster per namespace), and SVG laid out from it by
 // Graphviz compiled to WebAssembly (@viz-js/viz): no system binary, the same on every machine.
 import { MeshGraphData, MeshRouteKind } from './graph-model';
-import { callLabel, GraphNode, graphNodes, routeLabel } from './render-common';
+import { callLabel, GraphNode, graphNodes, routeLabel, routeTarget } from './render-common';
 import { byString } from '../authz/mesh-index';
 
 /** A DOT double-quoted string. */
@@ -33,8 +33,7 @@ export function renderDot(g: MeshGraphData): string {
   }
   for (const [key, n] of sorted) if (n.namespace === undefined) out.push(`  ${node(key, n)}`);
   for (const r of g.routes) {
-    const to = r.version !== undefined && nodes.has(`${r.to}@${r.version}`) ? `${r.to}@${r.version}` : r.to;
-    out.push(`  ${q(r.source)} -> ${q(to)} [label=${q(routeLabel(r))}, ${r.kind === MeshRouteKind.MIRROR ? 'style=dashed' : 'style=bold'}, color="#1f6feb"];`);
+    out.push(`  ${q(r.source)} -> ${q(routeTarget(r, nodes))} [label=${q(routeLabel(r))}, ${r.kind === MeshRouteKind.MIRROR ? 'style=dashed' : 'style=bold'}, color="#1f6feb"];`);
   }
   for (const c of g.calls) {
     const attrs = [`label=${q(callLabel(c))}`];

@@ -2,7 +2,7 @@
 // versions), gateways and caller identities as nodes; calls, routes, mirrors and egress as
 // edges. Node ids are derived from the sorted node keys, so the text is stable.
 import { MeshGraphData, MeshRouteKind } from './graph-model';
-import { callLabel, GraphNode, graphNodes, routeLabel } from './render-common';
+import { callLabel, GraphNode, graphNodes, routeLabel, routeTarget } from './render-common';
 import { byString } from '../authz/mesh-index';
 
 /** Text inside a quoted Mermaid label. */
@@ -50,8 +50,7 @@ export function renderMermaid(g: MeshGraphData): string {
     edges.push(`  ${ids.get(from)} ${arrow}${label !== '' ? `|"${esc(label)}"|` : ''} ${ids.get(to)}`);
   };
   for (const r of g.routes) {
-    const to = r.version !== undefined && nodes.has(`${r.to}@${r.version}`) ? `${r.to}@${r.version}` : r.to;
-    edge(r.source, r.kind === MeshRouteKind.MIRROR ? '-.->' : '==>', to, routeLabel(r));
+    edge(r.source, r.kind === MeshRouteKind.MIRROR ? '-.->' : '==>', routeTarget(r, nodes), routeLabel(r));
   }
   for (const c of g.calls) {
     if (c.mtls !== 'STRICT') plaintext.push(edges.length);

@@ -5,13 +5,12 @@
 import { MeshGraphEgress, MeshGraphGateway, MeshGraphRoute, MeshRouteKind } from './graph-model';
 import { AccessLevel } from '../authz/authz-types';
 import { byString, groupOf, MeshIndex, MeshWorkloadInfo } from '../authz/mesh-index';
-import { selectorMatches } from '../model';
+import { arr, selectorMatches } from '../model';
 
 type Obj = { [key: string]: any };
 
 const nsOf = (o: Obj) => String(o.metadata?.namespace ?? 'default');
 const nameOf = (o: Obj) => String(o.metadata?.name ?? '');
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const GATEWAY_API = 'gateway.networking.k8s.io';
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
 
@@ -49,7 +48,7 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
     const id = serviceOf(String(dr.spec?.host ?? ''), nsOf(dr));
     if (id === undefined) continue;
     const m = subsets.get(id) ?? new Map<string, string>();
-    for (const s of list(dr.spec?.subsets)) if (s?.name) m.set(String(s.name), String(s.labels?.version ?? s.name));
+    for (const s of arr(dr.spec?.subsets)) if (s?.name) m.set(String(s.name), String(s.labels?.version ?? s.name));
     subsets.set(id, m);
   }
   const versionOf = (to: string, subset: unknown, versionService?: string): string | undefined =>
@@ -65,7 +64,7 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
     const selected = index.workloads.find((w) => Object.keys(selector).length > 0 && selectorMatches(selector, w.labels));
     const identity = selected?.identity ?? DEFAULT_GATEWAY_IDENTITIES[selector.istio ?? ''];
     // `ns/host` names which namespaces' routes may bind; the picture shows the host.
-    const hosts = [...new Set(list(g.spec?.servers).flatMap((s) => list(s?.hosts).map((h) => String(h).replace(/^[^/]*\//, ''))))].sort();
+    const hosts = [...new Set(arr(g.spec?.servers).flatMap((s) => arr(s?.hosts).map((h) => String(h).replace(/^[^/]*\//, ''))))].sort();
     gateways.set(`gateway:${nsOf(g)}/${nameOf(g)}`, { id: `gateway:${nsOf(g)}/${nameOf(g)}`, declaredBy: `Gateway ${nsOf(g)}/${nameOf(g)}`, hosts, identity });
   }
   const waypoints = new Set<string>();
@@ -75,7 +74,7 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
       waypoints.add(id);
       continue;
     }
-    const hosts = [...new Set(list(g.spec?.listeners).map((l) => String(l?.hostname ?? '*')))].sort();
+    const hosts = [...new Set(arr(g.spec?.listeners).map((l) => String(l?.hostname ?? '*')))].sort();
     const identity = g.spec?.gatewayClassName === 'istio' ? `${nsOf(g)}/${nameOf(g)}-istio` : undefined;
     gateways.set(id, { id, declaredBy: `Gateway ${nsOf(g)}/${nameOf(g)}`, hosts, identity });
   }
@@ -84,20 +83,20 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
   for (const vs of of('networking.istio.io', 'VirtualService')) {
     const ns = nsOf(vs);
     const declaredBy = `VirtualService ${ns}/${nameOf(vs)}`;
-    const bound = list(vs.spec?.gateways).map(String);
+    const bound = arr(vs.spec?.gateways).map(String);
     const sources: string[] = [];
     if (bound.length === 0 || bound.includes('mesh')) {
-      for (const h of list(vs.spec?.hosts).map(String)) sources.push(serviceOf(h, ns) ?? `external:${h}`);
+      for (const h of arr(vs.spec?.hosts).map(String)) sources.push(serviceOf(h, ns) ?? `external:${h}`);
     }
     for (const g of bound.filter((b) => b !== 'mesh')) {
       const [gns, gname] = g.includes('/') ? g.split('/') : [ns, g];
       sources.push(`gateway:${gns}/${gname}`);
     }
-    const http = list(vs.spec?.http);
-    const l4 = [...list(vs.spec?.tcp), ...list(vs.spec?.tls)];
+    const http = arr(vs.spec?.http);
+    const l4 = [...arr(vs.spec?.tcp), ...arr(vs.spec?.tls)];
     for (const r of [...http, ...l4]) {
       const notes = routeNotes(r);
-      const dests = list(r?.route);
+      const dests = arr(r?.route);
       for (const d of dests) {
         const to = target(String(d?.destination?.host ?? ''), ns);
         const weight = dests.length > 1 || d?.weight !== undefined ? Number(d?.weight ?? 0) : undefined;
@@ -107,7 +106,7 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
           if (source.startsWith('external:') && !to.startsWith('external:')) egressVia.set(source.slice('external:'.length), to);
         }
       }
-      for (const m of [...(r?.mirror ? [{ destination: r.mirror, percentage: r.mirrorPercentage }] : []), ...list(r?.mirrors)]) {
+      for (const m of [...(r?.mirror ? [{ destination: r.mirror, percentage: r.mirrorPercentage }] : []), ...arr(r?.mirrors)]) {
         const to = target(String(m?.destination?.host ?? ''), ns);
         const pct = m?.percentage?.value !== undefined ? Number(m.percentage.value) : undefined;
         for (const source of sources) {
@@ -121,14 +120,14 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
   for (const route of objects.filter((o) => groupOf(o) === GATEWAY_API && ROUTE_KINDS.has(o.kind))) {
     const ns = nsOf(route);
     const declaredBy = `${route.kind} ${ns}/${nameOf(route)}`;
-    const sources = list(route.spec?.parentRefs).map((p) => {
+    const sources = arr(route.spec?.parentRefs).map((p) => {
       const pns = String(p?.namespace ?? ns);
       if (p?.kind === 'Service' && (p?.group ?? '') === '') return index.service(pns, String(p?.name))?.id;
       const gw = `gateway:${pns}/${p?.name}`;
       return waypoints.has(gw) ? undefined : gw;
     }).filter((s): s is string => s !== undefined);
-    for (const rule of list(route.spec?.rules)) {
-      const backends = list(rule?.backendRefs).filter((b) => (b?.kind ?? 'Service') === 'Service' && (b?.group ?? '') === '');
+    for (const rule of arr(route.spec?.rules)) {
+      const backends = arr(rule?.backendRefs).filter((b) => (b?.kind ?? 'Service') === 'Service' && (b?.group ?? '') === '');
       const total = backends.reduce((n, b) => n + Number(b?.weight ?? 1), 0);
       const notes = gatewayRouteNotes(rule);
       for (const b of backends) {
@@ -139,7 +138,7 @@ export function readTraffic(index: MeshIndex, nodeOf: (identity: string) => stri
           routes.push({ source, to, version: version?.length === 1 ? version[0] : undefined, weight, kind: MeshRouteKind.ROUTE, notes, declaredBy });
         }
       }
-      for (const f of list(rule?.filters).filter((x) => x?.type === 'RequestMirror')) {
+      for (const f of arr(rule?.filters).filter((x) => x?.type === 'RequestMirror')) {
         const ref = f.requestMirror?.backendRef ?? {};
         const to = index.service(String(ref.namespace ?? ns), String(ref.name))?.id ?? `external:${ref.name}`;
         const fraction = f.requestMirror?.fraction;
@@ -177,11 +176,11 @@ const strMatch = (m: Obj | undefined): string => {
 /** A VirtualService route's matches, fault, timeout and retries, in words. */
 function routeNotes(r: Obj): string[] {
   const notes: string[] = [];
-  const matches = list(r?.match).map((m) => [
+  const matches = arr(r?.match).map((m) => [
     m?.uri ? `path ${strMatch(m.uri)}` : '',
     ...Object.entries(m?.headers ?? {}).map(([k, v]) => `header ${k}${strMatch(v as Obj)}`),
     m?.port !== undefined ? `port ${m.port}` : '',
-    ...list(m?.sniHosts).map((h) => `sni ${h}`),
+    ...arr(m?.sniHosts).map((h) => `sni ${h}`),
   ].filter((x) => x !== '').join(' ')).filter((x) => x !== '');
   if (matches.length > 0) notes.push(`if ${matches.join(' or ')}`);
   const delay = r?.fault?.delay;
@@ -196,9 +195,9 @@ function routeNotes(r: Obj): string[] {
 /** A Gateway API rule's matches and timeouts, in words. */
 function gatewayRouteNotes(rule: Obj): string[] {
   const notes: string[] = [];
-  const matches = list(rule?.matches).map((m) => [
+  const matches = arr(rule?.matches).map((m) => [
     m?.path ? `path ${m.path.type === 'Exact' ? '=' : m.path.type === 'RegularExpression' ? '~' : ''}${m.path.value ?? '/'}${(m.path.type ?? 'PathPrefix') === 'PathPrefix' ? '*' : ''}` : '',
-    ...list(m?.headers).map((h) => `header ${h?.name}=${h?.value}`),
+    ...arr(m?.headers).map((h) => `header ${h?.name}=${h?.value}`),
     m?.method ? `method ${m.method}` : '',
   ].filter((x) => x !== '').join(' ')).filter((x) => x !== '');
   if (matches.length > 0) notes.push(`if ${matches.join(' or ')}`);
@@ -227,10 +226,10 @@ function readEgress(index: MeshIndex, nodeOf: Naming, principalOf: Naming, via: 
     const waypoint = wp ? `${se.metadata?.labels?.['istio.io/use-waypoint-namespace'] ?? namespace}/${wp}` : undefined;
     return {
       namespace,
-      exportTo: list(se.spec?.exportTo ?? ['*']).map(String),
-      hosts: list(se.spec?.hosts).map(String),
+      exportTo: arr(se.spec?.exportTo ?? ['*']).map(String),
+      hosts: arr(se.spec?.hosts).map(String),
       waypoint,
-      http: list(se.spec?.ports).some((p) => /^(http|grpc)/i.test(String(p?.protocol ?? ''))),
+      http: arr(se.spec?.ports).some((p) => /^(http|grpc)/i.test(String(p?.protocol ?? ''))),
       policies: waypoint === undefined ? undefined : index.attachedPolicies('networking.istio.io', 'ServiceEntry', namespace, nameOf(se), waypoint),
     };
   });
@@ -245,7 +244,7 @@ function readEgress(index: MeshIndex, nodeOf: Naming, principalOf: Naming, via: 
   const out = new Map<string, MeshGraphEgress>();
   for (const w of index.workloads) {
     const sidecar = sidecarOf(w);
-    const admitted: string[] | undefined = sidecar === undefined ? undefined : list(sidecar.spec?.egress).flatMap((e) => list(e?.hosts).map(String));
+    const admitted: string[] | undefined = sidecar === undefined ? undefined : arr(sidecar.spec?.egress).flatMap((e) => arr(e?.hosts).map(String));
     for (const se of entries) {
       const { exportTo } = se;
       if (!(exportTo.includes('*') || exportTo.includes(w.namespace) || (exportTo.includes('.') && se.namespace === w.namespace))) continue;
