@@ -2,10 +2,7 @@
 // server keeps only the one applied last, silently. Refused at synth, naming both constructs.
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { currentSynthesis } from './synthesis';
-
-/** The duplicates found in an app during one synthesis, by the chart of the later object. */
-const FOUND = new WeakMap<IConstruct, { synthesis: number | undefined; byChart: Map<IConstruct, string[]> }>();
+import { appApiObjects, synthesisMemo } from './synthesis';
 
 /** The construct a user wrote for an object: its L2 wrapper when the object is its `Resource`. */
 function writtenBy(obj: ApiObject): string {
@@ -23,8 +20,7 @@ function identity(obj: ApiObject): string {
 function findDuplicates(root: IConstruct): Map<IConstruct, string[]> {
   const first = new Map<string, ApiObject>();
   const byChart = new Map<IConstruct, string[]>();
-  for (const c of root.node.findAll()) {
-    if (!(c instanceof ApiObject)) continue;
+  for (const c of appApiObjects(root)) {
     const key = identity(c);
     const earlier = first.get(key);
     if (!earlier) {
@@ -49,11 +45,5 @@ function findDuplicates(root: IConstruct): Map<IConstruct, string[]> {
  */
 export function duplicateObjectErrors(chart: IConstruct): string[] {
   const root = chart.node.root;
-  const synthesis = currentSynthesis(root);
-  let found = FOUND.get(root);
-  if (!found || synthesis === undefined || found.synthesis !== synthesis) {
-    found = { synthesis, byChart: findDuplicates(root) };
-    FOUND.set(root, found);
-  }
-  return found.byChart.get(chart) ?? [];
+  return synthesisMemo(root, 'duplicate-objects', () => findDuplicates(root)).get(chart) ?? [];
 }

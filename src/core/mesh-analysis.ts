@@ -5,7 +5,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { duplicateObjectErrors } from './duplicate-objects';
-import { currentSynthesis, trackSyntheses } from './synthesis';
+import { appApiObjects, synthesisMemo, trackSyntheses } from './synthesis';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
 
@@ -28,13 +28,6 @@ const SCHEMA_CONTEXT = 'cdk8s-istio/schema-validation';
 
 /** Charts that already carry the automatic analysis validation. */
 const AUTO_CHARTS = new WeakSet<IConstruct>();
-
-/**
- * One analysis of an app's objects per synthesis (see ./synthesis), shared by the validations
- * of all its charts in all of cdk8s's validation passes, so that analysis stays linear in the
- * number of objects however many charts the app has. Each chart's findings are located once.
- */
-const RUN_CACHE = new WeakMap<IConstruct, AppRun & { synthesis: number; findings: Map<IConstruct, MeshConstructDiagnostic[]> }>();
 
 /**
  * A mesh analyzer diagnostic located in the construct tree.
@@ -205,24 +198,18 @@ function schemaValidation(scope: IConstruct): boolean {
 type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
 
 /**
- * The diagnostics about a chart's objects in the app's analysis for the synthesis in progress:
- * the app is analyzed once per synthesis, each chart's findings located once. Outside a
- * synthesis (a direct `node.validate()`), nothing is reused.
+ * The diagnostics about a chart's objects in the app's analysis: within a synthesis the app
+ * is analyzed once, shared by the validations of all its charts in all of cdk8s's validation
+ * passes (so analysis stays linear in the number of objects however many charts the app has),
+ * and each chart's findings are located once. Outside a synthesis (a direct
+ * `node.validate()`), nothing is reused.
  */
 function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
   const root = chart.node.root;
-  const synthesis = currentSynthesis(root);
-  if (synthesis === undefined) {
-    const { all, run } = analyzeApp(root, { schemaValidation: schemaValidation(chart) });
-    return located(chart, all, run);
-  }
-  let cached = RUN_CACHE.get(root);
-  if (!cached || cached.synthesis !== synthesis) {
-    cached = { ...analyzeApp(root, { schemaValidation: schemaValidation(chart) }), synthesis, findings: new Map() };
-    RUN_CACHE.set(root, cached);
-  }
-  let found = cached.findings.get(chart);
-  if (!found) cached.findings.set(chart, found = located(chart, cached.all, cached.run));
+  const { all, run } = synthesisMemo(root, 'mesh-analysis', () => analyzeApp(root, { schemaValidation: schemaValidation(chart) }));
+  const byChart = synthesisMemo(root, 'mesh-analysis-findings', () => new Map<IConstruct, MeshConstructDiagnostic[]>());
+  let found = byChart.get(chart);
+  if (!found) byChart.set(chart, found = located(chart, all, run));
   return found;
 }
 
@@ -243,10 +230,18 @@ function renderObject(o: ApiObject): any {
   }
 }
 
-/** Analyzes every object of the app (rendered with `toJson()`). */
+/**
+ * Analyzes every object of the app (rendered with `toJson()`; within a synthesis the
+ * renderings are kept for the YAML, see ./synthesis, so each object is rendered once).
+ */
 function analyzeApp(root: IConstruct, options: AnalysisOptions): AppRun {
-  const all = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-  const objects = all.map(renderObject);
+  const all = appApiObjects(root);
+  const renderings = synthesisMemo(root, 'renderings', () => new Map<ApiObject, unknown>());
+  const objects = all.map((o) => {
+    const json = renderObject(o);
+    renderings.set(o, json);
+    return json;
+  });
   // An app that deploys objects into a namespace implies that namespace exists (kubectl
   // apply would fail otherwise); manifests hold Deployments, not Pods, so pod templates stand
   // for the pods they will run; TLS Secrets are rarely part of a cdk8s app (cert-manager or a

@@ -7,7 +7,7 @@
 // a new synthesis of that app. User code only runs between syntheses, so every change to the
 // app — through this library, cdk8s-plus or raw ApiObjects — is seen by the next synthesis.
 import * as fs from 'fs';
-import { Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { stringifyYamlSafely } from './yaml-writer';
 import { markSynthesized } from '../analysis/synth-marker';
@@ -17,6 +17,8 @@ interface SynthesisState {
   id: number;
   /** Depth of nested synthesis calls (app.synthYaml() renders each chart with chart.toJson()). */
   depth: number;
+  /** Work shared within the synthesis in progress (dropped when it ends, so nothing outlives it). */
+  memo?: Map<string, unknown>;
 }
 
 const STATE = new WeakMap<IConstruct, SynthesisState>();
@@ -33,6 +35,23 @@ function saveMarked(filePath: string, docs: unknown[]): void {
   fs.writeFileSync(filePath, markSynthesized(stringifyYamlSafely(...docs)), { encoding: 'utf8' });
 }
 
+type SynthChart = (chart: Chart) => unknown[];
+/** cdk8s's internal per-chart synthesis (`chart.toJson()` calls it), reached without types. */
+const APP_STATICS = App as unknown as { _synthChart?: SynthChart };
+
+/**
+ * A chart's objects in dependency order, rendered: what cdk8s's `chart.toJson()` returns, less
+ * the app-wide dependency resolution and validation it repeats for every chart (the app's
+ * `synth`/`synthYaml` has just done both, so with many charts they would cost charts × objects).
+ * Objects the synthesis already rendered (for synth-time analysis) are not rendered again.
+ */
+function renderChart(root: IConstruct, chart: Chart): unknown[] {
+  const rendered = synthesisMemo<Map<ApiObject, unknown>>(root, 'renderings', () => new Map());
+  return new DependencyGraph(chart.node).topology()
+    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
+    .map((o) => rendered.get(o) ?? o.toJson());
+}
+
 function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean): void {
   const original = target[method];
   if (typeof original !== 'function') return;
@@ -41,7 +60,11 @@ function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean
     configurable: true,
     writable: true,
     value: function synthesis(this: unknown, ...args: unknown[]) {
-      if (state.depth === 0) state.id++;
+      const outer = state.depth === 0;
+      if (outer) {
+        state.id++;
+        state.memo = new Map();
+      }
       state.depth++;
       // While the app writes its YAML, cdk8s's writer is replaced by one whose output kubectl
       // reads back as written (see ./yaml-writer); synthesis is synchronous, so the swap is
@@ -50,14 +73,22 @@ function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean
       // analyze` recognizes them (see ../analysis/synth-marker).
       const stringify = Yaml.stringify;
       const save = Yaml.save;
+      const synthChart = APP_STATICS._synthChart;
       if (writesYaml) Yaml.stringify = stringifyYamlSafely;
       if (writesYaml && method === 'synth') Yaml.save = saveMarked;
+      // Within the app's synthesis (which resolved dependencies and validated the whole app
+      // once), each chart only renders its objects; charts of other apps are left to cdk8s.
+      if (outer && writesYaml && typeof synthChart === 'function') {
+        APP_STATICS._synthChart = (chart: Chart) => (chart.node.root === root ? renderChart(root, chart) : synthChart.call(App, chart));
+      }
       try {
         return original.apply(this, args);
       } finally {
         if (writesYaml) Yaml.stringify = stringify;
         if (writesYaml) Yaml.save = save;
+        if (outer && writesYaml) APP_STATICS._synthChart = synthChart;
         state.depth--;
+        if (state.depth === 0) state.memo = undefined;
       }
     },
   });
@@ -84,4 +115,25 @@ export function trackSyntheses(chart: IConstruct): void {
 export function currentSynthesis(root: IConstruct): number | undefined {
   const state = STATE.get(root);
   return state && state.depth > 0 ? state.id : undefined;
+}
+
+/**
+ * Work shared within the synthesis of `root` in progress: `compute()` once per synthesis and
+ * key, dropped when the synthesis ends. Outside a synthesis nothing is reused: `compute()` runs
+ * on every call.
+ * @internal
+ */
+export function synthesisMemo<T>(root: IConstruct, key: string, compute: () => T): T {
+  const memo = STATE.get(root)?.memo;
+  if (memo === undefined) return compute();
+  if (!memo.has(key)) memo.set(key, compute());
+  return memo.get(key) as T;
+}
+
+/**
+ * The app's ApiObjects (found once per synthesis).
+ * @internal
+ */
+export function appApiObjects(root: IConstruct): ApiObject[] {
+  return synthesisMemo(root, 'api-objects', () => root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
 }

@@ -22,13 +22,24 @@ const SPECIAL_CHARS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u202
 /** What the `yaml` library leaves unescaped inside double quotes but YAML 1.1 readers refuse or fold. */
 const RAW_IN_QUOTES = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
+/**
+ * The plain-scalar forms the `yaml` library's own YAML 1.1 schema reads as something other than
+ * a string (its int, float and timestamp forms accept more than the spec's, e.g. `.` or `0x_`).
+ * Each starts with a sign, a dot, a digit or an `e`; its bool, null and merge forms are in KEYWORDS.
+ */
+const YAML11_FORMS: readonly RegExp[] = new YAML.Document(null, { version: '1.1' }).schema.tags
+  .filter((t): t is YAML.ScalarTag => 'test' in t && t.test instanceof RegExp && t.tag !== 'tag:yaml.org,2002:str')
+  .map((t) => t.test!);
+
 /** True when a string written plain could be read back as something else by some reader. */
 export function needsQuoting(s: string): boolean {
   if (SPECIAL_CHARS.test(s) || KEYWORDS.test(s) || TIMESTAMP.test(s)) return true;
   const first = s.charAt(0);
+  // the 1.1 schema's exponent form needs no digit before the `e` (`e0`)
+  if (/[eE]/.test(first)) return YAML11_FORMS.some((re) => re.test(s));
   if (!/[-+.0-9]/.test(first) && !/^[-+]?\.?(inf|infinity|nan)$/i.test(s)) return false;
   const compact = s.replace(/_/g, '');
-  return NUMBER_FORMS.some((re) => re.test(s) || re.test(compact));
+  return NUMBER_FORMS.some((re) => re.test(s) || re.test(compact)) || YAML11_FORMS.some((re) => re.test(s));
 }
 
 /** YAML's escape for a character inside double quotes (`\N`, `\L`, `\P`, `\x7F`, `\uFEFF`). */
@@ -48,6 +59,9 @@ function hasRiskyString(v: unknown): boolean {
   return false;
 }
 
+/** How the fast path writes: no line wrapping, undefined kept as null (as cdk8s does). */
+const CORE_OPTIONS: YAML.DocumentOptions & YAML.SchemaOptions & YAML.CreateNodeOptions & YAML.ToStringOptions = { keepUndefined: true, lineWidth: 0, version: '1.2' };
+
 /** The 1.1 schema without its merge-key tag (which would write a `<<` key bare, as a merge). */
 function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
   return tags.filter((t) => typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:merge');
@@ -60,8 +74,10 @@ function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
 export function stringifyYamlSafely(...docs: unknown[]): string {
   return docs.map((doc) => {
     if (doc === undefined) return '\n';
-    // Fast path: nothing to quote, so the plain writer (what cdk8s does) gives the same text.
-    if (!hasRiskyString(doc)) return YAML.stringify(doc, { keepUndefined: true, lineWidth: 0, version: '1.1' });
+    // Fast path: nothing to quote, so the plain writer gives the text cdk8s writes. The YAML 1.2
+    // core schema writes it faster than the 1.1 schema cdk8s uses: the 1.1 forms it would not
+    // quote by itself are all in needsQuoting, so they never reach this path.
+    if (!hasRiskyString(doc)) return YAML.stringify(doc, CORE_OPTIONS);
     const d = new YAML.Document(doc, { version: '1.1', keepUndefined: true, customTags: withoutMergeKeys });
     let special = false;
     YAML.visit(d, {

@@ -50,6 +50,7 @@ function main(): void {
   const sizes = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const file = compileChild();
+  child(file, ['same', '120']); // the four ways emit the same manifests (raw and yaml: the library's own)
   const results = new Map<string, Sample>();
   for (const n of sizes) {
     const manifests = path.join(WORK, `manifests-${n}.json`);

@@ -4,6 +4,7 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Deployment, Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as YAML from 'yaml';
 import * as net from '../../imports/networking.istio.io';
 import { MeshAnalyzer } from '../../src/analysis/mesh-analyzer';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
@@ -200,27 +201,53 @@ describe('automatic analysis of charts that use the library', () => {
     expect(() => app.synthYaml()).not.toThrow();
   });
 
-  test('one analysis of the app per synthesis, shared by all its charts and validation passes', () => {
+  test('one validation and one analysis of the app per synthesis, and one rendering of each object, however many charts', () => {
     const app = Testing.app();
-    let passes = 0;
+    const passes: string[] = [];
     for (const name of ['a', 'b', 'c']) {
       const chart = new Chart(app, name, { namespace: name });
       new VirtualService(chart, 'vs', { hosts: [`${name}.example.com`], http: [{ route: [{ host: `${name}.example.com` }] }] });
       MeshAnalysis.suppress(chart, 'IST0101');
-      if (name === 'a') chart.node.addValidation({ validate: () => { passes++; return []; } });
+      chart.node.addValidation({ validate: () => { passes.push(name); return []; } });
     }
+    // a chart without the library's constructs, in the same app
+    const plain = new Chart(app, 'plain');
+    new ApiObject(plain, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'a' } });
+    plain.node.addValidation({ validate: () => { passes.push('plain'); return []; } });
     const run = jest.spyOn(MeshAnalyzer, '_run');
+    const render = jest.spyOn(ApiObject.prototype, 'toJson');
     try {
       app.synthYaml();
-      // cdk8s validates the whole app more than once per synthYaml (once more per chart it
-      // renders); the app is analyzed once for all of them
-      expect(passes).toBeGreaterThan(1);
+      // cdk8s alone validates the whole app once more for every chart it renders
+      expect(passes.sort()).toEqual(['a', 'b', 'c', 'plain']);
       expect(run).toHaveBeenCalledTimes(1);
+      expect(render).toHaveBeenCalledTimes(4);
+      // a second synthesis does it all again
+      app.synthYaml();
+      expect(passes).toHaveLength(8);
+      expect(run).toHaveBeenCalledTimes(2);
     } finally {
       run.mockRestore();
+      render.mockRestore();
     }
   });
 
+  test("the app's YAML is what cdk8s renders chart by chart, in dependency order", () => {
+    const app = Testing.app();
+    const first = new Chart(app, 'first', { namespace: 'a' });
+    const second = new Chart(app, 'second', { namespace: 'b' });
+    const late = new ApiObject(first, 'late', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } });
+    const early = new ApiObject(first, 'early', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'early' } });
+    late.addDependency(early);
+    new VirtualService(second, 'vs', { hosts: ['b.example.com'], http: [{ route: [{ host: 'b.example.com' }] }] });
+    MeshAnalysis.suppress(second, 'IST0101');
+    first.addDependency(second);
+    const yaml = app.synthYaml();
+    // chart by chart through cdk8s's own path (each chart.toJson() outside an app synthesis)
+    const byChart = [second, first].flatMap((c) => Testing.synth(c));
+    expect(YAML.parseAllDocuments(yaml).map((d) => d.toJS())).toEqual(byChart);
+    expect(byChart.map((o) => o.metadata.name)).toEqual(['second-vs-c80e6e9b', 'early', 'late']);
+  });
 
   describe('bad input', () => {
     test('an unknown analysis mode names the key, the value and the fix', () => {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { ConfigMap } from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
 import { needsQuoting, stringifyYamlSafely } from '../../src/core/yaml-writer';
@@ -100,6 +101,18 @@ describe('YAML that survives kubectl', () => {
   test('a document with nothing to quote is written exactly as cdk8s writes it', () => {
     const doc = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { version: 'v1' } }, data: { timeout: '10s', image: 'example/reviews:1.20.3', multi: 'a\nb' }, n: [1, 2.5, true, null] };
     expect(stringifyYamlSafely(doc, doc)).toBe(Yaml.stringify(doc, doc));
+  });
+
+  test('every string the YAML 1.1 writer would quote is quoted by the faster writer (fast path == cdk8s output)', () => {
+    // strings over the characters numbers, booleans, timestamps and indicators are made of
+    const tricky = fc.string({ unit: fc.constantFrom(...'0123456789.:-+_eExXoObBpP yYnNaA~<=#\'"tTZ/'), maxLength: 8 });
+    fc.assert(fc.property(tricky, tricky, (key, value) => {
+      const doc = { [key]: value, list: [value] };
+      if (needsQuoting(key) || needsQuoting(value)) return;
+      expect(stringifyYamlSafely(doc)).toBe(Yaml.stringify(doc));
+    }), { numRuns: 2000 });
+    // forms only the `yaml` library's 1.1 schema reads as numbers
+    for (const s of ['.', '._', '0x_', '0b_', 'e0', '._e1', '-.e5']) expect({ s, quoted: needsQuoting(s) }).toEqual({ s, quoted: true });
   });
 
   test('the swap is scoped to the synthesis: cdk8s\'s own writer is back afterwards', () => {
