@@ -55,7 +55,7 @@ function library(app: App, n: number): void {
 
 function cdk8sPlus(app: App, n: number): void {
   const charts = new Map<string, Chart>();
-  const ALL = kplus.Capability.ALL;
+  const capabilities = { drop: [kplus.Capability.ALL] };
   const seccompProfile = { type: kplus.SeccompProfileType.RUNTIME_DEFAULT };
   const retries = { attempts: 3, perTryTimeout: '2s', retryOn: 'connect-failure,refused-stream,reset-before-request,unavailable' };
   for (let i = 0; i < n; i++) {
@@ -94,7 +94,7 @@ function cdk8sPlus(app: App, n: number): void {
             memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
           },
           // Pod Security "restricted", by hand
-          securityContext: { ensureNonRoot: true, privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [ALL] }, seccompProfile },
+          securityContext: { ensureNonRoot: true, privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities, seccompProfile },
           volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(chart, `${name}-${version}-tmp`, 'tmp') }],
         }],
       });
