@@ -55,8 +55,7 @@ function library(app: App, n: number): void {
 
 function cdk8sPlus(app: App, n: number): void {
   const charts = new Map<string, Chart>();
-  const capabilities = { drop: [kplus.Capability.ALL] };
-  const seccompProfile = { type: kplus.SeccompProfileType.RUNTIME_DEFAULT };
+  const restricted = { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
   const retries = { attempts: 3, perTryTimeout: '2s', retryOn: 'connect-failure,refused-stream,reset-before-request,unavailable' };
   for (let i = 0; i < n; i++) {
     const { name, namespace } = where(i);
@@ -94,7 +93,7 @@ function cdk8sPlus(app: App, n: number): void {
             memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
           },
           // Pod Security "restricted", by hand
-          securityContext: { ensureNonRoot: true, privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities, seccompProfile },
+          securityContext: { ensureNonRoot: true, privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, ...restricted },
           volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(chart, `${name}-${version}-tmp`, 'tmp') }],
         }],
       });
