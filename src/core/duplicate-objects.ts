@@ -2,13 +2,8 @@
 // server keeps only the one applied last, silently. Refused at synth, naming both constructs.
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ownerPath } from './rendering';
 import { appApiObjects, synthesisMemo } from './synthesis';
-
-/** The construct a user wrote for an object: its L2 wrapper when the object is its `Resource`. */
-function writtenBy(obj: ApiObject): string {
-  const scope = obj.node.scope as (IConstruct & { apiObject?: unknown }) | undefined;
-  return scope && obj.node.id === 'Resource' && scope.apiObject === obj ? scope.node.path : obj.node.path;
-}
 
 /** `group/kind/namespace/name`: versions of one group are the same object to the API server. */
 function identity(obj: ApiObject): string {
@@ -31,7 +26,7 @@ function findDuplicates(root: IConstruct): Map<IConstruct, string[]> {
     const shown = `${c.kind} ${ns ? `${ns}/` : ''}${c.name}`;
     const chart = Chart.of(c);
     const list = byChart.get(chart) ?? [];
-    list.push(`[${writtenBy(c)}] ${shown} is emitted twice, also by ${writtenBy(earlier)}: the API server would keep only the one applied last, silently. `
+    list.push(`[${ownerPath(c)}] ${shown} is emitted twice, also by ${ownerPath(earlier)}: the API server would keep only the one applied last, silently. `
       + `Fix: merge the two into one construct (one ${c.kind} per name and namespace), or give one of them another name or namespace`);
     byChart.set(chart, list);
   }

@@ -5,6 +5,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { duplicateObjectErrors } from './duplicate-objects';
+import { ownerPath, renderedObjects, startWritingYaml } from './rendering';
 import { appApiObjects, synthesisMemo, trackSyntheses } from './synthesis';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
@@ -52,13 +53,6 @@ export interface MeshSynthOptions extends AnalysisOptions {
    * @default true
    */
   readonly printWarnings?: boolean;
-}
-
-/** The construct that "owns" an ApiObject: its L2 wrapper when the ApiObject is its `Resource`. */
-function ownerPath(obj: ApiObject): string {
-  const scope = obj.node.scope;
-  if (scope && obj.node.id === 'Resource' && (scope as any).apiObject === obj) return scope.node.path;
-  return obj.node.path;
 }
 
 function suppressedCodes(obj: ApiObject): Set<string> {
@@ -125,6 +119,7 @@ export class MeshAnalysis {
     chart.node.addValidation({
       validate: () => {
         const errors = [...duplicateObjectErrors(chart)];
+        startWritingYaml(chart.node.root);
         const mode = analysisMode(chart);
         if (mode === 'off') return errors;
         for (const d of chartFindings(chart)) {
@@ -214,34 +209,11 @@ function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
 }
 
 /**
- * An object rendered with `toJson()`. A rendering that crashes (typically an escape-hatch JSON
- * patch that put a single value where the generated binding expects a list) becomes a
- * library error that names the construct and shows the patches applied to it.
- */
-function renderObject(o: ApiObject): any {
-  try {
-    return o.toJson();
-  } catch (e) {
-    const message = String((e as Error).message ?? e);
-    if (/^\[[^\]]+\] /.test(message)) throw e; // already a library error
-    const patches = ((o as unknown as { patches?: unknown[] }).patches ?? []).map((p) => (p as { operation?: unknown }).operation ?? p);
-    const applied = patches.length > 0 ? ` after the JSON patches ${JSON.stringify(patches)}` : '';
-    throw new Error(`[${ownerPath(o)}] ${o.kind} ${JSON.stringify(o.name)} cannot be rendered${applied}: ${message}. Fix: check the escape-hatch patches of this object: a patch must keep each field's type (a list stays a list)`);
-  }
-}
-
-/**
- * Analyzes every object of the app (rendered with `toJson()`; within a synthesis the
- * renderings are kept for the YAML, see ./synthesis, so each object is rendered once).
+ * Analyzes every object of the app (rendered once per synthesis, see ./rendering).
  */
 function analyzeApp(root: IConstruct, options: AnalysisOptions): AppRun {
   const all = appApiObjects(root);
-  const renderings = synthesisMemo(root, 'renderings', () => new Map<ApiObject, unknown>());
-  const objects = all.map((o) => {
-    const json = renderObject(o);
-    renderings.set(o, json);
-    return json;
-  });
+  const objects = renderedObjects(root) as { [key: string]: any }[];
   // An app that deploys objects into a namespace implies that namespace exists (kubectl
   // apply would fail otherwise); manifests hold Deployments, not Pods, so pod templates stand
   // for the pods they will run; TLS Secrets are rarely part of a cdk8s app (cert-manager or a

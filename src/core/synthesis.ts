@@ -9,7 +9,8 @@
 import * as fs from 'fs';
 import { ApiObject, App, Chart, DependencyGraph, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { stringifyYamlSafely } from './yaml-writer';
+import { ParallelYaml } from './parallel-yaml';
+import { stringifyYamlDocument } from './yaml-writer';
 import { markSynthesized } from '../analysis/synth-marker';
 
 interface SynthesisState {
@@ -19,6 +20,8 @@ interface SynthesisState {
   depth: number;
   /** Work shared within the synthesis in progress (dropped when it ends, so nothing outlives it). */
   memo?: Map<string, unknown>;
+  /** Whether the synthesis in progress is the app's `synth()` or `synthYaml()` (which write YAML). */
+  writesYaml?: boolean;
 }
 
 const STATE = new WeakMap<IConstruct, SynthesisState>();
@@ -30,9 +33,21 @@ function stateOf(root: IConstruct): SynthesisState {
   return state;
 }
 
+/**
+ * The library's YAML writer (./yaml-writer) for the synthesis of `root`: documents the
+ * synthesis started writing in a worker are taken from it (./parallel-yaml).
+ */
+function yamlWriter(root: IConstruct): (...docs: unknown[]) => string {
+  return (...docs) => {
+    const job = synthesisMemo<ParallelYaml | undefined>(root, 'yaml-job', () => undefined);
+    return docs.map((d) => (job ? job.textOf(d) : stringifyYamlDocument(d))).join('---\n');
+  };
+}
+
 /** cdk8s's `Yaml.save` with the library's writer and the synth marker first. */
-function saveMarked(filePath: string, docs: unknown[]): void {
-  fs.writeFileSync(filePath, markSynthesized(stringifyYamlSafely(...docs)), { encoding: 'utf8' });
+function markedSaver(root: IConstruct): (filePath: string, docs: unknown[]) => void {
+  const write = yamlWriter(root);
+  return (filePath, docs) => fs.writeFileSync(filePath, markSynthesized(write(...docs)), { encoding: 'utf8' });
 }
 
 type SynthChart = (chart: Chart) => unknown[];
@@ -64,6 +79,7 @@ function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean
       if (outer) {
         state.id++;
         state.memo = new Map();
+        state.writesYaml = writesYaml;
       }
       state.depth++;
       // While the app writes its YAML, cdk8s's writer is replaced by one whose output kubectl
@@ -74,8 +90,8 @@ function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean
       const stringify = Yaml.stringify;
       const save = Yaml.save;
       const synthChart = APP_STATICS._synthChart;
-      if (writesYaml) Yaml.stringify = stringifyYamlSafely;
-      if (writesYaml && method === 'synth') Yaml.save = saveMarked;
+      if (writesYaml) Yaml.stringify = yamlWriter(root);
+      if (writesYaml && method === 'synth') Yaml.save = markedSaver(root);
       // Within the app's synthesis (which resolved dependencies and validated the whole app
       // once), each chart only renders its objects; charts of other apps are left to cdk8s.
       if (outer && writesYaml && typeof synthChart === 'function') {
@@ -88,7 +104,10 @@ function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean
         if (writesYaml) Yaml.save = save;
         if (outer && writesYaml) APP_STATICS._synthChart = synthChart;
         state.depth--;
-        if (state.depth === 0) state.memo = undefined;
+        if (state.depth === 0) {
+          state.memo = undefined;
+          state.writesYaml = undefined;
+        }
       }
     },
   });
@@ -136,4 +155,13 @@ export function synthesisMemo<T>(root: IConstruct, key: string, compute: () => T
  */
 export function appApiObjects(root: IConstruct): ApiObject[] {
   return synthesisMemo(root, 'api-objects', () => root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
+}
+
+/**
+ * Whether the synthesis of `root` in progress writes YAML (the app's `synth()` or
+ * `synthYaml()`, not a chart's `toJson()`).
+ * @internal
+ */
+export function synthesisWritesYaml(root: IConstruct): boolean {
+  return STATE.get(root)?.writesYaml === true;
 }

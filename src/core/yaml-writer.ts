@@ -68,28 +68,34 @@ function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
 }
 
 /**
- * Stringifies documents like cdk8s's `Yaml.stringify` (YAML 1.1, no line wrapping, undefined
- * kept as null, `---` between documents), quoting every string a reader could misread.
+ * One document as `stringifyYamlSafely` writes it (without the `---` separator).
+ * @internal
+ */
+export function stringifyYamlDocument(doc: unknown): string {
+  if (doc === undefined) return '\n';
+  // Fast path: nothing to quote, so the plain writer gives the text cdk8s writes. The YAML 1.2
+  // core schema writes it faster than the 1.1 schema cdk8s uses: the 1.1 forms it would not
+  // quote by itself are all in needsQuoting, so they never reach this path.
+  if (!hasRiskyString(doc)) return YAML.stringify(doc, CORE_OPTIONS);
+  const d = new YAML.Document(doc, { version: '1.1', keepUndefined: true, customTags: withoutMergeKeys });
+  let special = false;
+  YAML.visit(d, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string' || !needsQuoting(node.value)) return;
+      node.type = 'QUOTE_DOUBLE';
+      if (RAW_IN_QUOTES.test(node.value)) special = true;
+      RAW_IN_QUOTES.lastIndex = 0;
+    },
+  });
+  const text = d.toString({ lineWidth: 0 });
+  // Only double-quoted scalars can contain these characters now: escape them there.
+  return special ? text.replace(RAW_IN_QUOTES, escape) : text;
+}
+
+/**
+ * Stringifies documents like cdk8s's `Yaml.stringify` (no line wrapping, undefined kept as
+ * null, `---` between documents), quoting every string a reader could misread.
  */
 export function stringifyYamlSafely(...docs: unknown[]): string {
-  return docs.map((doc) => {
-    if (doc === undefined) return '\n';
-    // Fast path: nothing to quote, so the plain writer gives the text cdk8s writes. The YAML 1.2
-    // core schema writes it faster than the 1.1 schema cdk8s uses: the 1.1 forms it would not
-    // quote by itself are all in needsQuoting, so they never reach this path.
-    if (!hasRiskyString(doc)) return YAML.stringify(doc, CORE_OPTIONS);
-    const d = new YAML.Document(doc, { version: '1.1', keepUndefined: true, customTags: withoutMergeKeys });
-    let special = false;
-    YAML.visit(d, {
-      Scalar(_key, node) {
-        if (typeof node.value !== 'string' || !needsQuoting(node.value)) return;
-        node.type = 'QUOTE_DOUBLE';
-        if (RAW_IN_QUOTES.test(node.value)) special = true;
-        RAW_IN_QUOTES.lastIndex = 0;
-      },
-    });
-    const text = d.toString({ lineWidth: 0 });
-    // Only double-quoted scalars can contain these characters now: escape them there.
-    return special ? text.replace(RAW_IN_QUOTES, escape) : text;
-  }).join('---\n');
+  return docs.map(stringifyYamlDocument).join('---\n');
 }

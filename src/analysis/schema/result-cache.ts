@@ -2,7 +2,9 @@
 // does not load the validation engines again (like eslint's --cache or tsc's incremental
 // builds). An entry is the SHA-256 of an object's JSON; the cache file is keyed by everything
 // that decides the result: the validator's compiled code, the CRD schema catalogue and the
-// versions of its engines, so any change to them starts a new cache. Only valid objects are
+// versions of its engines, so any change to them starts a new cache. Each app (working
+// directory and command line) has its own file, holding what its last synthesis found valid,
+// so the file stays the size of the app and reading it costs little. Only valid objects are
 // remembered: an invalid one is validated again and reported every time. Checks inside an
 // object that passed (a CEL rule on a value, the metadata) are remembered the same way, so an
 // object changed in one place does not load the engines of the checks it did not change. Only the compiled
@@ -14,16 +16,25 @@ import * as path from 'path';
 import type { PassedChecks } from './cel-rules';
 import { cacheDir } from './compiled-schemas';
 
-/** Entries kept at most (the most recent); each is 64 bytes of hex on disk. */
+/** Entries kept at most; each is 64 bytes of hex on disk. */
 const MAX_ENTRIES = 200_000;
 
 interface Store {
   readonly file: string;
+  /** What the file held. */
   readonly valid: Set<string>;
-  readonly added: string[];
+  /** What this process found valid (read back or validated): the file's next content. */
+  readonly used: Set<string>;
+  /** Whether `used` holds something the file does not. */
+  added: boolean;
 }
 
 let store: Store | null | undefined;
+
+/** The app: its working directory and command line (a synthesis runs the app's program). */
+function appKey(): string {
+  return createHash('sha256').update(`${process.cwd()}\0${process.argv.slice(1).join('\0')}`).digest('hex').slice(0, 12);
+}
 
 function versionKey(): string {
   const hash = createHash('sha256');
@@ -54,9 +65,9 @@ function open(): Store | null {
   const dir = cacheDir();
   if (!dir || __filename.endsWith('.ts')) return store;
   try {
-    const file = path.join(dir, `valid-${versionKey()}.txt`);
+    const file = path.join(dir, `valid-${versionKey()}-${appKey()}.txt`);
     const valid = new Set<string>(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length === 64) : []);
-    store = { file, valid, added: [] };
+    store = { file, valid, used: new Set(), added: false };
   } catch {
     store = null;
   }
@@ -75,27 +86,39 @@ export function objectKey(obj: unknown): string {
 
 /** True when the object (by key) was found valid before; false when unknown or caching is off. */
 export function knownValid(key: string): boolean {
-  return open()?.valid.has(key) ?? false;
+  const s = open();
+  if (!s || !s.valid.has(key)) return false;
+  s.used.add(key);
+  return true;
 }
 
-/** Remembers that the objects with these keys are valid (written to disk at once). */
+/** Remembers that the objects (or checks) with these keys are valid. */
 export function rememberValid(keys: readonly string[]): void {
   const s = open();
   if (!s) return;
   for (const k of keys) {
-    if (!s.valid.has(k)) {
-      s.valid.add(k);
-      s.added.push(k);
-    }
+    s.used.add(k);
+    if (!s.valid.has(k)) s.added = true;
   }
-  if (s.added.length === 0) return;
+}
+
+/**
+ * Writes what this synthesis found valid, when it differs from the file: entries of objects
+ * the app no longer has are dropped.
+ */
+export function saveValid(): void {
+  const s = open();
+  if (!s || (!s.added && s.used.size === s.valid.size)) return;
   try {
-    const all = [...s.valid].slice(-MAX_ENTRIES);
+    const all = [...s.used].slice(-MAX_ENTRIES);
     fs.mkdirSync(path.dirname(s.file), { recursive: true });
     const tmp = `${s.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     fs.writeFileSync(tmp, `${all.join('\n')}\n`);
     fs.renameSync(tmp, s.file);
-    s.added.length = 0;
+    s.valid.clear();
+    for (const k of all) s.valid.add(k);
+    s.used.clear();
+    s.added = false;
   } catch {
     // read-only: the next synthesis validates again
   }
@@ -111,12 +134,7 @@ export function passedChecks(): PassedChecks | undefined {
   if (!s) return undefined;
   return {
     keyOf: (check, input) => createHash('sha256').update(`${check}\0${JSON.stringify(input) ?? 'undefined'}`).digest('hex'),
-    passed: (key) => s.valid.has(key),
-    remember: (key) => {
-      if (!s.valid.has(key)) {
-        s.valid.add(key);
-        s.added.push(key);
-      }
-    },
+    passed: (key) => knownValid(key),
+    remember: (key) => rememberValid([key]),
   };
 }

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import type { ManifestValidation } from './manifest-validator';
-import { knownValid, objectKey, passedChecks, rememberValid, resultCacheEnabled } from './result-cache';
+import { knownValid, objectKey, passedChecks, rememberValid, resultCacheEnabled, saveValid } from './result-cache';
 
 /** How long a synthesis waits for the worker before validating in its own thread. */
 const WORKER_TIMEOUT_MS = 120_000;
@@ -61,10 +61,12 @@ export function validateManifests(objects: readonly unknown[]): ManifestValidati
   const keys = objects.map(objectKey);
   const todo = objects.map((_o, i) => i).filter((i) => !knownValid(keys[i]));
   const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
-  if (todo.length === 0) return results;
-  const fresh = validateUncached(todo.map((i) => objects[i]));
-  todo.forEach((i, n) => { results[i] = fresh[n]; });
-  rememberValid(todo.filter((_i, n) => fresh[n].problems.length === 0 && !fresh[n].unknownKind).map((i) => keys[i]));
+  if (todo.length > 0) {
+    const fresh = validateUncached(todo.map((i) => objects[i]));
+    todo.forEach((i, n) => { results[i] = fresh[n]; });
+    rememberValid(todo.filter((_i, n) => fresh[n].problems.length === 0 && !fresh[n].unknownKind).map((i) => keys[i]));
+  }
+  saveValid();
   return results;
 }
 

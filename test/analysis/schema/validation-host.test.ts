@@ -4,6 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { objectKey } from '../../../src/analysis/schema/result-cache';
 import { validateManifests } from '../../../src/analysis/schema/validation-host';
 import { compileAnalysis } from '../../support/compiled-analysis';
 
@@ -65,6 +66,12 @@ test('objects found valid are remembered: an unchanged synthesis loads no valida
   expect(run([goodVs, objects[2]])).toEqual({ problems: [0, 0], celLoaded: false });
   // an invalid object is never remembered: validated and reported again
   expect(run([goodVs, badVs])).toEqual({ problems: [0, 1], celLoaded: true });
+  // the file holds what the last synthesis found valid: the object the app dropped is gone
+  const cacheDir = path.join(dir, 'node_modules', '.cache', 'cdk8s-istio');
+  const entries = () => fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir).find((f) => f.startsWith('valid-'))!), 'utf8').split('\n');
+  expect(entries()).toContain(objectKey(goodVs));
+  expect(entries()).not.toContain(objectKey(objects[2]));
+  expect(entries()).not.toContain(objectKey(badVs));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

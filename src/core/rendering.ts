@@ -1,0 +1,60 @@
+// Each object of an app rendered once per synthesis: the rendering the synth-time analysis
+// reads is the one the YAML is written from (see ./synthesis), and, when the synthesis writes
+// YAML, a worker starts writing it as soon as the objects are rendered (see ./parallel-yaml).
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ParallelYaml } from './parallel-yaml';
+import { appApiObjects, synthesisMemo, synthesisWritesYaml } from './synthesis';
+
+/**
+ * The construct that "owns" an ApiObject: its L2 wrapper when the ApiObject is its `Resource`.
+ * @internal
+ */
+export function ownerPath(obj: ApiObject): string {
+  const scope = obj.node.scope;
+  if (scope && obj.node.id === 'Resource' && (scope as any).apiObject === obj) return scope.node.path;
+  return obj.node.path;
+}
+
+/**
+ * An object rendered with `toJson()`. A rendering that crashes (typically an escape-hatch JSON
+ * patch that put a single value where the generated binding expects a list) becomes a
+ * library error that names the construct and shows the patches applied to it.
+ */
+function renderObject(o: ApiObject): unknown {
+  try {
+    return o.toJson();
+  } catch (e) {
+    const message = String((e as Error).message ?? e);
+    if (/^\[[^\]]+\] /.test(message)) throw e; // already a library error
+    const patches = ((o as unknown as { patches?: unknown[] }).patches ?? []).map((p) => (p as { operation?: unknown }).operation ?? p);
+    const applied = patches.length > 0 ? ` after the JSON patches ${JSON.stringify(patches)}` : '';
+    throw new Error(`[${ownerPath(o)}] ${o.kind} ${JSON.stringify(o.name)} cannot be rendered${applied}: ${message}. Fix: check the escape-hatch patches of this object: a patch must keep each field's type (a list stays a list)`);
+  }
+}
+
+/**
+ * The app's objects rendered, in the order of `appApiObjects` (once per synthesis; the
+ * renderings are kept for the YAML).
+ * @internal
+ */
+export function renderedObjects(root: IConstruct): unknown[] {
+  return synthesisMemo(root, 'rendered', () => {
+    const renderings = synthesisMemo(root, 'renderings', () => new Map<ApiObject, unknown>());
+    return appApiObjects(root).map((o) => {
+      const json = renderObject(o);
+      renderings.set(o, json);
+      return json;
+    });
+  });
+}
+
+/**
+ * When the synthesis in progress writes YAML (`app.synth()`, `app.synthYaml()`): renders the
+ * app's objects and starts writing their YAML in a worker while the synthesis goes on (once).
+ * @internal
+ */
+export function startWritingYaml(root: IConstruct): void {
+  if (!synthesisWritesYaml(root)) return;
+  synthesisMemo(root, 'yaml-job', () => ParallelYaml.start(renderedObjects(root)));
+}
