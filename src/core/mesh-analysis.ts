@@ -5,7 +5,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { duplicateObjectErrors } from './duplicate-objects';
-import { ownerPath, renderedObjects, startWritingYaml } from './rendering';
+import { ownerPath, renderedObjects, startSynthesisJob, synthesisJob } from './rendering';
+import { prewarmSynthesisWorker } from './synthesis-job';
 import { appApiObjects, synthesisMemo, trackSyntheses } from './synthesis';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
@@ -116,11 +117,12 @@ export class MeshAnalysis {
     if (!chart || AUTO_CHARTS.has(chart)) return;
     AUTO_CHARTS.add(chart);
     trackSyntheses(chart);
+    prewarmSynthesisWorker();
     chart.node.addValidation({
       validate: () => {
         const errors = [...duplicateObjectErrors(chart)];
-        startWritingYaml(chart.node.root);
         const mode = analysisMode(chart);
+        startSynthesisJob(chart.node.root, mode === 'off' ? undefined : synthOptions(chart));
         if (mode === 'off') return errors;
         for (const d of chartFindings(chart)) {
           if (d.diagnostic.level === AnalysisLevel.ERROR && mode === 'error') {
@@ -190,7 +192,7 @@ function schemaValidation(scope: IConstruct): boolean {
   throw new Error(`[${scope.node.path}] schema validation mode ${JSON.stringify(raw)} is invalid: the ${SCHEMA_CONTEXT} context key (or CDK8S_ISTIO_SCHEMA_VALIDATION) must be "on" or "off". Fix: e.g. app.node.setContext('${SCHEMA_CONTEXT}', 'off')`);
 }
 
-type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
+type AppRun = { all: ApiObject[]; run: { readonly diagnostics: AnalysisDiagnostic[] } };
 
 /**
  * The diagnostics about a chart's objects in the app's analysis: within a synthesis the app
@@ -201,7 +203,7 @@ type AppRun = { all: ApiObject[]; run: ReturnType<typeof MeshAnalyzer._run> };
  */
 function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
   const root = chart.node.root;
-  const { all, run } = synthesisMemo(root, 'mesh-analysis', () => analyzeApp(root, { schemaValidation: schemaValidation(chart) }));
+  const { all, run } = synthesisMemo(root, 'mesh-analysis', () => analyzeApp(root, { schemaValidation: schemaValidation(chart) }, synthesisJob(root)?.analysis()));
   const byChart = synthesisMemo(root, 'mesh-analysis-findings', () => new Map<IConstruct, MeshConstructDiagnostic[]>());
   let found = byChart.get(chart);
   if (!found) byChart.set(chart, found = located(chart, all, run));
@@ -209,18 +211,26 @@ function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
 }
 
 /**
- * Analyzes every object of the app (rendered once per synthesis, see ./rendering).
+ * The options of the synth-time analysis of a chart's app. An app that deploys objects into a
+ * namespace implies that namespace exists (kubectl apply would fail otherwise); manifests hold
+ * Deployments, not Pods, so pod templates stand for the pods they will run; TLS Secrets are
+ * rarely part of a cdk8s app (cert-manager or a secret store provides them). `cdk8s-istio
+ * analyze` makes the same assumptions for files the library synthesized (see
+ * ../analysis/synth-marker).
  */
-function analyzeApp(root: IConstruct, options: AnalysisOptions): AppRun {
+function synthOptions(chart: IConstruct, options: AnalysisOptions = {}): AnalysisOptions {
+  return { ...SYNTH_ASSUMPTIONS, schemaValidation: schemaValidation(chart), ...definedOnly(options) };
+}
+
+/**
+ * Analyzes every object of the app (rendered once per synthesis, see ./rendering), unless a
+ * worker already did (`diagnostics`, see ./synthesis-job).
+ */
+function analyzeApp(root: IConstruct, options: AnalysisOptions, diagnostics?: AnalysisDiagnostic[]): AppRun {
   const all = appApiObjects(root);
+  if (diagnostics) return { all, run: { diagnostics } };
   const objects = renderedObjects(root) as { [key: string]: any }[];
-  // An app that deploys objects into a namespace implies that namespace exists (kubectl
-  // apply would fail otherwise); manifests hold Deployments, not Pods, so pod templates stand
-  // for the pods they will run; TLS Secrets are rarely part of a cdk8s app (cert-manager or a
-  // secret store provides them). `cdk8s-istio analyze` makes the same assumptions for files
-  // the library synthesized (see ../analysis/synth-marker).
-  const run = MeshAnalyzer._run(objects, { ...SYNTH_ASSUMPTIONS, ...definedOnly(options) });
-  return { all, run };
+  return { all, run: MeshAnalyzer._run(objects, { ...SYNTH_ASSUMPTIONS, ...definedOnly(options) }) };
 }
 
 function located(scope: IConstruct, all: ApiObject[], run: AppRun['run']): MeshConstructDiagnostic[] {

@@ -1,10 +1,12 @@
 // Each object of an app rendered once per synthesis: the rendering the synth-time analysis
 // reads is the one the YAML is written from (see ./synthesis), and, when the synthesis writes
-// YAML, a worker starts writing it as soon as the objects are rendered (see ./parallel-yaml).
+// YAML, a worker takes its share of the analysis and the YAML as soon as the objects are
+// rendered (see ./synthesis-job).
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ParallelYaml } from './parallel-yaml';
+import { SynthesisJob } from './synthesis-job';
 import { appApiObjects, synthesisMemo, synthesisWritesYaml } from './synthesis';
+import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
 /**
  * The construct that "owns" an ApiObject: its L2 wrapper when the ApiObject is its `Resource`.
@@ -51,10 +53,19 @@ export function renderedObjects(root: IConstruct): unknown[] {
 
 /**
  * When the synthesis in progress writes YAML (`app.synth()`, `app.synthYaml()`): renders the
- * app's objects and starts writing their YAML in a worker while the synthesis goes on (once).
+ * app's objects and hands them to a worker (once), which analyzes them with `analysis` (unless
+ * undefined) and writes YAML while the synthesis goes on.
  * @internal
  */
-export function startWritingYaml(root: IConstruct): void {
+export function startSynthesisJob(root: IConstruct, analysis: AnalysisOptions | undefined): void {
   if (!synthesisWritesYaml(root)) return;
-  synthesisMemo(root, 'yaml-job', () => ParallelYaml.start(renderedObjects(root)));
+  synthesisMemo(root, 'synthesis-job', () => SynthesisJob.start(renderedObjects(root), analysis));
+}
+
+/**
+ * The job the synthesis in progress handed to a worker, if any.
+ * @internal
+ */
+export function synthesisJob(root: IConstruct): SynthesisJob | undefined {
+  return synthesisMemo<SynthesisJob | undefined>(root, 'synthesis-job', () => undefined);
 }

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import { ApiObject, App, Chart, DependencyGraph, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ParallelYaml } from './parallel-yaml';
+import { SynthesisJob } from './synthesis-job';
 import { stringifyYamlDocument } from './yaml-writer';
 import { markSynthesized } from '../analysis/synth-marker';
 
@@ -35,11 +35,11 @@ function stateOf(root: IConstruct): SynthesisState {
 
 /**
  * The library's YAML writer (./yaml-writer) for the synthesis of `root`: documents the
- * synthesis started writing in a worker are taken from it (./parallel-yaml).
+ * synthesis handed to a worker are written by both threads (./synthesis-job).
  */
 function yamlWriter(root: IConstruct): (...docs: unknown[]) => string {
   return (...docs) => {
-    const job = synthesisMemo<ParallelYaml | undefined>(root, 'yaml-job', () => undefined);
+    const job = synthesisMemo<SynthesisJob | undefined>(root, 'synthesis-job', () => undefined);
     return docs.map((d) => (job ? job.textOf(d) : stringifyYamlDocument(d))).join('---\n');
   };
 }

@@ -1,0 +1,86 @@
+// A large app's analysis and YAML shared with a worker thread (src/core/synthesis-job.ts): the
+// worker only exists in compiled JavaScript, so these tests transpile the library's sources and
+// run them in a process.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { compileAnalysis } from '../support/compiled-analysis';
+import { MeshAnalyzer } from '../../src/analysis/mesh-analyzer';
+import { SynthesisJob } from '../../src/core/synthesis-job';
+import { stringifyYamlDocument } from '../../src/core/yaml-writer';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The job, its worker and the writer as JavaScript next to the compiled analysis (the package's layout). */
+function compileJob(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synthesis-job-'));
+  compileAnalysis(root);
+  const dir = path.join(root, 'lib', 'src', 'core');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of ['synthesis-job', 'synthesis-worker', 'yaml-writer']) {
+    const js = ts.transpileModule(fs.readFileSync(path.join(ROOT, 'src', 'core', `${f}.ts`), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+    fs.writeFileSync(path.join(dir, `${f}.js`), js.outputText);
+  }
+  return dir;
+}
+
+/** Documents like an app's, with strings that take the writer's slow path (quoting) and an undefined value. */
+function documents(n: number): unknown[] {
+  return Array.from({ length: n }, (_v, i) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `cm-${i}`, namespace: `team-${i % 7}`, labels: { app: `svc-${i}`, version: i % 3 === 0 ? 'on' : 'v1' } },
+    data: { port: String(9000 + i), multi: `line ${i}\nline 2`, list: [i, i * 0.5, i % 2 === 0, null], skipped: i % 5 === 0 ? undefined : `x${i}` },
+  }));
+}
+
+function run(dir: string, script: string, env: NodeJS.ProcessEnv = {}): any {
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), ...env }, cwd: dir });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+let dir: string;
+beforeAll(() => { dir = compileJob(); });
+afterAll(() => fs.rmSync(path.dirname(path.dirname(path.dirname(dir))), { recursive: true, force: true }));
+
+const SCRIPT = (dir: string, n: number, busyMs: number, analysis: object | undefined = undefined) => `
+  const { SynthesisJob } = require(${JSON.stringify(path.join(dir, 'synthesis-job.js'))});
+  const docs = (${documents.toString()})(${n});
+  const job = SynthesisJob.start(docs, ${JSON.stringify(analysis)});
+  const until = Date.now() + ${busyMs};
+  while (Date.now() < until); // the host is busy while the worker works
+  const diagnostics = job ? job.analysis() : undefined;
+  const texts = docs.map((d) => (job ? job.textOf(d) : null));
+  process.stdout.write(JSON.stringify({ started: job !== undefined, worker: job ? job.workerDocuments : 0, diagnostics, texts }));
+`;
+
+test('a worker writes part of a large app\'s YAML; every text is the one this thread writes, and the process exits by itself', () => {
+  const n = 1200;
+  const out = run(dir, SCRIPT(dir, n, 400));
+  expect(out.started).toBe(true);
+  expect(out.worker).toBeGreaterThan(0);
+  expect(out.worker).toBeLessThanOrEqual(n);
+  expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
+  expect(out.diagnostics).toBeUndefined(); // no analysis asked for
+});
+
+test('the worker analyzes first: its findings are this thread\'s; the host writes YAML while it waits', () => {
+  const n = 700;
+  const options = { workloadPods: true, impliedNamespaces: true, schemaValidation: true };
+  const out = run(dir, SCRIPT(dir, n, 0, options), { CDK8S_ISTIO_CACHE: 'off' });
+  expect(out.started).toBe(true);
+  const inThread = MeshAnalyzer._run(documents(n) as { [key: string]: any }[], options).diagnostics;
+  expect(out.diagnostics).toEqual(JSON.parse(JSON.stringify(inThread)));
+  expect(out.diagnostics.length).toBeGreaterThan(0); // the quoting-path labels ("on") are invalid versions, the data lists invalid values
+  expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
+});
+
+test('small apps, CDK8S_ISTIO_SYNTH_WORKER=off and TypeScript sources write in one thread', () => {
+  expect(run(dir, SCRIPT(dir, 100, 0)).started).toBe(false);
+  expect(run(dir, SCRIPT(dir, 1200, 0), { CDK8S_ISTIO_SYNTH_WORKER: 'off' }).started).toBe(false);
+  expect(SynthesisJob.start(documents(1200))).toBeUndefined(); // no compiled worker next to the sources
+});
