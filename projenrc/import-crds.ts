@@ -23,6 +23,9 @@ const CRD_DIR = join(ROOT, 'imports', 'crds');
 /** Where to write the bindings: `imports/`, or the directory given as first argument. */
 const OUT_DIR = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, 'imports');
 
+/** The API groups to import: all, or those listed (comma-separated) as second argument. */
+const ONLY = process.argv[3] ? new Set(process.argv[3].split(',')) : undefined;
+
 /** The cdk8s CLI of this repository (not whatever `cdk8s` is first on PATH). */
 const CDK8S_CLI = join(ROOT, 'node_modules', '.bin', 'cdk8s');
 
@@ -60,7 +63,7 @@ function main() {
 
   const tmp = mkdtempSync(join(tmpdir(), 'cdk8s-istio-import-'));
   try {
-    for (const group of [...byGroup.keys()].sort()) {
+    for (const group of [...byGroup.keys()].sort().filter((g) => !ONLY || ONLY.has(g))) {
       const crds = byGroup.get(group)!.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
       const file = join(tmp, `${group}.yaml`);
       writeFileSync(file, crds.map((c) => stringify(c)).join('---\n'));

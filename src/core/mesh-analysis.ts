@@ -6,8 +6,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { duplicateObjectErrors } from './duplicate-objects';
 import { ownerPath, renderedObjects, startSynthesisJob, synthesisJob } from './rendering';
-import { prewarmSynthesisWorker } from './synthesis-job';
 import { appApiObjects, synthesisMemo, trackSyntheses } from './synthesis';
+import { prewarmSynthesisWorker } from './synthesis-job';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
 

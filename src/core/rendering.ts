@@ -4,8 +4,8 @@
 // rendered (see ./synthesis-job).
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { SynthesisJob } from './synthesis-job';
 import { appApiObjects, synthesisMemo, synthesisWritesYaml } from './synthesis';
+import { SynthesisJob } from './synthesis-job';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
 /**

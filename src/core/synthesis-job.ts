@@ -104,7 +104,12 @@ export class SynthesisJob {
   private readonly texts: (string | undefined)[];
   private finished = false;
 
-  private constructor(private readonly docs: readonly unknown[], private readonly control: Int32Array, private readonly port: MessagePort, private readonly analyzes: boolean) {
+  private constructor(
+    private readonly docs: readonly unknown[],
+    private readonly control: Int32Array,
+    private readonly port: MessagePort,
+    private readonly analyzes: boolean,
+  ) {
     this.texts = new Array(docs.length);
     docs.forEach((d, i) => {
       if (d !== null && typeof d === 'object' && !this.index.has(d)) this.index.set(d, i);

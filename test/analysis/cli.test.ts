@@ -222,17 +222,18 @@ describe('as a process', () => {
   });
 
   const python = spawnSync('python3', ['--version']).status === 0;
-  (python ? test : test.skip)('score.py through the CLI: >= 64/67 cases (all 67 today), precision and recall >= 0.95', () => {
+  // All 67 cases run in-process (../analysis/conformance.test.ts) and through the compiled CLI
+  // in CI (.ci/run); here the first seven check that score.py drives this CLI.
+  (python ? test : test.skip)('score.py through the CLI: the first seven cases pass, precision and recall >= 0.95', () => {
     const wrapper = path.join(dir, 'cli.sh');
     fs.writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${compiled}" "$@"\n`, { mode: 0o755 });
     const r = spawnSync('python3', [path.join(FIXTURES, 'score.py'), path.join(FIXTURES, 'cases.json'), path.join(FIXTURES, 'testdata'),
-      '--pass-analyzer', '-j', '4', '--', wrapper, 'analyze', '--output', 'json'], { encoding: 'utf8', timeout: 300_000, env });
-    const passed = Number(/conformance: (\d+)\/67 cases/.exec(r.stdout)?.[1] ?? -1);
-    const precision = Number(/precision: ([\d.]+)/.exec(r.stdout)?.[1] ?? 0);
-    const recall = Number(/recall: ([\d.]+)/.exec(r.stdout)?.[1] ?? 0);
-    expect(passed).toBeGreaterThanOrEqual(64);
-    expect(precision).toBeGreaterThanOrEqual(0.95);
-    expect(recall).toBeGreaterThanOrEqual(0.95);
+      '--pass-analyzer', '-j', '2', '--filter', '^00[0-9]-', '--', wrapper, 'analyze', '--output', 'json'], { encoding: 'utf8', timeout: 300_000, env });
+    const [passed, total] = (/conformance: (\d+)\/(\d+) cases/.exec(r.stdout)?.slice(1) ?? []).map(Number);
+    expect(total).toBe(7); // the cases 000-009 that exist
+    expect(passed).toBe(total);
+    expect(Number(/precision: ([\d.]+)/.exec(r.stdout)?.[1] ?? 0)).toBeGreaterThanOrEqual(0.95);
+    expect(Number(/recall: ([\d.]+)/.exec(r.stdout)?.[1] ?? 0)).toBeGreaterThanOrEqual(0.95);
   }, 300_000);
 });
 

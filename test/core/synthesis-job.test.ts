@@ -6,10 +6,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { compileAnalysis } from '../support/compiled-analysis';
 import { MeshAnalyzer } from '../../src/analysis/mesh-analyzer';
 import { SynthesisJob } from '../../src/core/synthesis-job';
 import { stringifyYamlDocument } from '../../src/core/yaml-writer';
+import { compileAnalysis } from '../support/compiled-analysis';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -43,9 +43,9 @@ function run(dir: string, script: string, env: NodeJS.ProcessEnv = {}): any {
   return JSON.parse(r.stdout);
 }
 
-let dir: string;
-beforeAll(() => { dir = compileJob(); });
-afterAll(() => fs.rmSync(path.dirname(path.dirname(path.dirname(dir))), { recursive: true, force: true }));
+let compiled: string;
+beforeAll(() => { compiled = compileJob(); });
+afterAll(() => fs.rmSync(path.dirname(path.dirname(path.dirname(compiled))), { recursive: true, force: true }));
 
 const SCRIPT = (dir: string, n: number, busyMs: number, analysis: object | undefined = undefined) => `
   const { SynthesisJob } = require(${JSON.stringify(path.join(dir, 'synthesis-job.js'))});
@@ -60,7 +60,7 @@ const SCRIPT = (dir: string, n: number, busyMs: number, analysis: object | undef
 
 test('a worker writes part of a large app\'s YAML; every text is the one this thread writes, and the process exits by itself', () => {
   const n = 1200;
-  const out = run(dir, SCRIPT(dir, n, 400));
+  const out = run(compiled, SCRIPT(compiled, n, 400));
   expect(out.started).toBe(true);
   expect(out.worker).toBeGreaterThan(0);
   expect(out.worker).toBeLessThanOrEqual(n);
@@ -71,7 +71,7 @@ test('a worker writes part of a large app\'s YAML; every text is the one this th
 test('the worker analyzes first: its findings are this thread\'s; the host writes YAML while it waits', () => {
   const n = 700;
   const options = { workloadPods: true, impliedNamespaces: true, schemaValidation: true };
-  const out = run(dir, SCRIPT(dir, n, 0, options), { CDK8S_ISTIO_CACHE: 'off' });
+  const out = run(compiled, SCRIPT(compiled, n, 0, options), { CDK8S_ISTIO_CACHE: 'off' });
   expect(out.started).toBe(true);
   const inThread = MeshAnalyzer._run(documents(n) as { [key: string]: any }[], options).diagnostics;
   expect(out.diagnostics).toEqual(JSON.parse(JSON.stringify(inThread)));
@@ -80,7 +80,7 @@ test('the worker analyzes first: its findings are this thread\'s; the host write
 });
 
 test('small apps, CDK8S_ISTIO_SYNTH_WORKER=off and TypeScript sources write in one thread', () => {
-  expect(run(dir, SCRIPT(dir, 100, 0)).started).toBe(false);
-  expect(run(dir, SCRIPT(dir, 1200, 0), { CDK8S_ISTIO_SYNTH_WORKER: 'off' }).started).toBe(false);
+  expect(run(compiled, SCRIPT(compiled, 100, 0)).started).toBe(false);
+  expect(run(compiled, SCRIPT(compiled, 1200, 0), { CDK8S_ISTIO_SYNTH_WORKER: 'off' }).started).toBe(false);
   expect(SynthesisJob.start(documents(1200))).toBeUndefined(); // no compiled worker next to the sources
 });
