@@ -9,6 +9,7 @@
 //   cdk8s-plus  the same intent by hand: cdk8s-plus-28 workloads and Services + ApiObjects
 //   raw         the library's manifests as raw cdk8s ApiObjects
 //   yaml        the library's manifests as plain objects through the `yaml` package (the floor)
+//   analysis    the library's manifests through the analyzers and the schema validation alone
 //
 // Child usage: node ways.js <way> <services> <analysis on|off> [manifests.json]
 // `node ways.js same <services>` fails unless the library and the hand-written way emit the same manifests;
@@ -17,7 +18,7 @@ import * as fs from 'fs';
 import { ApiObject, ApiObjectProps, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { CanaryService, CircuitBreaker, RequestMatch, RetryPolicy, StringMatch, MtlsNamespace } from '../../../src';
+import { CanaryService, CircuitBreaker, MeshAnalyzer, RequestMatch, RetryPolicy, StringMatch, MtlsNamespace } from '../../../src';
 
 const PER_NAMESPACE = 50;
 const where = (i: number) => ({ name: `svc-${i}`, namespace: `team-${Math.floor(i / PER_NAMESPACE)}` });
@@ -176,6 +177,12 @@ if (require.main === module) {
     const objects = JSON.parse(fs.readFileSync(file, 'utf8')) as ApiObjectProps[];
     measure(() => {
       if (way === 'yaml') return objects.map((o) => YAML.stringify(o)).join('---\n');
+      if (way === 'analysis') {
+        // the library's manifests through every analyzer and the schema validation, with the
+        // assumptions synth-time analysis makes (workload pod templates stand for pods, ...)
+        const options = { workloadPods: true, externalSecrets: true, impliedNamespaces: true, schemaValidation: true };
+        return JSON.stringify(MeshAnalyzer._run(objects as unknown as { [key: string]: unknown }[], options).diagnostics);
+      }
       const app = new App();
       const chart = new Chart(app, 'mesh');
       objects.forEach((o, j) => new ApiObject(chart, `o${j}`, o));
