@@ -7,7 +7,6 @@ import { IConstruct, IValidation } from 'constructs';
 import { duplicateObjectErrors } from './duplicate-objects';
 import { ownerPath, renderedObjects, startSynthesisJob, synthesisJob } from './rendering';
 import { appApiObjects, synthesisMemo, trackSyntheses } from './synthesis';
-import { prewarmSynthesisWorker } from './synthesis-job';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
 
@@ -117,7 +116,6 @@ export class MeshAnalysis {
     if (!chart || AUTO_CHARTS.has(chart)) return;
     AUTO_CHARTS.add(chart);
     trackSyntheses(chart);
-    prewarmSynthesisWorker();
     chart.node.addValidation({
       validate: () => {
         const errors = [...duplicateObjectErrors(chart)];

@@ -56,16 +56,6 @@ function theWorker(): Worker | undefined {
   return worker;
 }
 
-/**
- * Starts the worker ahead of need (idempotent), so that it has loaded the analysis and warmed
- * up its writer by the time a large app's objects are rendered: called when a chart first uses
- * the library.
- * @internal
- */
-export function prewarmSynthesisWorker(): void {
-  theWorker()?.postMessage('prewarm');
-}
-
 /** What the worker posts: its analysis first (when asked for), then its texts. */
 interface WorkerReply {
   readonly diagnostics?: AnalysisDiagnostic[];
@@ -137,12 +127,17 @@ export class SynthesisJob {
     return reply?.diagnostics;
   }
 
-  /** The text of a document (written here unless it is one of the job's). */
+  /**
+   * The text of a document (written here unless it is one of the job's). A text is handed out
+   * once and then dropped (the YAML being assembled holds it); asked again, it is written again.
+   */
   public textOf(doc: unknown): string {
     const i = this.index.get(doc);
     if (i === undefined) return stringifyYamlDocument(doc);
     this.finish();
-    return this.texts[i] ?? stringifyYamlDocument(doc);
+    const text = this.texts[i];
+    this.texts[i] = undefined;
+    return text ?? stringifyYamlDocument(doc);
   }
 
   /** Writes the next chunk here; false when none is left. */

@@ -36,13 +36,7 @@ function analyze(job: SynthesisWorkerJob): void {
 
 // only as the library's own worker (never when merely loaded in some other worker thread)
 if (parentPort && workerData === SYNTH_WORKER) {
-  parentPort.on('message', (job: SynthesisWorkerJob | 'prewarm') => {
-    if (job === 'prewarm') {
-      // load the analysis and compile the writer's paths (plain and quoting) before the first job
-      analyzer();
-      for (let i = 0; i < 20; i++) stringifyYamlDocument({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `warm-${i}`, labels: { a: 'b' } }, data: { x: 'on', n: [i, 0.5, true, null] } });
-      return;
-    }
+  parentPort.on('message', (job: SynthesisWorkerJob) => {
     const { docs, control, chunk, port } = job;
     if (Atomics.compareExchange(control, JOINED, 0, 1) !== 0) {
       port.close(); // the host did everything before this worker got to it

@@ -55,7 +55,8 @@ const SCRIPT = (dir: string, n: number, busyMs: number, analysis: object | undef
   while (Date.now() < until); // the host is busy while the worker works
   const diagnostics = job ? job.analysis() : undefined;
   const texts = docs.map((d) => (job ? job.textOf(d) : null));
-  process.stdout.write(JSON.stringify({ started: job !== undefined, worker: job ? job.workerDocuments : 0, diagnostics, texts }));
+  const again = job ? job.textOf(docs[0]) : null; // handed out once, written again when asked again
+  process.stdout.write(JSON.stringify({ started: job !== undefined, worker: job ? job.workerDocuments : 0, diagnostics, texts, again }));
 `;
 
 test('a worker writes part of a large app\'s YAML; every text is the one this thread writes, and the process exits by itself', () => {
@@ -66,6 +67,7 @@ test('a worker writes part of a large app\'s YAML; every text is the one this th
   expect(out.worker).toBeLessThanOrEqual(n);
   expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
   expect(out.diagnostics).toBeUndefined(); // no analysis asked for
+  expect(out.again).toBe(out.texts[0]);
 });
 
 test('the worker analyzes first: its findings are this thread\'s; the host writes YAML while it waits', () => {
