@@ -51,8 +51,11 @@ const SCRIPT = (dir: string, n: number, busyMs: number, analysis: object | undef
   const { SynthesisJob } = require(${JSON.stringify(path.join(dir, 'synthesis-job.js'))});
   const docs = (${documents.toString()})(${n});
   const job = SynthesisJob.start(docs, ${JSON.stringify(analysis)});
+  // the host is busy (rendering, analyzing) until the worker has joined the job, and busyMs more
+  const deadline = Date.now() + 30000;
+  while (job && Atomics.load(job.control, 2) === 0 && Date.now() < deadline);
   const until = Date.now() + ${busyMs};
-  while (Date.now() < until); // the host is busy while the worker works
+  while (Date.now() < until);
   const diagnostics = job ? job.analysis() : undefined;
   const texts = docs.map((d) => (job ? job.textOf(d) : null));
   const again = job ? job.textOf(docs[0]) : null; // handed out once, written again when asked again
