@@ -5,8 +5,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { duplicateObjectErrors } from './duplicate-objects';
-import { ownerPath, renderedObjects, startSynthesisJob, synthesisJob } from './rendering';
-import { appApiObjects, synthesisMemo, trackSyntheses } from './synthesis';
+import { ownerPath, renderedObjects, startSynthesisJob } from './rendering';
+import { appApiObjects, synthesisJob, synthesisMemo, trackSyntheses } from './synthesis';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
 
@@ -95,7 +95,7 @@ export class MeshAnalysis {
    * @param options analysis options
    */
   public static analyze(scope: IConstruct, options: AnalysisOptions = {}): MeshConstructDiagnostic[] {
-    const { all, run } = analyzeApp(scope.node.root, options);
+    const { all, run } = analyzeApp(scope.node.root, { ...SYNTH_ASSUMPTIONS, ...definedOnly(options) });
     return located(scope, all, run);
   }
 
@@ -201,7 +201,7 @@ type AppRun = { all: ApiObject[]; run: { readonly diagnostics: AnalysisDiagnosti
  */
 function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
   const root = chart.node.root;
-  const { all, run } = synthesisMemo(root, 'mesh-analysis', () => analyzeApp(root, { schemaValidation: schemaValidation(chart) }, synthesisJob(root)?.analysis()));
+  const { all, run } = synthesisMemo(root, 'mesh-analysis', () => analyzeApp(root, synthOptions(chart), synthesisJob(root)?.analysis()));
   const byChart = synthesisMemo(root, 'mesh-analysis-findings', () => new Map<IConstruct, MeshConstructDiagnostic[]>());
   let found = byChart.get(chart);
   if (!found) byChart.set(chart, found = located(chart, all, run));
@@ -216,8 +216,8 @@ function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
  * analyze` makes the same assumptions for files the library synthesized (see
  * ../analysis/synth-marker).
  */
-function synthOptions(chart: IConstruct, options: AnalysisOptions = {}): AnalysisOptions {
-  return { ...SYNTH_ASSUMPTIONS, schemaValidation: schemaValidation(chart), ...definedOnly(options) };
+function synthOptions(chart: IConstruct): AnalysisOptions {
+  return { ...SYNTH_ASSUMPTIONS, schemaValidation: schemaValidation(chart) };
 }
 
 /**
@@ -228,7 +228,7 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions, diagnostics?: An
   const all = appApiObjects(root);
   if (diagnostics) return { all, run: { diagnostics } };
   const objects = renderedObjects(root) as { [key: string]: any }[];
-  return { all, run: MeshAnalyzer._run(objects, { ...SYNTH_ASSUMPTIONS, ...definedOnly(options) }) };
+  return { all, run: MeshAnalyzer._run(objects, options) };
 }
 
 function located(scope: IConstruct, all: ApiObject[], run: AppRun['run']): MeshConstructDiagnostic[] {

@@ -4,7 +4,7 @@
 // rendered (see ./synthesis-job).
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { appApiObjects, synthesisMemo, synthesisWritesYaml } from './synthesis';
+import { appApiObjects, synthesisJob, synthesisMemo, synthesisRenderings, synthesisWritesYaml } from './synthesis';
 import { SynthesisJob } from './synthesis-job';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
@@ -42,7 +42,7 @@ function renderObject(o: ApiObject): unknown {
  */
 export function renderedObjects(root: IConstruct): unknown[] {
   return synthesisMemo(root, 'rendered', () => {
-    const renderings = synthesisMemo(root, 'renderings', () => new Map<ApiObject, unknown>());
+    const renderings = synthesisRenderings(root);
     return appApiObjects(root).map((o) => {
       const json = renderObject(o);
       renderings.set(o, json);
@@ -58,14 +58,5 @@ export function renderedObjects(root: IConstruct): unknown[] {
  * @internal
  */
 export function startSynthesisJob(root: IConstruct, analysis: AnalysisOptions | undefined): void {
-  if (!synthesisWritesYaml(root)) return;
-  synthesisMemo(root, 'synthesis-job', () => SynthesisJob.start(renderedObjects(root), analysis));
-}
-
-/**
- * The job the synthesis in progress handed to a worker, if any.
- * @internal
- */
-export function synthesisJob(root: IConstruct): SynthesisJob | undefined {
-  return synthesisMemo<SynthesisJob | undefined>(root, 'synthesis-job', () => undefined);
+  if (synthesisWritesYaml(root)) synthesisJob(root, () => SynthesisJob.start(renderedObjects(root), analysis));
 }

@@ -39,7 +39,7 @@ function stateOf(root: IConstruct): SynthesisState {
  */
 function yamlWriter(root: IConstruct): (...docs: unknown[]) => string {
   return (...docs) => {
-    const job = synthesisMemo<SynthesisJob | undefined>(root, 'synthesis-job', () => undefined);
+    const job = synthesisJob(root);
     return docs.map((d) => (job ? job.textOf(d) : stringifyYamlDocument(d))).join('---\n');
   };
 }
@@ -61,7 +61,7 @@ const APP_STATICS = App as unknown as { _synthChart?: SynthChart };
  * Objects the synthesis already rendered (for synth-time analysis) are not rendered again.
  */
 function renderChart(root: IConstruct, chart: Chart): unknown[] {
-  const rendered = synthesisMemo<Map<ApiObject, unknown>>(root, 'renderings', () => new Map());
+  const rendered = synthesisRenderings(root);
   return new DependencyGraph(chart.node).topology()
     .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
     .map((o) => rendered.get(o) ?? o.toJson());
@@ -164,4 +164,24 @@ export function appApiObjects(root: IConstruct): ApiObject[] {
  */
 export function synthesisWritesYaml(root: IConstruct): boolean {
   return STATE.get(root)?.writesYaml === true;
+}
+
+/**
+ * The objects the synthesis in progress rendered, by ApiObject (see ./rendering).
+ * @internal
+ */
+export function synthesisRenderings(root: IConstruct): Map<ApiObject, unknown> {
+  return synthesisMemo(root, 'renderings', () => new Map<ApiObject, unknown>());
+}
+
+/**
+ * The job the synthesis in progress handed to a worker (./synthesis-job), if any; `start`
+ * hands it over the first time it is given.
+ * @internal
+ */
+export function synthesisJob(root: IConstruct, start?: () => SynthesisJob | undefined): SynthesisJob | undefined {
+  const memo = STATE.get(root)?.memo;
+  if (memo === undefined) return undefined;
+  if (!memo.has('synthesis-job') && start) memo.set('synthesis-job', start());
+  return memo.get('synthesis-job') as SynthesisJob | undefined;
 }
