@@ -30,6 +30,16 @@ export const SYNTH_WORKER = 'cdk8s-istio:synthesis-worker';
 const MIN_DOCUMENTS = 500;
 /** Documents taken at a time. */
 const CHUNK = 32;
+
+/**
+ * Takes the next chunk of `count` documents from the counter shared by the host and the worker.
+ * @returns the chunk's first and end index, or undefined when none is left
+ * @internal
+ */
+export function takeChunk(control: Int32Array, count: number): [number, number] | undefined {
+  const start = Atomics.add(control, NEXT, CHUNK);
+  return start < count ? [start, Math.min(start + CHUNK, count)] : undefined;
+}
 /** How long the host waits for the worker's analysis or last chunk before doing it itself. */
 const TIMEOUT_MS = 120_000;
 
@@ -80,7 +90,7 @@ export class SynthesisJob {
     const control = new Int32Array(new SharedArrayBuffer(16));
     const { port1, port2 } = new MessageChannel();
     try {
-      w.postMessage({ docs, control, chunk: CHUNK, port: port2, analysis }, [port2]);
+      w.postMessage({ docs, control, port: port2, analysis }, [port2]);
     } catch {
       port1.close();
       return undefined; // not cloneable: done here
@@ -142,9 +152,9 @@ export class SynthesisJob {
 
   /** Writes the next chunk here; false when none is left. */
   private writeChunk(): boolean {
-    const start = Atomics.add(this.control, NEXT, CHUNK);
-    if (start >= this.docs.length) return false;
-    for (let i = start; i < Math.min(start + CHUNK, this.docs.length); i++) this.texts[i] = stringifyYamlDocument(this.docs[i]);
+    const chunk = takeChunk(this.control, this.docs.length);
+    if (!chunk) return false;
+    for (let i = chunk[0]; i < chunk[1]; i++) this.texts[i] = stringifyYamlDocument(this.docs[i]);
     return true;
   }
 

@@ -3,7 +3,7 @@
 // chunks of documents from the counter it shares with the host and writes their YAML until none
 // are left. Same code as the host's, so the results are those the host would produce.
 import { MessagePort, parentPort, workerData } from 'worker_threads';
-import { ANALYZED, DONE, JOINED, NEXT, SYNTH_WORKER } from './synthesis-job';
+import { ANALYZED, DONE, JOINED, SYNTH_WORKER, takeChunk } from './synthesis-job';
 import { stringifyYamlDocument } from './yaml-writer';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
@@ -11,7 +11,6 @@ import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 interface SynthesisWorkerJob {
   readonly docs: unknown[];
   readonly control: Int32Array;
-  readonly chunk: number;
   readonly port: MessagePort;
   readonly analysis?: AnalysisOptions;
 }
@@ -37,28 +36,27 @@ function analyze(job: SynthesisWorkerJob): void {
 // only as the library's own worker (never when merely loaded in some other worker thread)
 if (parentPort && workerData === SYNTH_WORKER) {
   parentPort.on('message', (job: SynthesisWorkerJob) => {
-    const { docs, control, chunk, port } = job;
+    const { docs, control, port } = job;
     if (Atomics.compareExchange(control, JOINED, 0, 1) !== 0) {
       port.close(); // the host did everything before this worker got to it
       return;
     }
+    // whatever is written is posted, even if a document throws: the host writes the rest
+    const chunks: { start: number; texts: string[] }[] = [];
     try {
       if (job.analysis) analyze(job);
-      const chunks: { start: number; texts: string[] }[] = [];
-      for (;;) {
-        const start = Atomics.add(control, NEXT, chunk);
-        if (start >= docs.length) break;
+      for (let chunk = takeChunk(control, docs.length); chunk; chunk = takeChunk(control, docs.length)) {
         const texts: string[] = [];
-        for (let i = start; i < Math.min(start + chunk, docs.length); i++) {
+        chunks.push({ start: chunk[0], texts });
+        for (let i = chunk[0]; i < chunk[1]; i++) {
           texts.push(stringifyYamlDocument(docs[i]));
           docs[i] = undefined; // the copy is not needed any more
         }
-        chunks.push({ start, texts });
       }
-      port.postMessage({ chunks });
-    } catch (e) {
-      port.postMessage({ error: String((e as Error)?.stack ?? e) });
+    } catch {
+      // the host writes whatever is missing
     } finally {
+      port.postMessage({ chunks });
       port.close();
       Atomics.store(control, DONE, 1);
       Atomics.notify(control, DONE);
