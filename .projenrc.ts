@@ -36,6 +36,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@^2.207.60',
     'cdk8s-plus-28@2.5.6',
     'fast-check@^4',
+    'js-yaml@^4',
+    '@types/js-yaml@^4',
   ],
   // GitHub workflows and release automation are not used: CI is `.ci/run`.
   github: false,

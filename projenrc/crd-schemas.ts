@@ -8,25 +8,15 @@
  * changing imports/crds; the output is deterministic (a test regenerates it in memory and
  * compares it with the committed files).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join, relative } from 'path';
-import { parseAllDocuments } from 'yaml';
+import { crdFiles, readCrds } from './read-crds';
 import type { SchemaIndexRow } from '../src/analysis/schema/schema-catalog';
 
 const ROOT = join(__dirname, '..');
 const CRD_DIR = join(ROOT, 'imports', 'crds');
 const OUT_DIR = join(ROOT, 'imports', 'schemas');
 
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...yamlFiles(full));
-    else if (/\.ya?ml$/.test(e.name)) out.push(full);
-  }
-  return out;
-}
 
 /** Drops documentation: `description` keys of schema nodes (never of `properties` maps). */
 function strip(node: unknown, inProperties = false): unknown {
@@ -44,10 +34,8 @@ function strip(node: unknown, inProperties = false): unknown {
 export function generateSchemaFiles(crdDir = CRD_DIR): Map<string, string> {
   const files = new Map<string, string>();
   const rows: SchemaIndexRow[] = [];
-  for (const file of yamlFiles(crdDir)) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS({ maxAliasCount: -1 });
-      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+  for (const file of crdFiles(crdDir)) {
+    for (const crd of readCrds(file)) {
       const { group, names, scope } = crd.spec;
       for (const v of crd.spec.versions ?? []) {
         const schemaFile = `${group}/${names.kind}.${v.name}.json`;

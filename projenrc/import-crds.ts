@@ -12,10 +12,11 @@
  * keep their only served version. Unserved (deprecated) versions are never emitted.
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { crdFiles, readCrds } from './read-crds';
 
 const ROOT = join(__dirname, '..');
 const CRD_DIR = join(ROOT, 'imports', 'crds');
@@ -32,6 +33,22 @@ const CDK8S_CLI = join(ROOT, 'node_modules', '.bin', 'cdk8s');
 /** Version preference, most preferred first. */
 const PREFERENCE = ['v1', 'v1beta1', 'v1alpha3', 'v1alpha2', 'v1alpha1'];
 
+/**
+ * Groups whose bindings are limited to the kinds the library emits. Argo Rollouts' CRDs embed
+ * the whole pod template several times (2.6 MB of bindings for all five kinds); AnalysisRun and
+ * Experiment are created by the controller, never written by users. Every vendored CRD is
+ * still validated against (imports/schemas).
+ */
+const BINDING_KINDS: Record<string, string[]> = {
+  'argoproj.io': ['AnalysisTemplate', 'Rollout'],
+};
+
+/** Whether `kind` of `group` gets an L1 binding. */
+export function wantsBinding(group: string, kind: string): boolean {
+  const kinds = BINDING_KINDS[group];
+  return kinds === undefined || kinds.includes(kind);
+}
+
 interface CrdVersion { name: string; served?: boolean }
 
 export function pickVersion(versions: CrdVersion[]): CrdVersion {
@@ -43,18 +60,11 @@ export function pickVersion(versions: CrdVersion[]): CrdVersion {
   throw new Error(`no served version among ${versions.map((v) => v.name).join(', ')}`);
 }
 
-function listYaml(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listYaml(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []))
-    .sort();
-}
-
 function main() {
   const byGroup = new Map<string, any[]>();
-  for (const file of listYaml(CRD_DIR)) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS();
-      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+  for (const file of crdFiles(CRD_DIR)) {
+    for (const crd of readCrds(file)) {
+      if (!wantsBinding(crd.spec.group, crd.spec.names.kind)) continue;
       crd.spec.versions = [pickVersion(crd.spec.versions)];
       const group: string = crd.spec.group;
       byGroup.set(group, [...(byGroup.get(group) ?? []), crd]);

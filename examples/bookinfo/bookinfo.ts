@@ -10,7 +10,10 @@
  * - the **traffic scenario** of reviews (`BOOKINFO_SCENARIO`), one per official
  *   `virtual-service-reviews-*.yaml` of Istio's samples, e.g. `90-10` or `jason-v2-v3`;
  * - the **ingress API** (`BOOKINFO_INGRESS`): `istio` (sidecars, Istio Gateway +
- *   VirtualService) or `gateway-api` (ambient mode, Kubernetes Gateway + HTTPRoute).
+ *   VirtualService) or `gateway-api` (ambient mode, Kubernetes Gateway + HTTPRoute);
+ * - the **delivery controller** of reviews (`BOOKINFO_DELIVERY`): none (the scenario's weight
+ *   is fixed at synth), `flagger` or `argo` (the controller moves the weight step by step and
+ *   rolls back on the same error-rate and latency PromQL as the alerts).
  */
 import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -20,6 +23,7 @@ import {
   AccessLogFilter,
   CanaryService,
   DataplaneMode,
+  DeliveryMetric,
   EgressLockdown,
   GrafanaDashboard,
   IngressApi,
@@ -34,6 +38,7 @@ import {
   MeshTelemetry,
   MonitoredService,
   MtlsNamespace,
+  ProgressiveDelivery,
   RequestMatch,
   ServiceAlerts,
   WorkloadProbe,
@@ -78,6 +83,8 @@ const JWT_EXEMPT_PATHS = ['/static/*', '/health'];
 export class BookinfoChart extends MtlsNamespace {
   /** The traffic scenario of reviews. */
   public readonly scenario: ReviewsScenario;
+  /** The controller rolling reviews out, if any (`flagger` or `argo`). */
+  public readonly delivery?: string;
   /** Which ingress API (and so which dataplane mode) is used. */
   public readonly ingressApi: IngressApi;
 
@@ -104,6 +111,7 @@ export class BookinfoChart extends MtlsNamespace {
     });
     this.ingressApi = ingressApi;
     this.scenario = resolveScenario(options.scenario);
+    this.delivery = resolveDelivery(options.delivery, ambient, this.scenario);
 
     // 2. The services. Each gets a ServiceAccount (its mesh identity, named like Istio's
     //    sample: bookinfo-<name>), a Service with a named HTTP port, and locked-down pods:
@@ -224,16 +232,32 @@ export class BookinfoChart extends MtlsNamespace {
       readiness: WorkloadProbe.fromKplus(kplus.Probe.fromHttpGet('/health', { port: PORT })),
       stable: reviewsVersion(s.stable),
       canary: reviewsVersion(s.canary),
-      canaryWeight: s.canaryWeight,
+      canaryWeight: this.delivery === undefined ? s.canaryWeight : undefined,
       canaryFor: s.jasonSeesCanary ? [RequestMatch.user('jason')] : undefined,
+      delivery: this.deliveryOf(s),
     });
+    // With a controller, it keeps the running version: only the canary is deployed.
+    if (this.delivery !== undefined) return reviews;
     for (const v of REVIEWS_VERSIONS.filter((x) => x !== s.stable && x !== s.canary)) {
       reviews.service.addVersion(reviewsVersion(v));
-      reviews.destinationRule.addSubset(v, { version: v });
+      reviews.destinationRule!.addSubset(v, { version: v });
       if (ambient) reviews.service.addVersionService(v);
     }
     if (s.promoted) reviews.promote();
     return reviews;
+  }
+
+  /**
+   * The controller of reviews' rollout: Flagger or Argo Rollouts, gated on reviews' error rate
+   * and p99 latency (the PromQL of the alerts above). jason's override makes it an A/B test.
+   */
+  private deliveryOf(s: ReviewsScenario): ProgressiveDelivery | undefined {
+    const metrics = [DeliveryMetric.errorRate({ maxErrorRate: 0.01 }), DeliveryMetric.latency({ max: Duration.seconds(1) })];
+    switch (this.delivery) {
+      case 'flagger': return ProgressiveDelivery.flagger(s.jasonSeesCanary ? { iterations: 10, metrics } : { stepWeight: 10, maxWeight: 50, metrics });
+      case 'argo': return ProgressiveDelivery.argoRollouts({ metrics });
+      default: return undefined;
+    }
   }
 }
 
@@ -305,12 +329,37 @@ export interface BookinfoOptions {
   readonly ingress?: string;
   /** The public host name. @default 'bookinfo.example.com' */
   readonly host?: string;
+  /** The controller rolling reviews out: a key of `DELIVERY_CONTROLLERS`. @default - none */
+  readonly delivery?: string;
+}
+
+/** The delivery controllers reviews can be rolled out with (`BOOKINFO_DELIVERY`). */
+export const DELIVERY_CONTROLLERS = ['flagger', 'argo'];
+
+/**
+ * Checks a delivery controller name. The controllers route with sidecar VirtualServices, and
+ * run the rollout themselves (a promoted scenario is their job).
+ */
+export function resolveDelivery(name: string | undefined, ambient: boolean, scenario: ReviewsScenario): string | undefined {
+  if (name === undefined) return undefined;
+  const key = name.trim().toLowerCase();
+  if (!DELIVERY_CONTROLLERS.includes(key)) {
+    throw new Error(`BOOKINFO_DELIVERY "${name}" is invalid: it is not a delivery controller of this example. Valid values: ${DELIVERY_CONTROLLERS.join(', ')} (default: none)`);
+  }
+  if (ambient) {
+    throw new Error(`BOOKINFO_DELIVERY "${name}" is invalid with BOOKINFO_INGRESS gateway-api: the controllers route reviews with sidecar VirtualServices. Fix: use BOOKINFO_INGRESS=istio, or leave BOOKINFO_DELIVERY out`);
+  }
+  if (scenario.promoted === true) {
+    throw new Error(`BOOKINFO_DELIVERY "${name}" is invalid with the promoted scenario "${scenario.officialFile}": the controller promotes the canary itself. Fix: pick a scenario with a canary (e.g. 90-10), or leave BOOKINFO_DELIVERY out`);
+  }
+  return key;
 }
 
 /**
- * Reads the options from the environment variables `BOOKINFO_SCENARIO`, `BOOKINFO_INGRESS`
- * and `BOOKINFO_HOST`. The cdk8s context keys `bookinfo/scenario`, `bookinfo/ingress` and
- * `bookinfo/host` of `app` (set with `app.node.setContext()`) take precedence.
+ * Reads the options from the environment variables `BOOKINFO_SCENARIO`, `BOOKINFO_INGRESS`,
+ * `BOOKINFO_HOST` and `BOOKINFO_DELIVERY`. The cdk8s context keys `bookinfo/scenario`,
+ * `bookinfo/ingress`, `bookinfo/host` and `bookinfo/delivery` of `app` (set with
+ * `app.node.setContext()`) take precedence.
  */
 export function bookinfoOptions(app?: Construct, env: { readonly [name: string]: string | undefined } = process.env): BookinfoOptions {
   const read = (key: string, variable: string): string | undefined => {
@@ -322,6 +371,7 @@ export function bookinfoOptions(app?: Construct, env: { readonly [name: string]:
     scenario: read('scenario', 'BOOKINFO_SCENARIO'),
     ingress: read('ingress', 'BOOKINFO_INGRESS'),
     host: read('host', 'BOOKINFO_HOST'),
+    delivery: read('delivery', 'BOOKINFO_DELIVERY'),
   };
 }
 

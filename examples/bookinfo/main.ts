@@ -9,6 +9,8 @@
  *   BOOKINFO_INGRESS   istio (default: sidecars, Istio Gateway + VirtualService)
  *                      | gateway-api (ambient mode: Gateway API Gateway + HTTPRoute)
  *   BOOKINFO_HOST      public host name (default bookinfo.example.com)
+ *   BOOKINFO_DELIVERY  reviews rolled out by a controller: flagger | argo (default: none, the
+ *                      scenario's weight is fixed)
  *
  * The application itself is in bookinfo.ts: read `BookinfoChart` top to bottom.
  */

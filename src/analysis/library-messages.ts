@@ -12,6 +12,7 @@ export const LIBRARY_MESSAGES = {
   WaypointNotFound: ['CKI0003', 'Error', 'The waypoint %q (label istio.io/use-waypoint) does not exist in namespace %q, so traffic to this resource cannot be delivered. Create the waypoint (MtlsNamespace.addWaypoint, Waypoint), or fix the label.'],
   EnvoyFilterInAmbientNamespace: ['CKI0004', 'Warning', 'The namespace %q is in ambient mode, where neither ztunnel nor waypoints apply EnvoyFilters: this one has no effect. Use a WasmPlugin or a TrafficExtension attached to the waypoint, or target a gateway.'],
   PolicyTargetNotFound: ['CKI0005', 'Warning', 'The policy is attached to %s %q, which does not exist in namespace %q, so it applies to nothing.'],
+  FlaggerOwnedObject: ['CKI0006', 'Error', 'The app declares %s %s, which Flagger generates for Canary %s: Flagger would overwrite it, and each deploy of the app would set it back. Remove it from the app and configure it through the Canary (spec.service, spec.autoscalerRef).'],
 } as const;
 
 /**

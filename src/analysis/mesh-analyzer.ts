@@ -1,3 +1,4 @@
+import { controllerObjects, isArgoRollout } from './controllers';
 import { readManifestText } from './manifest-reader';
 import {
   AnalysisContext, DROPPED_NAMESPACES, ISTIO_SYSTEM, ObjectIndex, Obj, RawDiagnostic, Resource, isObj,
@@ -94,8 +95,9 @@ export interface AnalysisOptions {
    */
   readonly defaultIngress?: boolean;
   /**
-   * Treat the pod template of each Deployment, StatefulSet, DaemonSet, ReplicaSet, Job and CronJob
-   * as a running Pod (named `<workload>-pod-template`). Manifests rarely contain Pods, so without
+   * Treat the pod template of each Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob
+   * and Argo Rollouts `Rollout` (and of the workloads Flagger generates for a Canary) as a
+   * running Pod (named `<workload>-pod-template`). Manifests rarely contain Pods, so without
    * this, analyzers that look at pods (DestinationRule subsets, Gateway selectors, Sidecar and
    * policy selectors) find none. istioctl analyzes files without it.
    * @default false
@@ -150,7 +152,7 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
  * them every analyzer would see the workloads as outside the mesh.
  */
 function templatePod(o: Obj, namespaceLabels: Map<string, { [key: string]: string }>): Obj | undefined {
-  if (!WORKLOAD_KINDS.has(o.kind) || !isObj(o.spec)) return undefined;
+  if (!(WORKLOAD_KINDS.has(o.kind) || isArgoRollout(o)) || !isObj(o.spec)) return undefined;
   const template = o.kind === 'CronJob' ? o.spec.jobTemplate?.spec?.template : o.spec.template;
   if (!isObj(template)) return undefined;
   const md = isObj(template.metadata) ? template.metadata : {};
@@ -288,6 +290,12 @@ export class MeshAnalyzer {
    * objects whose `galley.istio.io/analyze-suppress` annotation lists a code (or `*`) never get
    * that message.
    *
+   * The objects Flagger generates for each `Canary` (the primary workload, the Services
+   * `<service>`, `<service>-primary` and `<service>-canary`, their DestinationRules and the
+   * VirtualService) are assumed to exist: references to them resolve and findings on them are
+   * not reported; the app declaring one of them itself is reported (CKI0006). An Argo Rollouts
+   * `Rollout` is a workload like a Deployment.
+   *
    * @param objects the manifests (each a Kubernetes object with apiVersion, kind and metadata)
    * @param options analysis options
    */
@@ -373,7 +381,21 @@ export class MeshAnalyzer {
         resources.push(pr);
       }
     });
+    // Objects the analysis assumes exist but the app does not declare: findings on them are dropped.
     const implied = new Set<Resource>();
+    // What progressive-delivery controllers create at runtime (Flagger's primary workload,
+    // Services, DestinationRules and VirtualService for each Canary), with their pods.
+    for (const o of controllerObjects(inputResources.map((r) => r.raw))) {
+      const r = new Resource(o, resources.length);
+      implied.add(r);
+      resources.push(r);
+      const p = options.workloadPods ? templatePod(o, namespaceLabels) : undefined;
+      if (p) {
+        const pr = new Resource(p, resources.length);
+        implied.add(pr);
+        resources.push(pr);
+      }
+    }
     if (options.impliedNamespaces) {
       for (const o of impliedNamespaceObjects(objects)) {
         const r = new Resource(o, resources.length);

@@ -433,13 +433,13 @@ export function waypointFromLabels(labels: { [key: string]: string } | undefined
   return { name, namespace: labels?.['istio.io/use-waypoint-namespace'] || ownNamespace };
 }
 
-/** Pod spec of a Pod, or the pod template spec of a Deployment. */
+/** Pod spec of a Pod, or the pod template spec of a Deployment or an Argo Rollouts `Rollout`. */
 export function podSpecOf(r: Resource): Obj {
-  if (r.collection === 'Deployment') return obj(obj(r.spec.template).spec);
+  if (r.collection === 'Deployment' || r.collection === 'Rollout') return obj(obj(r.spec.template).spec);
   return r.spec;
 }
 
-/** Pod template metadata of a Deployment. */
+/** Pod template metadata of a Deployment or an Argo Rollouts `Rollout`. */
 export function templateMeta(r: Resource): { labels: { [key: string]: string }; annotations: { [key: string]: string } } {
   const md = obj(obj(r.spec.template).metadata);
   return { labels: strMap(md.labels), annotations: strMap(md.annotations) };

@@ -7,6 +7,7 @@ import { applicationUidAnalyzer } from './analyzers/applicationuid/applicationui
 import { authorizationPoliciesAnalyzer } from './analyzers/auth/authorization-policies';
 import { blockedCidrsAnalyzer } from './analyzers/authn/blocked-cidrs';
 import { conditionAnalyzer } from './analyzers/conditions/condition';
+import { flaggerAnalyzer } from './analyzers/controllers/flagger';
 import { serviceAssociationAnalyzer } from './analyzers/deployment/multi-service';
 import { deprecationAnalyzer } from './analyzers/deprecation/deprecation';
 import { caCertificateAnalyzer } from './analyzers/destinationrule/ca-certificate';
@@ -83,6 +84,7 @@ export const ANALYZERS: readonly AnalyzerDef[] = [
   alphaAnnotationsAnalyzer,
   // The library's own (codes CKI...).
   waypointAnalyzer,
+  flaggerAnalyzer,
 ];
 
 /** Analyzer by registered name. */

@@ -26,6 +26,14 @@ export class WorkloadSelector {
     return new WorkloadSelector(() => ({ ...workload.matchLabels }), `workload ${workload.node.path}`);
   }
 
+  /**
+   * Selects pods by labels computed when the selector is rendered (they may change until synth).
+   * @internal
+   */
+  public static _lazy(producer: () => { [key: string]: string }, description: string): WorkloadSelector {
+    return new WorkloadSelector(() => ({ ...producer() }), description);
+  }
+
   private constructor(private readonly producer: () => { [key: string]: string }, private readonly description: string) {}
 
   /**

@@ -1,7 +1,11 @@
 import { Construct } from 'constructs';
+import { ArgoRollout } from './delivery/argo-rollout';
+import { FlaggerCanary } from './delivery/flagger-canary';
+import { ProgressiveDelivery } from './delivery/progressive-delivery';
 import { RequestMatch } from './fault-injection';
 import { MeshService } from './mesh-service';
 import { MeshServiceObjectOptions, meshServiceObjectOptionsOf } from './mesh-service-options';
+import { DeploymentNaming } from './mesh-service-props';
 import { MeshServiceVersion } from './mesh-service-version';
 import { ResilienceOptions, checkResilienceOptions, destinationTrafficPolicy, resilienceRoutes } from './resilience';
 import { ADD_WAYPOINT_FIX, checkHttpRouteResilience } from './resilience-ambient';
@@ -98,6 +102,15 @@ export interface CanaryServiceProps extends ResilienceOptions, WorkloadOptions, 
    * @default - no mirroring
    */
   readonly mirrorPercentage?: number;
+
+  /**
+   * Hands the rollout to a controller (`ProgressiveDelivery.flagger()` or `.argoRollouts()`)
+   * that shifts the weight step by step and rolls back on failing metric gates. The service
+   * then deploys the `canary` version only, as the controller's target.
+   *
+   * @default - no controller: the weight is `canaryWeight`, fixed at synth
+   */
+  readonly delivery?: ProgressiveDelivery;
 }
 
 /**
@@ -138,8 +151,20 @@ export class CanaryService extends Construct {
   /** The mesh service: ServiceAccount, Service and one Deployment per version. */
   public readonly service: MeshService;
 
-  /** The DestinationRule: one subset per version, and the traffic policy. */
-  public readonly destinationRule: DestinationRule;
+  /**
+   * The DestinationRule: one subset per version, and the traffic policy (with Argo Rollouts:
+   * the `stable` and `canary` subsets; none with Flagger, which generates its own).
+   */
+  public readonly destinationRule?: DestinationRule;
+
+  /** The controller running the rollout, if any. */
+  public readonly delivery?: ProgressiveDelivery;
+
+  /** The Flagger canary, with `ProgressiveDelivery.flagger()`. */
+  public readonly flaggerCanary?: FlaggerCanary;
+
+  /** The Argo rollout, with `ProgressiveDelivery.argoRollouts()`. */
+  public readonly argoRollout?: ArgoRollout;
 
   /** The VirtualService routing between the versions (sidecar mode). */
   public readonly virtualService?: VirtualService;
@@ -177,6 +202,9 @@ export class CanaryService extends Construct {
     if (props.canary.version === props.stable.version) {
       invalid(this, 'canary.version', props.canary.version, 'the canary has the same version label as the stable version, so their pods and subsets could not be told apart', `give the canary its own version label, e.g. '${nextVersion(props.stable.version)}'`);
     }
+    if (props.delivery !== undefined && props.canaryWeight !== undefined) {
+      invalid(this, 'canaryWeight', props.canaryWeight, `${props.delivery.controller} sets the weight step by step, so a fixed weight would fight it`, 'leave canaryWeight out, and give the controller its steps');
+    }
     this.weight = this.checkCanaryWeight('canaryWeight', props.canaryWeight ?? 0);
     if (props.mirrorPercentage !== undefined) {
       checkPercentage(this, 'mirrorPercentage', props.mirrorPercentage);
@@ -207,8 +235,17 @@ export class CanaryService extends Construct {
       protocol,
       ...meshServiceObjectOptionsOf(props),
       ...workloadOptionsOf(props),
-      versions: [props.stable, props.canary],
+      ...(props.delivery === undefined
+        ? { versions: [props.stable, props.canary] }
+        : { versions: [props.canary], deploymentNaming: DeploymentNaming.PLAIN }),
     });
+    if (props.delivery !== undefined) {
+      this.delivery = props.delivery;
+      const bound = props.delivery._bind(this, this.service, props);
+      ({ flaggerCanary: this.flaggerCanary, argoRollout: this.argoRollout } = bound);
+      ({ destinationRule: this.destinationRule, virtualService: this.virtualService } = bound);
+      return;
+    }
 
     const host = this.service.host;
     const metadata = { name: serviceName, namespace: props.namespace };
@@ -367,6 +404,7 @@ export class CanaryService extends Construct {
    * (Not `setCanaryWeight`: jsii reserves `set...` names for Java property setters.)
    */
   public updateCanaryWeight(weight: number): CanaryService {
+    this.checkNoController('updateCanaryWeight');
     this.weight = this.checkCanaryWeight('updateCanaryWeight weight', weight);
     this.currentPhase = CanaryPhase.SPLIT;
     return this;
@@ -378,6 +416,7 @@ export class CanaryService extends Construct {
    * rollback) until you remove them from your code.
    */
   public promote(): CanaryService {
+    this.checkNoController('promote');
     this.currentPhase = CanaryPhase.PROMOTED;
     return this;
   }
@@ -387,8 +426,15 @@ export class CanaryService extends Construct {
    * version, and mirroring stops. The canary Deployment keeps running.
    */
   public rollback(): CanaryService {
+    this.checkNoController('rollback');
     this.currentPhase = CanaryPhase.ROLLED_BACK;
     return this;
+  }
+
+  private checkNoController(method: string): void {
+    if (this.delivery !== undefined) {
+      invalid(this, method, this.delivery.controller, `${this.delivery.controller} promotes and rolls back the canary from its metric gates`, 'let the controller decide (its CLI or UI promotes or aborts by hand)');
+    }
   }
 
   private get mirroring(): boolean {
@@ -412,8 +458,8 @@ export class CanaryService extends Construct {
     const host = this.host;
     const check = (field: string, subset: string | undefined, receives: boolean) => {
       if (subset === undefined) return;
-      if (!this.destinationRule.hasSubset(subset)) {
-        errors.push(validationMessage(`virtualService ${field}.subset`, subset, `the DestinationRule has no such subset (it has ${this.destinationRule.subsetNames.join(', ')}), so Istio would answer 503`, 'route to the stable or canary version, or add the subset with destinationRule.addSubset() and a matching version with service.addVersion()'));
+      if (!this.destinationRule!.hasSubset(subset)) {
+        errors.push(validationMessage(`virtualService ${field}.subset`, subset, `the DestinationRule has no such subset (it has ${this.destinationRule!.subsetNames.join(', ')}), so Istio would answer 503`, 'route to the stable or canary version, or add the subset with destinationRule.addSubset() and a matching version with service.addVersion()'));
         return;
       }
       if (!this.service.versions.includes(subset)) {

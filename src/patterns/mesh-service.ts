@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkUseWaypoint, servingWaypoint } from './mesh-service-ambient';
+import { createPortsService } from './mesh-service-objects';
 import { checkExternalTrafficPolicy, ServiceExternalTrafficPolicy } from './mesh-service-options';
 import { checkProtocol, MeshServicePort, ResolvedPort, resolvePorts } from './mesh-service-port';
 import { DeploymentNaming, MeshServiceAllowOptions, MeshServiceExtraServiceOptions, MeshServiceProps } from './mesh-service-props';
@@ -91,6 +92,7 @@ export class MeshService extends Construct implements IMeshWorkload {
   private readonly principalIds = new Map<Principal, number>();
   private waypointValue?: Waypoint;
   private ingressUsesWaypoint = false;
+  private podSelectorLabels?: { [key: string]: string };
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -162,9 +164,20 @@ export class MeshService extends Construct implements IMeshWorkload {
     return this.resolvedPorts.map((p) => ({ ...p }));
   }
 
-  /** Selects every pod of the service (all versions): `app=<serviceName>`. */
+  /**
+   * Selects every pod of the service (all versions): `app=<serviceName>`, or the labels a
+   * delivery controller leaves unchanged on the pods it copies (see `FlaggerCanary`).
+   */
   public get selector(): WorkloadSelector {
-    return WorkloadSelector.fromLabels({ app: this.serviceName });
+    return WorkloadSelector._lazy(() => this.podSelectorLabels ?? { app: this.serviceName }, `pods of ${this.serviceName}`);
+  }
+
+  /**
+   * Selects the service's pods by other labels from now on (policies created earlier follow).
+   * @internal
+   */
+  public _selectPodsBy(labels: { [key: string]: string }): void {
+    this.podSelectorLabels = { ...labels };
   }
 
   /**
@@ -345,23 +358,8 @@ export class MeshService extends Construct implements IMeshWorkload {
   private createService(
     id: string, metadata: ApiObjectMetadata, selector: { [key: string]: string }, type?: kplus.ServiceType, external?: ServiceExternalTrafficPolicy,
   ): kplus.Service {
-    const service = new kplus.Service(this, id, {
-      metadata,
-      type,
-      ports: this.resolvedPorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.containerPort })),
-    });
-    for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
-    const api = ApiObject.of(service);
-    // cdk8s-plus has no appProtocol; it tells Istio (and Kubernetes) the protocol explicitly.
-    this.resolvedPorts.forEach((p, i) => {
-      api.addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol.toLowerCase()));
-    });
-    // Nor IP families.
-    if (this.props.ipFamilyPolicy !== undefined) api.addJsonPatch(JsonPatch.add('/spec/ipFamilyPolicy', this.props.ipFamilyPolicy));
-    if (this.props.ipFamilies !== undefined) api.addJsonPatch(JsonPatch.add('/spec/ipFamilies', [...this.props.ipFamilies]));
-    // Nor the external traffic policy (only on NodePort/LoadBalancer Services).
-    if (external !== undefined) api.addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', external));
-    return service;
+    const { ipFamilyPolicy, ipFamilies } = this.props;
+    return createPortsService(this, id, { ports: this.resolvedPorts, metadata, selector, type, external, ipFamilyPolicy, ipFamilies });
   }
 
   /**

@@ -277,9 +277,9 @@ describe('CanaryService', () => {
     expect(reviews.service.versions).toEqual(['v1', 'v2']);
     expect([reviews.stableVersion, reviews.canaryVersion]).toEqual(['v1', 'v2']);
     expect(reviews.host).toBe('reviews-svc.bookinfo.svc.cluster.local');
-    expect(reviews.destinationRule.subsetNames).toEqual(['v1', 'v2']);
+    expect(reviews.destinationRule!.subsetNames).toEqual(['v1', 'v2']);
     expect(reviews.virtualService!.hosts).toEqual([reviews.host]);
-    expect(reviews.destinationRule.name).toBe('reviews-svc');
+    expect(reviews.destinationRule!.name).toBe('reviews-svc');
     reviews.virtualService!.addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'reviews' }));
     expect(one(synth(chart), 'VirtualService').metadata.labels).toEqual({ team: 'reviews' });
   });
@@ -339,7 +339,7 @@ describe('CanaryService', () => {
     test('a subset added to the DestinationRule without pods of that version', () => {
       const chart = bookinfo();
       const reviews = canary(chart);
-      reviews.destinationRule.addSubset('v3', { version: 'v3' });
+      reviews.destinationRule!.addSubset('v3', { version: 'v3' });
       reviews.virtualService!.addHttpRoute({ route: [{ host: reviews.host, subset: 'v3' }] });
       expect(() => synth(chart)).toThrow(/virtualService http\[1\].route\[0\].subset "v3" is invalid: no Deployment of the service carries version=v3.*Fix: add the version with service.addVersion/);
     });
@@ -347,7 +347,7 @@ describe('CanaryService', () => {
     test('a subset added with its version is consistent', () => {
       const chart = bookinfo();
       const reviews = canary(chart);
-      reviews.destinationRule.addSubset('v3', { version: 'v3' });
+      reviews.destinationRule!.addSubset('v3', { version: 'v3' });
       reviews.virtualService!.addHttpRoute({ route: [{ host: reviews.host, subset: 'v3' }] });
       reviews.service.addVersion({ version: 'v3', image: 'reviews-v3:1' });
       expect(() => reviews.node.validate()).not.toThrow();

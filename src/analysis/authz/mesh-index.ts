@@ -2,8 +2,11 @@
 // (identity, version, dataplane mode, container ports), AuthorizationPolicies by namespace,
 // PeerAuthentications, and the waypoint serving each Service. Built once, linear in the
 // objects (lookups by namespace), with each workload's applicable policies grouped once.
+// Argo Rollouts' Rollouts are workloads; the objects Flagger generates for a Canary are part of
+// the mesh.
 import { AuthzPolicy } from './authz-types';
 import { PolicySet } from './evaluate';
+import { controllerObjects, isArgoRollout } from '../controllers';
 import { selectorMatches, waypointFromLabels } from '../model';
 
 type Obj = { [key: string]: any };
@@ -92,7 +95,7 @@ const byId = (a: { id: string }, b: { id: string }) => byString(a.id, b.id);
 
 /** The indexed mesh. */
 export class MeshIndex {
-  /** Every object, as given. */
+  /** Every object, as given, then those controllers generate from them (Flagger's for each Canary). */
   public readonly objects: Obj[] = [];
   public readonly namespaces = new Map<string, Obj>();
   public readonly services: MeshServiceInfo[] = [];
@@ -108,13 +111,15 @@ export class MeshIndex {
     const services: Obj[] = [];
     const templates: { o: Obj; template: Obj }[] = [];
     for (const o of objects as Obj[]) {
-      if (o === null || typeof o !== 'object' || Array.isArray(o)) continue;
-      this.objects.push(o);
+      if (o !== null && typeof o === 'object' && !Array.isArray(o)) this.objects.push(o);
+    }
+    this.objects.push(...controllerObjects(this.objects));
+    for (const o of this.objects) {
       const group = groupOf(o);
       if (group === '' && o.kind === 'Namespace') this.namespaces.set(String(o.metadata?.name), o);
       else if (group === '' && o.kind === 'Service') services.push(o);
       else if (group === '' && o.kind === 'Pod') templates.push({ o, template: o });
-      else if (WORKLOAD_KINDS.has(o.kind) && o.spec?.template !== undefined) templates.push({ o, template: o.spec.template });
+      else if ((WORKLOAD_KINDS.has(o.kind) || isArgoRollout(o)) && o.spec?.template !== undefined) templates.push({ o, template: o.spec.template });
       else if (group === 'security.istio.io' && o.kind === 'AuthorizationPolicy') this.addPolicy(o);
       else if (group === 'security.istio.io' && o.kind === 'PeerAuthentication') this.peerAuthentications.push(o);
     }

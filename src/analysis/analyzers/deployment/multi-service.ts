@@ -1,3 +1,4 @@
+import { deploymentsAndRollouts } from '../../controllers';
 import { AnalysisContext, AnalyzerDef, arr, inMesh, num, podSpecOf, pushTo, Resource, selectorMatches, str, strMap, templateMeta } from '../../model';
 
 function findNamespace(ctx: AnalysisContext): (name: string) => Resource | undefined {
@@ -19,10 +20,11 @@ function servicesByNamespace(ctx: AnalysisContext): Map<string, Resource[]> {
 export const serviceAssociationAnalyzer: AnalyzerDef = {
   name: 'deployment.MultiServiceAnalyzer',
   description: 'Checks association between services and pods',
-  inputs: ['Service', 'Deployment', 'Namespace'],
+  inputs: ['Service', 'Deployment', 'Rollout', 'Namespace'],
   analyze(ctx) {
     const byNs = servicesByNamespace(ctx);
-    for (const d of ctx.all('Deployment')) {
+    // Argo Rollouts' Rollout runs pods like a Deployment (Istio's analyzer knows Deployments only)
+    for (const d of deploymentsAndRollouts(ctx)) {
       if (d.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
       const tm = templateMeta(d);
       const spec = podSpecOf(d);
