@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { appObjectNames, HandedOverWorkload, leaveToController, selectByCanonicalName, takeOver } from './controller-handover';
 import { GateTarget, DeliveryMetric, ResolvedGate } from './delivery-metric';
 import { renderFlaggerAlert } from './flagger-alert';
+import { flaggerIstioPart } from './flagger-istio-fields';
 import { FlaggerAnalysisOptions } from './flagger-options';
 import { ArgoCdIgnoreDifference } from './gitops';
 import * as l1 from '../../../imports/flagger.app';
@@ -51,6 +52,14 @@ export interface FlaggerCanaryProps extends FlaggerAnalysisOptions, ResilienceOp
    * @default - no mirroring
    */
   readonly mirrorPercentage?: number;
+
+  /**
+   * The requests Flagger's VirtualService routes (its `service.match`), e.g.
+   * `RequestMatch.of({ uri: StringMatch.prefix('/api') })` on a shared gateway host.
+   *
+   * @default - every request to the hosts
+   */
+  readonly routeMatch?: RequestMatch[];
 
   /**
    * URI rewrite of Flagger's routes.
@@ -131,8 +140,22 @@ export class FlaggerCanary extends Construct {
     this.target = props.target;
     this.serviceName = props.target.serviceName;
     const protocol = props.target.protocol;
-    if (!isHttpFamily(protocol) && (props.match !== undefined || props.mirrorPercentage !== undefined)) {
-      invalid(this, props.match !== undefined ? 'match' : 'mirrorPercentage', protocol, `A/B matches and mirroring act on HTTP requests, and the service's protocol is ${protocol}`, 'leave them out: Flagger shifts TCP connections by weight');
+    const httpOnly = Object.entries({
+      match: props.match,
+      mirrorPercentage: props.mirrorPercentage,
+      routeMatch: props.routeMatch,
+      rewrite: props.rewrite,
+      corsPolicy: props.corsPolicy,
+      requestHeaders: props.requestHeaders,
+      responseHeaders: props.responseHeaders,
+      sessionAffinity: props.sessionAffinity,
+    })
+      .filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (!isHttpFamily(protocol) && httpOnly.length > 0) {
+      invalid(this, httpOnly[0], protocol, `matches, rewrites, headers, CORS, cookies and mirroring act on HTTP requests, and the service's protocol is ${protocol}`, 'leave them out: Flagger shifts TCP connections by weight');
+    }
+    if (props.routeMatch !== undefined && props.routeMatch.length === 0) {
+      invalid(this, 'routeMatch', '[]', 'an empty list of conditions matches no request', 'list at least one condition, or leave routeMatch out to route every request');
     }
     if (props.faultInjection !== undefined) {
       invalid(this, 'faultInjection', 'set', 'Flagger writes the VirtualService from the Canary, which has no fault injection', 'run fault experiments on a service without a controller, or after the rollout');
@@ -205,18 +228,19 @@ export class FlaggerCanary extends Construct {
       portDiscovery: ports.length > 1 ? true : undefined,
       gateways: props.gateways === undefined ? undefined : [...new Set([...(renderGateways(this, 'gateways', props.gateways) ?? []), 'mesh'])],
       hosts: props.hosts === undefined ? undefined : [...props.hosts],
-      trafficPolicy: policy === undefined ? undefined : renderTrafficPolicy(this, 'trafficPolicy', policy),
-      rewrite: renderRewrite(this, 'rewrite', props.rewrite),
-      retries: renderRetries(this, 'retries', props.retries?.retry),
+      trafficPolicy: policy === undefined ? undefined : flaggerIstioPart(this, 'trafficPolicy', 'trafficPolicy', renderTrafficPolicy(this, 'trafficPolicy', policy)),
+      match: props.routeMatch?.map((m, i) => flaggerIstioPart(this, `routeMatch[${i}]`, 'match', renderHttpMatch(this, `routeMatch[${i}]`, m._render(this, `routeMatch[${i}]`)))),
+      rewrite: flaggerIstioPart(this, 'rewrite', 'rewrite', renderRewrite(this, 'rewrite', props.rewrite)),
+      retries: flaggerIstioPart(this, 'retries', 'retries', renderRetries(this, 'retries', props.retries?.retry)),
       timeout: renderDuration(this, 'timeout', props.timeout),
-      headers: renderHeaders(this, 'headers', props.requestHeaders, props.responseHeaders),
-      corsPolicy: renderCors(this, 'corsPolicy', props.corsPolicy),
+      headers: flaggerIstioPart(this, 'headers', 'headers', renderHeaders(this, 'headers', props.requestHeaders, props.responseHeaders)),
+      corsPolicy: flaggerIstioPart(this, 'corsPolicy', 'corsPolicy', renderCors(this, 'corsPolicy', props.corsPolicy)),
     };
   }
 
   private renderAnalysis(props: FlaggerCanaryProps): { [key: string]: unknown } {
-    const intervalMs = (props.interval?.toMilliseconds() ?? 60_000);
     const interval = renderDuration(this, 'interval', props.interval) ?? '1m';
+    const intervalMs = props.interval?.toMilliseconds() ?? 60_000;
     const threshold = props.threshold ?? 5;
     if (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 1) {
       invalid(this, 'threshold', threshold, 'the threshold is the number of failed checks before Flagger rolls back: a whole number, at least 1', 'give e.g. threshold: 5');
@@ -293,7 +317,7 @@ export class FlaggerCanary extends Construct {
     }
     return {
       iterations: props.iterations,
-      match: match?.map((m, i) => renderHttpMatch(this, `match[${i}]`, m._render(this, `match[${i}]`))),
+      match: match?.map((m, i) => flaggerIstioPart(this, `match[${i}]`, 'analysisMatch', renderHttpMatch(this, `match[${i}]`, m._render(this, `match[${i}]`)))),
       mirror: mirror !== undefined ? true : undefined,
       mirrorWeight: mirror,
     };
