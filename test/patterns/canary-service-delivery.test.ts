@@ -200,7 +200,8 @@ describe('Argo Rollouts', () => {
     reviews.argoRollout!.annotateForFlux();
     const out = Testing.synth(c);
     for (const d of reviews.argoRollout!.ignoreDifferences) {
-      const obj = out.find((o) => o.kind === d.kind && o.metadata.name === d.name && o.metadata.namespace === d.namespace && o.apiVersion.startsWith(d.group))!;
+      const obj = out.find((o) => o.kind === d.kind && o.metadata.name === d.name
+        && o.metadata.namespace === d.namespace && o.apiVersion.startsWith(d.group))!;
       expect(obj).toBeDefined();
       for (const p of d.jsonPointers ?? []) expect(at(obj, p)).toBeDefined();
       expect(obj.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' });
