@@ -5,7 +5,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   CanaryService, CanaryServiceProps, CircuitBreaker, DataplaneMode, DeliveryMetric, FaultInjection, MtlsNamespace,
-  MeshAnalysis, ProgressiveDelivery, Protocol, RequestMatch, RetryPolicy, VirtualService,
+  DeploymentNaming, FlaggerCanary, MeshAnalysis, MeshService, ProgressiveDelivery, Protocol, RequestMatch, RetryPolicy, VirtualService,
 } from '../../src';
 
 type Obj = { [key: string]: any };
@@ -140,6 +140,17 @@ describe('Flagger', () => {
     expect(MeshAnalysis.analyze(c).map((d) => d.diagnostic.code)).toEqual([]);
     route('reviews-secondary.bookinfo.svc.cluster.local');
     expect(MeshAnalysis.analyze(c).map((d) => d.diagnostic.code)).toContain('IST0101');
+  });
+
+  test('a further Service of the target is refused: it would reach only the canary pods', () => {
+    const c = chart();
+    const reviews = canary(c, { delivery: ProgressiveDelivery.argoRollouts() });
+    expect(reviews.service.addService('reviews-external')).toBeDefined(); // fine with Argo: every ReplicaSet keeps app=reviews
+    const c2 = chart();
+    const target = new MeshService(c2, 'podinfo', { port: 9898, image: 'podinfo:6', deploymentNaming: DeploymentNaming.PLAIN });
+    target.addService('podinfo-external');
+    expect(() => new FlaggerCanary(c2, 'canary', { target }))
+      .toThrow(/target bookinfo\/podinfo Service \["podinfo-external"\] is invalid: Flagger renames the `app` label of its primary pods.*Fix: remove the extra Service/);
   });
 
   test('ignoreDifferences points at fields the app emits', () => {

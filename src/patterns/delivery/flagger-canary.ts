@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { appObjectNames, HandedOverWorkload, leaveToController, selectByCanonicalName, takeOver } from './controller-handover';
 import { GateTarget, DeliveryMetric, ResolvedGate } from './delivery-metric';
@@ -164,6 +165,10 @@ export class FlaggerCanary extends Construct {
     const analysis = this.renderAnalysis(props);
     const service = this.renderService(props);
 
+    const extra = props.target.node.children.filter((c): c is kplus.Service => c instanceof kplus.Service && c !== props.target.service);
+    if (extra.length > 0) {
+      invalid(this, `target ${props.target.node.path} Service`, extra.map((e) => e.name), 'Flagger renames the `app` label of its primary pods to "<name>-primary", so a further Service of the target would reach only the canary pods, outside the weights', 'remove the extra Service, and expose the service through the Services Flagger generates (or an ingress route to its host)');
+    }
     leaveToController(props.target.service);
     selectByCanonicalName(props.target, this.workload.deployment);
 
