@@ -103,11 +103,16 @@ export function requestRateQuery(svc: ResolvedService, reporter: string, window:
 }
 
 /**
- * The fraction (0-1) of requests that failed.
+ * The fraction (0-1) of requests that failed. Istio creates a series of failed requests only
+ * at the first failure, so without one the query returns nothing: right for an alert (nothing
+ * fires), wrong for a rollout gate, which reads "no value" as a failed check. `zeroWithoutErrors`
+ * makes it 0 then (`(failed or all * 0) / all`); with no traffic at all it still returns nothing.
  * @internal
  */
-export function errorRatioQuery(svc: ResolvedService, reporter: string, window: string): string {
-  return `${requestRateQuery(svc, reporter, window, SERVICE_LABELS, [failureMatcher(svc)])} / ${requestRateQuery(svc, reporter, window, SERVICE_LABELS)}`;
+export function errorRatioQuery(svc: ResolvedService, reporter: string, window: string, zeroWithoutErrors = false): string {
+  const failed = requestRateQuery(svc, reporter, window, SERVICE_LABELS, [failureMatcher(svc)]);
+  const all = requestRateQuery(svc, reporter, window, SERVICE_LABELS);
+  return zeroWithoutErrors ? `(${failed} or ${all} * 0) / ${all}` : `${failed} / ${all}`;
 }
 
 /**

@@ -5,7 +5,8 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   CanaryService, CanaryServiceProps, CircuitBreaker, DataplaneMode, DeliveryMetric, FaultInjection, MtlsNamespace,
-  DeploymentNaming, FlaggerCanary, MeshAnalysis, MeshService, ProgressiveDelivery, Protocol, RequestMatch, RetryPolicy, VirtualService,
+  DeploymentNaming, FlaggerCanary, MeshAnalysis, MeshService,
+  ProgressiveDelivery, Protocol, RequestMatch, RetryPolicy, VirtualService, WorkloadDisruptionBudget,
 } from '../../src';
 
 type Obj = { [key: string]: any };
@@ -24,6 +25,7 @@ const one = (out: Obj[], kind: string) => {
   expect(found).toHaveLength(1);
   return found[0];
 };
+const selects = (selector: { [k: string]: string }, labels: { [k: string]: string }) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 /** The value at a JSON pointer, or undefined. */
 const at = (obj: Obj, pointer: string) => pointer.split('/').slice(1).reduce<any>((o, k) => (o === undefined ? undefined : o[k]), obj);
 
@@ -140,6 +142,16 @@ describe('Flagger', () => {
     expect(MeshAnalysis.analyze(c).map((d) => d.diagnostic.code)).toEqual([]);
     route('reviews-secondary.bookinfo.svc.cluster.local');
     expect(MeshAnalysis.analyze(c).map((d) => d.diagnostic.code)).toContain('IST0101');
+  });
+
+  test('the PodDisruptionBudget covers the primary pods too (canonical-name, not app)', () => {
+    const c = chart();
+    canary(c, { delivery: ProgressiveDelivery.flagger(), disruptionBudget: WorkloadDisruptionBudget.minAvailable(1) });
+    const out = Testing.synth(c);
+    const labels = one(out, 'Deployment').spec.template.metadata.labels;
+    const selector = one(out, 'PodDisruptionBudget').spec.selector.matchLabels;
+    expect(selects(selector, labels)).toBe(true);
+    expect(selects(selector, { ...labels, app: 'reviews-primary' })).toBe(true);
   });
 
   test('a further Service of the target is refused: it would reach only the canary pods', () => {

@@ -61,13 +61,17 @@ export function takeOver(scope: IConstruct, field: string, target: MeshService, 
 const OWNERS = new WeakMap<MeshService, string>();
 
 /**
- * Makes the service's policies select its pods by the canonical-name label, which every copy
- * of the pods keeps (Flagger renames the `app` label of its primary pods to `<name>-primary`).
+ * Makes the service's policies and its PodDisruptionBudget select its pods by the
+ * canonical-name label, which every copy of the pods keeps (Flagger renames the `app` label of
+ * its primary pods to `<name>-primary`, so an `app` selector would miss the pods serving).
  * @internal
  */
 export function selectByCanonicalName(target: MeshService, deployment: kplus.Deployment): void {
   if (deployment.podMetadata.getLabel(CANONICAL_NAME_LABEL) === undefined) deployment.podMetadata.addLabel(CANONICAL_NAME_LABEL, target.serviceName);
-  target._selectPodsBy({ [CANONICAL_NAME_LABEL]: deployment.podMetadata.getLabel(CANONICAL_NAME_LABEL)! });
+  const labels = { [CANONICAL_NAME_LABEL]: deployment.podMetadata.getLabel(CANONICAL_NAME_LABEL)! };
+  target._selectPodsBy(labels);
+  const budget = target.node.tryFindChild(`DisruptionBudget-${target.versions[0]}`);
+  if (budget instanceof ApiObject) budget.addJsonPatch(JsonPatch.replace('/spec/selector', { matchLabels: labels }));
 }
 
 /**

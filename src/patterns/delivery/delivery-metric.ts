@@ -159,7 +159,9 @@ const DEFAULT_INTERVAL = Duration.minutes(1);
 export class DeliveryMetric {
   /**
    * The fraction of failed requests (HTTP 5xx; gRPC server errors for gRPC services) must
-   * stay at or below `maxErrorRate`.
+   * stay at or below `maxErrorRate`. The query is the error-rate alert's, made 0 (not empty)
+   * while the service has traffic and no failed request yet, which a controller would
+   * otherwise count as a failed check.
    */
   public static errorRate(options: ErrorRateGateOptions = {}): DeliveryMetric {
     return new DeliveryMetric('error-rate', (scope, field, target) => {
@@ -168,7 +170,7 @@ export class DeliveryMetric {
         invalid(scope, `${field}.maxErrorRate`, max, 'the error rate is a fraction of requests, from 0 to 1 (exclusive)', 'write e.g. 0.01 for 1 %');
       }
       const interval = renderInterval(scope, field, options.interval);
-      return { name: 'error-rate', query: errorRatioQuery(service(target), 'destination', interval.interval), max, ...interval };
+      return { name: 'error-rate', query: errorRatioQuery(service(target), 'destination', interval.interval, true), max, ...interval };
     });
   }
 
