@@ -27,6 +27,8 @@ export interface ArgoRolloutOptions {
   /**
    * The metric gates, rendered as one `AnalysisTemplate` (the same PromQL as `ServiceAlerts`),
    * run in the background from `analysisStartingStep` and by `RolloutStep.analysis()` steps.
+   * The stable and canary pods share the Service and the workload labels Istio's metrics
+   * carry, so the gates measure the whole service: a failing canary shows diluted by its weight.
    *
    * @default - no gates
    */
