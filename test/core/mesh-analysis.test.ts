@@ -1,7 +1,7 @@
 // The synth-time hook: analysis of a construct tree, diagnostics mapped to construct paths,
 // Error-level diagnostics failing synth, suppression per construct and per chart, and one
 // analysis per synthesis that sees every change made between two syntheses.
-import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph, JsonPatch, Testing } from 'cdk8s';
 import { Deployment, Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
@@ -247,6 +247,26 @@ describe('automatic analysis of charts that use the library', () => {
     const byChart = [second, first].flatMap((c) => Testing.synth(c));
     expect(YAML.parseAllDocuments(yaml).map((d) => d.toJS())).toEqual(byChart);
     expect(byChart.map((o) => o.metadata.name)).toEqual(['second-vs-c80e6e9b', 'early', 'late']);
+  });
+
+  test("without dependencies, the app's charts and objects come in cdk8s's graph order (index-like chart ids first)", () => {
+    const app = Testing.app();
+    const config = (chart: Chart, id: string) => new ApiObject(chart, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${chart.node.id}-${id}` } });
+    for (const id of ['b', '10', 'a', '2', '007']) {
+      const chart = new Chart(app, id, { namespace: 'ns' });
+      config(chart, 'z');
+      config(chart, 'y');
+      if (id === 'b') {
+        // a library construct: the app's synthesis is the library's
+        new VirtualService(chart, 'vs', { hosts: ['b.example.com'], http: [{ route: [{ host: 'b.example.com' }] }] });
+        MeshAnalysis.suppress(chart, 'IST0101');
+      }
+    }
+    const yaml = app.synthYaml();
+    // cdk8s's own order: the whole app's dependency graph, then each chart through cdk8s's path
+    const charts = new DependencyGraph(app.node).topology().filter((c): c is Chart => c instanceof Chart);
+    expect(charts.map((c) => c.node.path)).toEqual(['2', '10', 'b', 'a', '007']);
+    expect(YAML.parseAllDocuments(yaml).map((d) => d.toJS())).toEqual(charts.flatMap((c) => Testing.synth(c)));
   });
 
   describe('bad input', () => {
