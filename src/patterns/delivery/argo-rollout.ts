@@ -1,10 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { argoBindings } from './argo-bindings';
 import { appObjectNames, HandedOverWorkload, leaveToController, retargetAutoscaler, takeOver } from './controller-handover';
 import { DeliveryMetric, GateTarget } from './delivery-metric';
 import { ArgoCdIgnoreDifference, FLUX_SSA_IF_NOT_PRESENT } from './gitops';
 import { defaultRolloutSteps, RolloutStep, StepContext } from './rollout-step';
-import * as l1 from '../../../imports/argoproj.io';
 import { checkNonEmpty, checkPositiveInteger } from '../../core/checks';
 import { invalid, validationMessage } from '../../core/errors';
 import { MeshAnalysis } from '../../core/mesh-analysis';
@@ -139,7 +139,7 @@ export class ArgoRollout extends Construct {
     checkPositiveInteger(this, 'failureLimit', failureLimit, 0);
     if (gates.length > 0) {
       this.analysisTemplate = new ApiObject(this, 'AnalysisTemplate', {
-        ...l1.AnalysisTemplate.GVK,
+        ...argoBindings().AnalysisTemplate.GVK,
         metadata: { name, namespace },
         spec: {
           metrics: gates.map((g) => ({
@@ -192,7 +192,8 @@ export class ArgoRollout extends Construct {
     const deployment = this.workload.deployment;
     const autoscaler = this.workload.autoscaler;
     leaveToController(deployment);
-    if (autoscaler !== undefined) retargetAutoscaler(autoscaler, { apiVersion: l1.Rollout.GVK.apiVersion, kind: l1.Rollout.GVK.kind, name });
+    const rolloutKind = argoBindings().Rollout.GVK;
+    if (autoscaler !== undefined) retargetAutoscaler(autoscaler, { apiVersion: rolloutKind.apiVersion, kind: rolloutKind.kind, name });
     const strategy = {
       canary: {
         trafficRouting: {
@@ -207,7 +208,7 @@ export class ArgoRollout extends Construct {
       },
     };
     this.rollout = new ApiObject(this, 'Rollout', {
-      ...l1.Rollout.GVK,
+      ...rolloutKind,
       metadata: { name, namespace, labels: { app: name } },
       spec: Lazy.any({
         produce: () => {
