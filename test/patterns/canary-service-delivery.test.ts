@@ -5,7 +5,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   CanaryService, CanaryServiceProps, CircuitBreaker, DataplaneMode, DeliveryMetric, FaultInjection, MtlsNamespace,
-  DeploymentNaming, FlaggerCanary, MeshAnalysis, MeshService,
+  DeploymentNaming, FlaggerCanary, Gateway, MeshAnalysis, MeshService,
   ProgressiveDelivery, Protocol, RequestMatch, RetryPolicy, VirtualService, WorkloadDisruptionBudget,
 } from '../../src';
 
@@ -210,6 +210,16 @@ describe('Argo Rollouts', () => {
     expect(one(out, 'DestinationRule').spec.trafficPolicy).toBeUndefined();
     expect(reviews.destinationRule).toBe(reviews.argoRollout!.destinationRule);
     expect(reviews.virtualService).toBe(reviews.argoRollout!.virtualService);
+  });
+
+  test('gateways and hosts: the ingress traffic is split by the same route (mesh kept)', () => {
+    const c = chart();
+    MeshAnalysis.suppress(c, 'IST0101'); // the gateway is defined elsewhere
+    canary(c, { delivery: ProgressiveDelivery.argoRollouts({ gateways: [Gateway.fromGatewayName('bookinfo-gateway')], hosts: ['bookinfo.example.com'] }) });
+    const vs = one(Testing.synth(c), 'VirtualService');
+    expect(vs.spec.hosts).toEqual(['reviews.bookinfo.svc.cluster.local', 'bookinfo.example.com']);
+    expect(vs.spec.gateways).toEqual(['bookinfo-gateway', 'mesh']);
+    expect(() => canary(chart(), { delivery: ProgressiveDelivery.argoRollouts({ hosts: ['not a host'] }) })).toThrow(/hosts "not a host" is invalid/);
   });
 
   test('a TCP service is refused: Argo re-weights an http route', () => {

@@ -5,11 +5,13 @@ import { appObjectNames, HandedOverWorkload, leaveToController, retargetAutoscal
 import { DeliveryMetric, GateTarget } from './delivery-metric';
 import { ArgoCdIgnoreDifference, FLUX_SSA_IF_NOT_PRESENT } from './gitops';
 import { defaultRolloutSteps, RolloutStep, StepContext } from './rollout-step';
-import { checkNonEmpty, checkPositiveInteger } from '../../core/checks';
+import { checkHost, checkNonEmpty, checkPositiveInteger } from '../../core/checks';
 import { invalid, validationMessage } from '../../core/errors';
 import { MeshAnalysis } from '../../core/mesh-analysis';
 import { isHttpFamily } from '../../core/protocol';
 import { DestinationRule } from '../../networking/destination-rule';
+import { Gateway } from '../../networking/gateway';
+import { IGateway } from '../../networking/gateway-ref';
 import { HttpRouteDestination } from '../../networking/route-destination';
 import { VirtualService } from '../../networking/virtual-service';
 import { MeshService } from '../mesh-service';
@@ -55,6 +57,23 @@ export interface ArgoRolloutOptions {
    * @default 'http://prometheus.istio-system:9090' (Istio's Prometheus add-on)
    */
   readonly prometheusAddress?: string;
+
+  /**
+   * Gateways whose traffic the rollout's VirtualService also splits, besides the sidecars
+   * (`mesh` is always kept). Traffic a gateway routes to the service by another VirtualService
+   * is not split by weight: the Service selects the stable and the canary pods alike, so a
+   * gateway spreads it over both by pod count. Route the service's ingress here instead.
+   *
+   * @default - the sidecars only
+   */
+  readonly gateways?: IGateway[];
+
+  /**
+   * Further hosts of the rollout's VirtualService (e.g. the public host of `gateways`).
+   *
+   * @default - the service's own host only
+   */
+  readonly hosts?: string[];
 }
 
 /** Properties of an `ArgoRollout`. */
@@ -182,9 +201,11 @@ export class ArgoRollout extends Construct {
       subsets: ['stable', 'canary'].map((subset) => ({ name: subset, labels: { app: name } })),
     });
     const to = (subset: string, weight: number): HttpRouteDestination => ({ host, subset, weight });
+    for (const h of props.hosts ?? []) checkHost(this, 'hosts', h);
     this.virtualService = new VirtualService(this, 'VirtualService', {
       metadata: { name, namespace },
-      hosts: [host],
+      hosts: [host, ...(props.hosts ?? []).filter((h) => h !== host)],
+      gateways: props.gateways === undefined ? undefined : [...props.gateways.filter((g) => g !== Gateway.MESH), Gateway.MESH],
       http: [{ name: ROUTE_NAME, retries: props.retries?.retry, timeout: props.timeout, route: [to('stable', 100), to('canary', 0)] }],
     });
 

@@ -229,15 +229,17 @@ function mirror(): Obj[] {
     deploymentNaming: DeploymentNaming.PLAIN,
     resources: REQUESTS,
   });
+  const gateway = new Gateway(chart, 'gateway', { metadata: { name: 'istio-host-split-gateway' }, servers: [Server.http({ hosts: ['istio-host-split.com'] })] });
   new ArgoRollout(chart, 'rollout', {
     target,
+    gateways: [gateway],
+    hosts: ['istio-host-split.com'],
     steps: [
       RolloutStep.canaryScale(50),
       RolloutStep.mirrorRoute({ name: 'mirror-route', percentage: 50, match: [RequestMatch.of({ method: StringMatch.exact('POST'), uri: StringMatch.prefix('/color') })] }),
       RolloutStep.pause(),
     ],
   });
-  new Gateway(chart, 'gateway', { metadata: { name: 'istio-host-split-gateway' }, servers: [Server.http({ hosts: ['istio-host-split.com'] })] });
   return Testing.synth(chart);
 }
 
@@ -291,9 +293,11 @@ const JUSTIFIED: { [reference: string]: Justification } = {
     'Service/istio-host-split-stable spec.ports[http].appProtocol': APP_PROTOCOL,
     'VirtualService/istio-host-split-vsvc apiVersion': API_VERSION,
     'VirtualService/istio-host-split-vsvc metadata.name': NAMES,
-    'VirtualService/istio-host-split-vsvc spec.hosts[0]': 'the example routes the public host istio-host-split.com at its gateway; ArgoRollout\'s VirtualService '
-      + 'routes the mesh host of the service (ArgoRollout takes no gateways or hosts)',
-    'VirtualService/istio-host-split-vsvc spec.gateways': 'ArgoRollout\'s VirtualService applies to the sidecars (mesh); it takes no gateways',
+    'VirtualService/istio-host-split-vsvc spec.hosts[0]': 'the rollout\'s VirtualService routes the service\'s mesh host first (the sidecars\' '
+      + 'traffic is split too); the example\'s public host follows (hosts)',
+    'VirtualService/istio-host-split-vsvc spec.hosts[1]': 'the example\'s public host istio-host-split.com, after the mesh host (hosts)',
+    'VirtualService/istio-host-split-vsvc spec.gateways[1]': 'ArgoRollout keeps mesh next to the given gateways, so the sidecars\' traffic is '
+      + 'split as well as the gateway\'s',
     'VirtualService/istio-host-split-vsvc spec.http[primary].route[0].destination.host': 'subset-level splitting: the service\'s FQDN (subset stable) '
       + 'instead of the -stable Service',
     'VirtualService/istio-host-split-vsvc spec.http[primary].route[1].destination.host': 'subset-level splitting: the service\'s FQDN (subset canary) '
