@@ -21,6 +21,11 @@ const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt\s]|$)/;
 const SPECIAL_CHARS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
 /** What the `yaml` library leaves unescaped inside double quotes but YAML 1.1 readers refuse or fold. */
 const RAW_IN_QUOTES = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+/**
+ * The first characters of KEYWORDS (y n t f o ~ < =), TIMESTAMP and NUMBER_FORMS (digits, sign,
+ * dot), the inf/nan forms (i n) and the 1.1 exponent form (e).
+ */
+const FORM_START = /[-+.0-9~<=eEiInNyYtTfFoO]/;
 
 /**
  * The plain-scalar forms the `yaml` library's own YAML 1.1 schema reads as something other than
@@ -33,6 +38,10 @@ const YAML11_FORMS: readonly RegExp[] = new YAML.Document(null, { version: '1.1'
 
 /** True when a string written plain could be read back as something else by some reader. */
 export function needsQuoting(s: string): boolean {
+  // Every keyword, timestamp, number and 1.1 form starts with one of these characters (or is
+  // empty): any other string needs quotes only for a special character. Most strings of a
+  // manifest (names, labels, images) take this short way.
+  if (s.length > 0 && !FORM_START.test(s.charAt(0))) return SPECIAL_CHARS.test(s);
   if (SPECIAL_CHARS.test(s) || KEYWORDS.test(s) || TIMESTAMP.test(s)) return true;
   const first = s.charAt(0);
   // the 1.1 schema's exponent form needs no digit before the `e` (`e0`)
@@ -54,7 +63,9 @@ function hasRiskyString(v: unknown): boolean {
   if (typeof v === 'string') return needsQuoting(v);
   if (Array.isArray(v)) return v.some(hasRiskyString);
   if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) if (needsQuoting(k) || hasRiskyString(x)) return true;
+    for (const k in v) {
+      if (Object.prototype.hasOwnProperty.call(v, k) && (needsQuoting(k) || hasRiskyString((v as { [key: string]: unknown })[k]))) return true;
+    }
   }
   return false;
 }
