@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { argoBindings } from './argo-bindings';
 import { appObjectNames, HandedOverWorkload, leaveToController, retargetAutoscaler, takeOver } from './controller-handover';
-import { DeliveryMetric, GateTarget } from './delivery-metric';
+import { DEFAULT_PROMETHEUS, DeliveryMetric, GateTarget } from './delivery-metric';
 import { ArgoCdIgnoreDifference, FLUX_SSA_IF_NOT_PRESENT } from './gitops';
 import { defaultRolloutSteps, RolloutStep, StepContext } from './rollout-step';
 import { checkHost, checkNonEmpty, checkPositiveInteger } from '../../core/checks';
@@ -88,7 +88,6 @@ export interface ArgoRolloutProps extends ArgoRolloutOptions, ResilienceOptions 
 
 /** Name of the weighted route of the VirtualService, which Argo Rollouts edits. */
 const ROUTE_NAME = 'primary';
-const DEFAULT_PROMETHEUS = 'http://prometheus.istio-system:9090';
 
 /**
  * A progressive rollout of a mesh service by Argo Rollouts with Istio subset traffic

@@ -147,6 +147,12 @@ export interface ResolvedGate {
 const DEFAULT_INTERVAL = Duration.minutes(1);
 
 /**
+ * The Prometheus gates query unless told otherwise: Istio's Prometheus add-on.
+ * @internal
+ */
+export const DEFAULT_PROMETHEUS = 'http://prometheus.istio-system:9090';
+
+/**
  * A metric gate of a progressive rollout: the controller (Flagger or Argo Rollouts) checks
  * it at every step and rolls back when it fails too often. `errorRate` and `latency` are
  * built from the same PromQL as `ServiceAlerts`, so a service's alert and its rollout gate

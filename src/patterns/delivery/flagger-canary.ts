@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { appObjectNames, HandedOverWorkload, leaveToController, selectByCanonicalName, takeOver } from './controller-handover';
-import { GateTarget, DeliveryMetric, ResolvedGate } from './delivery-metric';
+import { DEFAULT_PROMETHEUS, GateTarget, DeliveryMetric, ResolvedGate } from './delivery-metric';
 import { renderFlaggerAlert } from './flagger-alert';
 import { flaggerIstioPart } from './flagger-istio-fields';
 import { FlaggerAnalysisOptions } from './flagger-options';
@@ -91,7 +91,6 @@ export interface FlaggerCanaryProps extends FlaggerAnalysisOptions, ResilienceOp
   readonly responseHeaders?: HeaderOperations;
 }
 
-const DEFAULT_PROMETHEUS = 'http://prometheus.istio-system:9090';
 
 /**
  * A progressive rollout of a mesh service by Flagger (provider `istio`): a `Canary` that

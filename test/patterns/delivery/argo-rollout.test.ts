@@ -1,7 +1,7 @@
 // ArgoRollout: a Rollout in place of the target's Deployment, the VirtualService and
 // DestinationRule Argo Rollouts edits, and the AnalysisTemplate of the gates.
 import { Chart, Duration, Testing } from 'cdk8s';
-import { zeroWithoutErrors } from './gates';
+import { one, zeroWithoutErrors } from './support';
 import {
   ArgoRollout,
   ArgoRolloutProps,
@@ -38,11 +38,6 @@ function argo(props: Partial<ArgoRolloutProps> = {}, target: Partial<MeshService
   return { chart, svc, ro, out, rollout: one(out, 'Rollout') };
 }
 
-function one(out: Obj[], kind: string, name?: string): Obj {
-  const found = out.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-  expect(found.map((o) => `${o.kind}/${o.metadata.name}`)).toHaveLength(1);
-  return found[0];
-}
 
 const selects = (selector: { [k: string]: string }, labels: { [k: string]: string } = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -52,6 +47,23 @@ function holds(condition: string, value: number): boolean {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('result', `return (${condition});`)([value]) as boolean;
 }
+
+test('a rollout with a header route, steps and gates (snapshot)', () => {
+  const { out } = argo({
+    steps: [
+      RolloutStep.headerRoute('testers', [RequestMatch.user('jason')]),
+      RolloutStep.weight(20), RolloutStep.pause(Duration.minutes(5)), RolloutStep.analysis(), RolloutStep.weight(60), RolloutStep.pause(),
+    ],
+    metrics: [DeliveryMetric.errorRate({ maxErrorRate: 0.01 }), DeliveryMetric.latency({ max: Duration.millis(500) })],
+    timeout: Duration.seconds(10),
+  }, { autoscaling: { maxReplicas: 4 } });
+  const rollout = one(out, 'Rollout');
+  // the pod template is the MeshService's Deployment's (tested above), kept out of the snapshot
+  const { template, ...spec } = rollout.spec;
+  expect(template.spec.containers[0].image).toBe(IMAGE);
+  const routing = out.filter((o) => ['VirtualService', 'DestinationRule', 'AnalysisTemplate', 'HorizontalPodAutoscaler'].includes(o.kind));
+  expect([{ ...rollout, spec }, ...routing]).toMatchSnapshot();
+});
 
 describe('ArgoRollout: the Rollout replaces the Deployment', () => {
   test('same selector, template and replicas as the Deployment the service renders without a controller', () => {

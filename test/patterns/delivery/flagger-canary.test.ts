@@ -1,7 +1,7 @@
 // FlaggerCanary: what the Canary (and its MetricTemplates and AlertProviders) renders, and
 // which objects of the target it leaves to Flagger.
 import { Chart, Duration, Testing } from 'cdk8s';
-import { zeroWithoutErrors } from './gates';
+import { one, zeroWithoutErrors } from './support';
 import {
   CircuitBreaker,
   DeliveryMetric,
@@ -53,15 +53,23 @@ function flagger(props: Partial<FlaggerCanaryProps> = {}, target: Partial<MeshSe
   return { chart, svc, fc, out, canary: one(out, 'Canary') };
 }
 
-function one(out: Obj[], kind: string, name?: string): Obj {
-  const found = out.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-  expect(found.map((o) => `${o.kind}/${o.metadata.name}`)).toHaveLength(1);
-  return found[0];
-}
 
 const named = (out: Obj[], kind: string, name: string) => out.filter((o) => o.kind === kind && o.metadata.name === name);
 const selects = (selector: { [k: string]: string }, labels: { [k: string]: string } = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+test('a progressive canary with query gates, a load test and an alert (snapshot)', () => {
+  const { out } = flagger({
+    stepWeight: 5,
+    maxWeight: 50,
+    interval: Duration.seconds(30),
+    metrics: [DeliveryMetric.errorRate({ maxErrorRate: 0.01 }), DeliveryMetric.latency({ max: Duration.millis(500) })],
+    webhooks: [FlaggerWebhook.rollout({ name: 'load-test', url: 'http://flagger-loadtester.test/', metadata: { cmd: 'hey -z 1m -q 10 -c 2 http://podinfo-canary.test/' } })],
+    alerts: [{ name: 'on-call', provider: FlaggerAlertProviderType.SLACK, secretName: 'slack-url', channel: 'deployments' }],
+    timeout: Duration.seconds(10),
+  }, { autoscaling: { maxReplicas: 4 } });
+  expect(out.filter((o) => o.apiVersion.startsWith('flagger.app/'))).toMatchSnapshot();
+});
 
 describe('FlaggerCanary: the Canary', () => {
   test('provider istio, targetRef the target\'s Deployment as the chart would have emitted it, no autoscalerRef without autoscaling', () => {

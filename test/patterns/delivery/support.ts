@@ -1,5 +1,14 @@
 // Helpers shared by the delivery tests.
 
+type Obj = { [key: string]: any };
+
+/** The one object of `kind` (and `name`) among `out`. */
+export function one(out: Obj[], kind: string, name?: string): Obj {
+  const found = out.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  expect(found.map((o) => `${o.kind}/${o.metadata.name}`)).toHaveLength(1);
+  return found[0];
+}
+
 /**
  * The alert's error ratio `failed / all` as a gate: `(failed or all * 0) / all` (0, not empty,
  * while there are requests and no failure yet).
