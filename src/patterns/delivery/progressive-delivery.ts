@@ -55,7 +55,7 @@ export class ProgressiveDelivery {
     return new ProgressiveDelivery('Flagger', (scope, service, request) => ({
       flaggerCanary: new FlaggerCanary(scope, 'Flagger', {
         ...options,
-        ...request,
+        ...resilienceOf(request),
         target: service,
         match: request.canaryFor,
         mirrorPercentage: request.mirrorPercentage,
@@ -77,7 +77,7 @@ export class ProgressiveDelivery {
       }
       const rollout = new ArgoRollout(scope, 'Rollout', {
         ...options,
-        ...request,
+        ...resilienceOf(request),
         target: service,
         steps: first.length === 0 ? options.steps : [...first, ...(options.steps ?? defaultRolloutSteps((options.metrics ?? []).length > 0))],
       });
@@ -98,4 +98,10 @@ export class ProgressiveDelivery {
   public _bind(scope: Construct, service: MeshService, request: DeliveryRequest): DeliveryObjects {
     return this.binder(scope, service, request);
   }
+}
+
+/** The resilience options of a canary release (its other props are not the controller's). */
+function resilienceOf(r: DeliveryRequest): ResilienceOptions {
+  const { circuitBreaker, loadBalancer, retries, timeout, faultInjection, requireMutualTls } = r;
+  return { circuitBreaker, loadBalancer, retries, timeout, faultInjection, requireMutualTls };
 }
