@@ -35,28 +35,58 @@ function renderObject(o: ApiObject): unknown {
   }
 }
 
+/** Objects rendered between two hand-overs to the synthesis worker. */
+const BATCH = 256;
+
 /**
  * The app's objects rendered, in the order of `appApiObjects` (once per synthesis; the
- * renderings are kept for the YAML).
+ * renderings are kept for the YAML). When this call renders them, `batch` receives them in
+ * batches as they are rendered.
  * @internal
  */
-export function renderedObjects(root: IConstruct): unknown[] {
+export function renderedObjects(root: IConstruct, batch?: (docs: unknown[]) => void): unknown[] {
   return synthesisMemo(root, 'rendered', () => {
     const renderings = synthesisRenderings(root);
-    return appApiObjects(root).map((o) => {
-      const json = renderObject(o);
-      renderings.set(o, json);
-      return json;
-    });
+    const objects = appApiObjects(root);
+    const docs: unknown[] = new Array(objects.length);
+    for (let start = 0; start < objects.length; start += BATCH) {
+      const end = Math.min(start + BATCH, objects.length);
+      for (let i = start; i < end; i++) {
+        const json = renderObject(objects[i]);
+        renderings.set(objects[i], json);
+        docs[i] = json;
+      }
+      batch?.(docs.slice(start, end));
+    }
+    return docs;
   });
 }
 
 /**
  * When the synthesis in progress writes YAML (`app.synth()`, `app.synthYaml()`): renders the
- * app's objects and hands them to a worker (once), which analyzes them with `analysis` (unless
- * undefined) and writes YAML while the synthesis goes on.
+ * app's objects and hands them to a worker (once) as they are rendered; it writes their YAML
+ * meanwhile, and analyzes them with `analysis` (unless undefined) once it has them all.
  * @internal
  */
 export function startSynthesisJob(root: IConstruct, analysis: AnalysisOptions | undefined): void {
-  if (synthesisWritesYaml(root)) synthesisJob(root, () => SynthesisJob.start(renderedObjects(root), analysis));
+  if (!synthesisWritesYaml(root)) return;
+  synthesisJob(root, () => {
+    const job = SynthesisJob.open(appApiObjects(root).length, analysis);
+    if (!job) {
+      renderedObjects(root);
+      return undefined;
+    }
+    let streamed = 0;
+    try {
+      const docs = renderedObjects(root, (b) => {
+        job.add(b);
+        streamed += b.length;
+      });
+      if (streamed === 0) job.add(docs); // rendered earlier in this synthesis: all at once
+    } catch (e) {
+      job.abort();
+      throw e;
+    }
+    return job;
+  });
 }

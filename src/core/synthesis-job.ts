@@ -1,9 +1,10 @@
 // The expensive part of a large app's synthesis, shared with a second thread. Once the app's
 // objects are rendered, the synth-time analysis and the YAML need nothing else: a worker thread
-// (./synthesis-worker.ts) analyzes a copy of the objects and then writes YAML, while this
-// thread writes YAML until the analysis is known (the synthesis cannot go on before) and again
-// when the app's YAML is asked for. Both threads take chunks of documents from a shared counter,
-// so the split adapts to how long each part takes. The worker runs the same code on the same
+// (./synthesis-worker.ts) receives copies of the objects in batches as they are rendered and
+// writes their YAML meanwhile, analyzes them once it has them all, then writes YAML again, while
+// this thread writes YAML until the analysis is known (the synthesis cannot go on before) and
+// again when the app's YAML is asked for. Both threads take chunks of documents from a shared
+// counter, so the split adapts to how long each part takes. The worker runs the same code on the same
 // objects, so its findings and texts are those this thread would produce; whatever it does not
 // deliver (it failed to start, threw, or timed out) is done here. Apps below MIN_DOCUMENTS
 // objects and TypeScript sources (tests) use no worker; CDK8S_ISTIO_SYNTH_WORKER=off turns it
@@ -22,6 +23,8 @@ export const DONE = 1;
 export const JOINED = 2;
 /** Index of the control word that is 1 once the worker's analysis is posted. */
 export const ANALYZED = 3;
+/** Index of the control word holding how many documents the host has posted (or -1: it stopped posting). */
+export const POSTED = 4;
 
 /** The worker's `workerData`: the worker answers jobs only when started as this library's. */
 export const SYNTH_WORKER = 'cdk8s-istio:synthesis-worker';
@@ -32,13 +35,18 @@ const MIN_DOCUMENTS = 500;
 const CHUNK = 32;
 
 /**
- * Takes the next chunk of `count` documents from the counter shared by the host and the worker.
- * @returns the chunk's first and end index, or undefined when none is left
+ * Takes the next chunk among the first `count` documents from the counter shared by the host and
+ * the worker (which may hold fewer documents than the host while they are being posted).
+ * @returns the chunk's first and end index, or undefined when none of them is left
  * @internal
  */
 export function takeChunk(control: Int32Array, count: number): [number, number] | undefined {
-  const start = Atomics.add(control, NEXT, CHUNK);
-  return start < count ? [start, Math.min(start + CHUNK, count)] : undefined;
+  for (;;) {
+    const start = Atomics.load(control, NEXT);
+    if (start >= count) return undefined;
+    const end = Math.min(start + CHUNK, count);
+    if (Atomics.compareExchange(control, NEXT, start, end) === start) return [start, end];
+  }
 }
 /** How long the host waits for the worker's analysis or last chunk before doing it itself. */
 const TIMEOUT_MS = 120_000;
@@ -84,36 +92,74 @@ export class SynthesisJob {
    * @returns the job, or undefined when this thread does everything as usual
    */
   public static start(docs: readonly unknown[], analysis?: AnalysisOptions): SynthesisJob | undefined {
-    if (docs.length < MIN_DOCUMENTS) return undefined;
+    const job = SynthesisJob.open(docs.length, analysis);
+    job?.add(docs);
+    return job;
+  }
+
+  /**
+   * Opens a job for `total` documents (when that is enough for a worker and one is available),
+   * to be handed over in batches with `add()` as they are rendered: the worker writes the YAML of
+   * those it has, and analyzes them with `analysis` (unless undefined) once it has them all.
+   * @returns the job, or undefined when this thread does everything as usual
+   */
+  public static open(total: number, analysis?: AnalysisOptions): SynthesisJob | undefined {
+    if (total < MIN_DOCUMENTS) return undefined;
     const w = theWorker();
     if (!w) return undefined;
-    const control = new Int32Array(new SharedArrayBuffer(16));
+    const control = new Int32Array(new SharedArrayBuffer(20));
     const { port1, port2 } = new MessageChannel();
     try {
-      w.postMessage({ docs, control, port: port2, analysis }, [port2]);
+      w.postMessage({ total, control, port: port2, analysis }, [port2]);
     } catch {
       port1.close();
-      return undefined; // not cloneable: done here
+      return undefined;
     }
-    return new SynthesisJob(docs, control, port1, analysis !== undefined);
+    return new SynthesisJob(total, control, port1, analysis !== undefined);
   }
 
   /** How many documents the worker wrote (known once the YAML was asked for). */
   public workerDocuments = 0;
   private readonly index = new Map<unknown, number>();
   private readonly texts: (string | undefined)[];
+  private readonly docs: unknown[] = [];
   private finished = false;
 
   private constructor(
-    private readonly docs: readonly unknown[],
+    private readonly total: number,
     private readonly control: Int32Array,
     private readonly port: MessagePort,
     private readonly analyzes: boolean,
   ) {
-    this.texts = new Array(docs.length);
-    docs.forEach((d, i) => {
-      if (d !== null && typeof d === 'object' && !this.index.has(d)) this.index.set(d, i);
+    this.texts = new Array(total);
+  }
+
+  /**
+   * Hands the next rendered documents to the worker. Once it could not (a document that is not
+   * cloneable), the worker gets no more: it writes and analyzes nothing past what it has, and
+   * this thread does the rest.
+   */
+  public add(batch: readonly unknown[]): void {
+    const start = this.docs.length;
+    if (start + batch.length > this.total) throw new Error(`cdk8s-istio: a synthesis job for ${this.total} documents was handed ${start + batch.length}`);
+    batch.forEach((d, k) => {
+      this.docs.push(d);
+      if (d !== null && typeof d === 'object' && !this.index.has(d)) this.index.set(d, start + k);
     });
+    if (Atomics.load(this.control, POSTED) < 0) return;
+    try {
+      this.port.postMessage({ start, docs: batch });
+      Atomics.store(this.control, POSTED, this.docs.length);
+    } catch {
+      Atomics.store(this.control, POSTED, -1); // not cloneable: the rest is done here
+    }
+    Atomics.notify(this.control, POSTED);
+  }
+
+  /** Stops handing documents to the worker (the synthesis failed): it finishes what it has. */
+  public abort(): void {
+    Atomics.store(this.control, POSTED, -1);
+    Atomics.notify(this.control, POSTED);
   }
 
   /**
@@ -152,6 +198,7 @@ export class SynthesisJob {
 
   /** Writes the next chunk here; false when none is left. */
   private writeChunk(): boolean {
+    if (this.docs.length < this.total) throw new Error(`cdk8s-istio: a synthesis job for ${this.total} documents was handed ${this.docs.length}`);
     const chunk = takeChunk(this.control, this.docs.length);
     if (!chunk) return false;
     for (let i = chunk[0]; i < chunk[1]; i++) this.texts[i] = stringifyYamlDocument(this.docs[i]);

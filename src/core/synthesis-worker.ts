@@ -1,18 +1,25 @@
 // Worker thread of a large app's synthesis (see ./synthesis-job.ts): the host hands it the
-// app's rendered objects; it analyzes them (when asked) and posts the findings, then takes
-// chunks of documents from the counter it shares with the host and writes their YAML until none
-// are left. Same code as the host's, so the results are those the host would produce.
-import { MessagePort, parentPort, workerData } from 'worker_threads';
-import { ANALYZED, DONE, JOINED, SYNTH_WORKER, takeChunk } from './synthesis-job';
+// app's rendered objects in batches as it renders them; meanwhile it takes chunks of the
+// documents it has from the counter it shares with the host and writes their YAML; once it has
+// them all it analyzes them (when asked) and posts the findings, then writes YAML until none are
+// left. Same code as the host's, so the results are those the host would produce.
+import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'worker_threads';
+import { ANALYZED, DONE, JOINED, POSTED, SYNTH_WORKER, takeChunk } from './synthesis-job';
 import { stringifyYamlDocument } from './yaml-writer';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
-/** A job from the host: the documents, the shared control words and the analysis to run. */
+/** A job from the host: how many documents it will post, the shared control words and the analysis to run. */
 interface SynthesisWorkerJob {
-  readonly docs: unknown[];
+  readonly total: number;
   readonly control: Int32Array;
   readonly port: MessagePort;
   readonly analysis?: AnalysisOptions;
+}
+
+/** A batch of documents posted by the host. */
+interface SynthesisBatch {
+  readonly start: number;
+  readonly docs: unknown[];
 }
 
 type Analyzer = typeof import('../analysis/mesh-analyzer');
@@ -21,10 +28,11 @@ function analyzer(): Analyzer {
   return require('../analysis/mesh-analyzer') as Analyzer;
 }
 
-function analyze(job: SynthesisWorkerJob): void {
+/** Analyzes the documents (all of them, or none when the host stopped posting: it then analyzes itself). */
+function analyze(job: SynthesisWorkerJob, docs: unknown[] | undefined): void {
   try {
-    const run = analyzer().MeshAnalyzer._run(job.docs as { [key: string]: any }[], job.analysis);
-    job.port.postMessage({ diagnostics: run.diagnostics });
+    const run = docs === undefined ? undefined : analyzer().MeshAnalyzer._run(docs as { [key: string]: any }[], job.analysis);
+    job.port.postMessage({ diagnostics: run?.diagnostics });
   } catch (e) {
     job.port.postMessage({ analysisError: String((e as Error)?.stack ?? e) });
   } finally {
@@ -36,26 +44,49 @@ function analyze(job: SynthesisWorkerJob): void {
 // only as the library's own worker (never when merely loaded in some other worker thread)
 if (parentPort && workerData === SYNTH_WORKER) {
   parentPort.on('message', (job: SynthesisWorkerJob) => {
-    const { docs, control, port } = job;
+    const { total, control, port } = job;
     if (Atomics.compareExchange(control, JOINED, 0, 1) !== 0) {
       port.close(); // the host did everything before this worker got to it
       return;
     }
+    const docs: unknown[] = new Array(total);
+    let held = 0; // the documents received (batches come in order)
+    const receive = () => {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const batch = m.message as SynthesisBatch;
+        batch.docs.forEach((d, k) => { docs[batch.start + k] = d; });
+        held = batch.start + batch.docs.length;
+      }
+    };
     // whatever is written is posted, even if a document throws: the host writes the rest
     const chunks: { start: number; texts: string[] }[] = [];
+    let analyzed = !job.analysis;
     try {
-      if (job.analysis) analyze(job);
-      for (let chunk = takeChunk(control, docs.length); chunk; chunk = takeChunk(control, docs.length)) {
-        const texts: string[] = [];
-        chunks.push({ start: chunk[0], texts });
-        for (let i = chunk[0]; i < chunk[1]; i++) {
-          texts.push(stringifyYamlDocument(docs[i]));
-          docs[i] = undefined; // the copy is not needed any more
+      for (;;) {
+        const posted = Atomics.load(control, POSTED);
+        receive();
+        const complete = held === total;
+        if (!analyzed && (complete || posted < 0)) {
+          analyzed = true;
+          analyze(job, complete ? docs : undefined);
         }
+        const chunk = takeChunk(control, held);
+        if (chunk) {
+          const texts: string[] = [];
+          chunks.push({ start: chunk[0], texts });
+          for (let i = chunk[0]; i < chunk[1]; i++) {
+            texts.push(stringifyYamlDocument(docs[i]));
+            if (analyzed) docs[i] = undefined; // the copy is not needed any more
+          }
+          continue;
+        }
+        if (complete || posted < 0) break;
+        Atomics.wait(control, POSTED, posted, 1000); // until the host posts more
       }
     } catch {
       // the host writes whatever is missing
     } finally {
+      if (!analyzed) analyze(job, undefined);
       port.postMessage({ chunks });
       port.close();
       Atomics.store(control, DONE, 1);

@@ -84,6 +84,49 @@ test('the worker analyzes first: its findings are this thread\'s; the host write
   expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
 });
 
+/** The host hands the documents over in batches, busy between them (as while rendering). */
+const STREAM = (dir: string, n: number, analysis: object | undefined, abortAfter?: number) => `
+  const { SynthesisJob } = require(${JSON.stringify(path.join(dir, 'synthesis-job.js'))});
+  const docs = (${documents.toString()})(${n});
+  const job = SynthesisJob.open(docs.length, ${JSON.stringify(analysis)});
+  const deadline = Date.now() + 30000;
+  while (Atomics.load(job.control, 2) === 0 && Date.now() < deadline); // the worker has joined
+  for (let start = 0; start < docs.length; start += 100) {
+    if (${abortAfter ?? -1} === start) { job.abort(); break; }
+    job.add(docs.slice(start, start + 100));
+    const until = Date.now() + 30;
+    while (Date.now() < until); // rendering the next batch
+  }
+  const early = Atomics.load(job.control, 0); // documents the worker took while the host was rendering
+  let diagnostics;
+  if (${abortAfter ?? -1} < 0) {
+    diagnostics = job.analysis();
+  } else {
+    job.add(docs.slice(${abortAfter ?? 0})); // the host keeps the rest (the worker gets none of it)
+    diagnostics = job.analysis();
+  }
+  const texts = docs.map((d) => job.textOf(d));
+  process.stdout.write(JSON.stringify({ early, worker: job.workerDocuments, diagnostics, texts }));
+`;
+
+test('documents handed over as they are rendered: the worker writes YAML meanwhile, and analyzes all of them once it has them', () => {
+  const n = 700;
+  const options = { workloadPods: true, impliedNamespaces: true, schemaValidation: true };
+  const out = run(compiled, STREAM(compiled, n, options), { CDK8S_ISTIO_CACHE: 'off' });
+  expect(out.early).toBeGreaterThan(0);
+  const inThread = MeshAnalyzer._run(documents(n) as { [key: string]: any }[], options).diagnostics;
+  expect(out.diagnostics).toEqual(JSON.parse(JSON.stringify(inThread)));
+  expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
+});
+
+test('a job the host stops handing documents to (a failed rendering): the worker delivers no analysis, every text is still right', () => {
+  const n = 700;
+  const out = run(compiled, STREAM(compiled, n, { schemaValidation: true }, 300), { CDK8S_ISTIO_CACHE: 'off' });
+  expect(out.diagnostics).toBeUndefined(); // the caller then analyzes in its own thread
+  expect(out.worker).toBeLessThanOrEqual(300);
+  expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
+});
+
 test('small apps, CDK8S_ISTIO_SYNTH_WORKER=off and TypeScript sources write in one thread', () => {
   expect(run(compiled, SCRIPT(compiled, 100, 0)).started).toBe(false);
   expect(run(compiled, SCRIPT(compiled, 1200, 0), { CDK8S_ISTIO_SYNTH_WORKER: 'off' }).started).toBe(false);
