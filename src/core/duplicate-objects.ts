@@ -6,22 +6,43 @@ import { ownerPath } from './rendering';
 import { appApiObjects, synthesisMemo } from './synthesis';
 
 /** `group/kind/namespace/name`: versions of one group are the same object to the API server. */
-function identity(obj: ApiObject): string {
+function identity(group: string, kind: string, namespace: string, name: string): string {
+  return JSON.stringify([group, kind, namespace, name]);
+}
+
+function identityOf(obj: ApiObject): string {
   const slash = obj.apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
-  return JSON.stringify([group, obj.kind, obj.metadata.namespace ?? '', obj.name]);
+  return identity(slash < 0 ? '' : obj.apiVersion.slice(0, slash), obj.kind, obj.metadata.namespace ?? '', obj.name);
+}
+
+/** The app's objects by identity, in app order (once per synthesis). */
+function objectsByIdentity(root: IConstruct): Map<string, ApiObject[]> {
+  return synthesisMemo(root, 'objects-by-identity', () => {
+    const byIdentity = new Map<string, ApiObject[]>();
+    for (const c of appApiObjects(root)) {
+      const key = identityOf(c);
+      const list = byIdentity.get(key);
+      if (list) list.push(c);
+      else byIdentity.set(key, [c]);
+    }
+    return byIdentity;
+  });
+}
+
+/**
+ * The app's objects of this identity (more than one when the app emits it twice).
+ * @internal
+ */
+export function appObjects(scope: IConstruct, group: string, kind: string, namespace: string, name: string): ApiObject[] {
+  return objectsByIdentity(scope.node.root).get(identity(group, kind, namespace, name)) ?? [];
 }
 
 function findDuplicates(root: IConstruct): Map<IConstruct, string[]> {
-  const first = new Map<string, ApiObject>();
+  const byIdentity = objectsByIdentity(root);
   const byChart = new Map<IConstruct, string[]>();
   for (const c of appApiObjects(root)) {
-    const key = identity(c);
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, c);
-      continue;
-    }
+    const earlier = byIdentity.get(identityOf(c))![0];
+    if (earlier === c) continue;
     const ns = c.metadata.namespace;
     const shown = `${c.kind} ${ns ? `${ns}/` : ''}${c.name}`;
     const chart = Chart.of(c);

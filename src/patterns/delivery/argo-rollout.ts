@@ -1,11 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { argoBindings } from './argo-bindings';
-import { appObjectNames, HandedOverWorkload, leaveToController, retargetAutoscaler, takeOver } from './controller-handover';
+import { HandedOverWorkload, leaveToController, retargetAutoscaler, takeOver } from './controller-handover';
 import { DEFAULT_PROMETHEUS, DeliveryMetric, GateTarget } from './delivery-metric';
 import { ArgoCdIgnoreDifference, FLUX_SSA_IF_NOT_PRESENT } from './gitops';
 import { defaultRolloutSteps, RolloutStep, StepContext } from './rollout-step';
 import { checkHost, checkNonEmpty, checkPositiveInteger } from '../../core/checks';
+import { appObjects } from '../../core/duplicate-objects';
 import { invalid, validationMessage } from '../../core/errors';
 import { MeshAnalysis } from '../../core/mesh-analysis';
 import { isHttpFamily } from '../../core/protocol';
@@ -274,14 +275,13 @@ export class ArgoRollout extends Construct {
 
   /** The app may not emit another Deployment, VirtualService or DestinationRule of this name. */
   private checkNames(): string[] {
-    const names = appObjectNames(this);
     const ns = this.workload.namespace;
     const name = this.target.serviceName;
     const own = new Set<ApiObject>([ApiObject.of(this.virtualService), ApiObject.of(this.destinationRule)]);
     const errors: string[] = [];
-    for (const kind of ['Deployment', 'VirtualService', 'DestinationRule']) {
-      const found = names.get(`${kind}/${ns}/${name}`);
-      if (found !== undefined && !own.has(found)) {
+    for (const [group, kind] of [['apps', 'Deployment'], ['networking.istio.io', 'VirtualService'], ['networking.istio.io', 'DestinationRule']]) {
+      const found = appObjects(this, group, kind, ns, name).find((o) => !own.has(o));
+      if (found !== undefined) {
         errors.push(validationMessage(`${kind} ${ns}/${name}`, found.node.path, `the rollout of "${name}" ${kind === 'Deployment' ? 'replaces this Deployment' : `emits its own ${kind} of this name, which Argo Rollouts edits`}`, 'remove the other object, or rename the service'));
       }
     }

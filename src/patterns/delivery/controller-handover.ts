@@ -1,11 +1,10 @@
 // What changes when a delivery controller (Flagger, Argo Rollouts) takes over a MeshService's
 // workload. Shared by FlaggerCanary and ArgoRollout.
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { namespaceDataplaneOf } from '../../ambient/ambient-namespace';
 import { invalid } from '../../core/errors';
-import { appApiObjects, synthesisMemo } from '../../core/synthesis';
 import { MeshService } from '../mesh-service';
 
 /**
@@ -88,20 +87,4 @@ export function leaveToController(construct: IConstruct): void {
  */
 export function retargetAutoscaler(autoscaler: kplus.HorizontalPodAutoscaler, ref: { apiVersion: string; kind: string; name: string }): void {
   ApiObject.of(autoscaler).addJsonPatch(JsonPatch.replace('/spec/scaleTargetRef', { ...ref }));
-}
-
-/**
- * The names of the app's objects, by `kind/namespace/name` (found once per synthesis).
- * @internal
- */
-export function appObjectNames(scope: IConstruct): Map<string, ApiObject> {
-  const root = scope.node.root;
-  return synthesisMemo(root, 'delivery-object-names', () => {
-    const names = new Map<string, ApiObject>();
-    for (const o of appApiObjects(root)) {
-      const ns = o.metadata.namespace ?? Chart.of(o).namespace ?? '';
-      names.set(`${o.kind}/${ns}/${o.name}`, o);
-    }
-    return names;
-  });
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { appObjectNames, HandedOverWorkload, leaveToController, selectByCanonicalName, takeOver } from './controller-handover';
+import { HandedOverWorkload, leaveToController, selectByCanonicalName, takeOver } from './controller-handover';
 import { DEFAULT_PROMETHEUS, GateTarget, DeliveryMetric, ResolvedGate } from './delivery-metric';
 import { renderFlaggerAlert } from './flagger-alert';
 import { flaggerIstioPart } from './flagger-istio-fields';
@@ -9,6 +9,7 @@ import { FlaggerAnalysisOptions } from './flagger-options';
 import { ArgoCdIgnoreDifference } from './gitops';
 import * as l1 from '../../../imports/flagger.app';
 import { checkHost, checkPositiveInteger, checkUnique } from '../../core/checks';
+import { appObjects } from '../../core/duplicate-objects';
 import { renderDuration } from '../../core/duration';
 import { invalid, validationMessage } from '../../core/errors';
 import { MeshAnalysis } from '../../core/mesh-analysis';
@@ -373,16 +374,16 @@ export class FlaggerCanary extends Construct {
 
   /** No object of the app may take a name Flagger generates for this canary. */
   private checkGeneratedNames(): string[] {
-    const names = appObjectNames(this);
     const ns = this.workload.namespace;
     const s = this.serviceName;
-    const generated: [string, string][] = [
-      ['Deployment', `${s}-primary`], ['Service', s], ['Service', `${s}-primary`], ['Service', `${s}-canary`],
-      ['DestinationRule', `${s}-primary`], ['DestinationRule', `${s}-canary`], ['VirtualService', s],
+    const istio = 'networking.istio.io';
+    const generated: [string, string, string][] = [
+      ['apps', 'Deployment', `${s}-primary`], ['', 'Service', s], ['', 'Service', `${s}-primary`], ['', 'Service', `${s}-canary`],
+      [istio, 'DestinationRule', `${s}-primary`], [istio, 'DestinationRule', `${s}-canary`], [istio, 'VirtualService', s],
     ];
     const errors: string[] = [];
-    for (const [kind, name] of generated) {
-      const found = names.get(`${kind}/${ns}/${name}`);
+    for (const [group, kind, name] of generated) {
+      const found = appObjects(this, group, kind, ns, name)[0];
       if (found !== undefined) {
         errors.push(validationMessage(`${kind} ${ns}/${name}`, found.node.path, `Flagger generates this ${kind} for the canary "${s}" and would fight over it with the one the app emits`, kind === 'Service' || kind === 'Deployment' ? `rename the other service (Flagger owns ${s}, ${s}-primary and ${s}-canary)` : 'remove it: configure the routing in the FlaggerCanary (gateways, hosts, retries, timeout, rewrite, headers, CORS), from which Flagger writes it'));
       }
