@@ -80,7 +80,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   docgen: true,
-  gitignore: ['/examples/bookinfo/dist/', '/examples/online-boutique/dist/', '/.tmp/', '/.ci-conformance.txt'],
+  gitignore: ['/examples/bookinfo/dist/', '/examples/bookinfo/istio-install/', '/examples/online-boutique/dist/', '/.tmp/', '/.ci-conformance.txt'],
 });
 
 // The compiled entry point lives under lib/src because jsii compiles the
@@ -98,7 +98,7 @@ project.package.addField('exports', {
 // (networking, security, telemetry, gateway-api) <- src/patterns (L3). The analysis engine
 // (src/analysis) reads plain manifests and imports none of the construct layers; the hook that
 // runs it at synth (src/core/mesh-analysis.ts) lives on the construct side. No import cycles.
-const L2_GROUPS = ['networking', 'security', 'telemetry', 'gateway-api'];
+const L2_GROUPS = ['networking', 'security', 'telemetry', 'gateway-api', 'install'];
 const CONSTRUCT_LAYERS = ['core', ...L2_GROUPS, 'patterns'].map((d) => `./src/${d}`);
 project.eslint?.addRules({
   'import/no-cycle': ['error', { ignoreExternal: true }],

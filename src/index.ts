@@ -6,6 +6,7 @@ export * from './core/protocol';
 export * from './core/resource';
 export * from './core/workload-selector';
 export * from './core/mesh-analysis';
+export * from './core/mesh-config-source';
 
 // networking.istio.io
 export * from './networking/route-string-match';

@@ -73,6 +73,15 @@ export interface AnalysisOptions {
    */
   readonly meshConfig?: { [key: string]: any };
   /**
+   * `meshConfig` is the mesh's whole configuration (as when a `MeshInstallation` or
+   * `MeshAnalysis.useMeshConfig` declares it), not a fragment merged over defaults the
+   * analysis cannot see: an extension provider it does not define (nor Istio's built-in
+   * `prometheus`, `stackdriver` and `envoy`) is then known not to exist, and a Telemetry or
+   * CUSTOM AuthorizationPolicy naming one is an error (CKI0007).
+   * @default false
+   */
+  readonly meshConfigComplete?: boolean;
+  /**
    * MeshNetworks configuration (`networks: {...}`), as in `--meshNetworksFile`.
    * @default - no mesh networks
    */
@@ -203,6 +212,20 @@ function defaultMesh(): Obj {
     ],
     defaultConfig: { proxyMetadata: {} },
   };
+}
+
+/**
+ * The MeshConfig istiod runs with: `over` merged over Istio's defaults, where (as in istiod)
+ * the built-in extension providers stay defined unless a provider of the same name replaces them.
+ */
+function effectiveMesh(over: Obj): Obj {
+  const base = defaultMesh();
+  const mesh = deepMerge(base, over);
+  if (Array.isArray(over.extensionProviders)) {
+    const names = new Set(over.extensionProviders.map((p: Obj) => (isObj(p) ? p.name : undefined)));
+    mesh.extensionProviders = [...base.extensionProviders.filter((p: Obj) => !names.has(p.name)), ...over.extensionProviders];
+  }
+  return mesh;
 }
 
 function deepMerge(base: Obj, over: Obj): Obj {
@@ -355,7 +378,7 @@ export class MeshAnalyzer {
         throw new Error(`unknown analyzer ${JSON.stringify(unknown[0])}: use one of ${MeshAnalyzer.analyzerNames().join(', ')}`);
       }
     }
-    const mesh = deepMerge(defaultMesh(), options.meshConfig ?? {});
+    const mesh = effectiveMesh(options.meshConfig ?? {});
     const resources: Resource[] = [];
     const inputResources: Resource[] = [];
     const inputIndex = new Map<Resource, number>();
@@ -424,7 +447,7 @@ export class MeshAnalyzer {
     const raw: RawDiagnostic[] = [];
     for (const a of analyzers) {
       const ctx = new AnalysisContext(index, new Set(a.inputs), a.name, mesh, options.meshNetworks, shared,
-        options.externalSecrets === true, a.allKinds ? inputResources : []);
+        options.externalSecrets === true, a.allKinds ? inputResources : [], options.meshConfigComplete === true);
       a.analyze(ctx);
       for (const d of ctx.out) raw.push(d);
     }

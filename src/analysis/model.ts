@@ -117,6 +117,8 @@ export class AnalysisContext {
     /** Secrets live outside the analyzed objects: a missing referenced Secret is not reported. */
     public readonly externalSecrets: boolean = false,
     private readonly inputs_: readonly Resource[] = [],
+    /** The MeshConfig is the mesh's whole configuration (see `AnalysisOptions.meshConfigComplete`). */
+    public readonly meshConfigComplete: boolean = false,
   ) {}
 
   /**

@@ -23,6 +23,8 @@ import { imageAutoAnalyzer } from './analyzers/injection/image-auto';
 import { injectionAnalyzer } from './analyzers/injection/injection';
 import { crdVersionAnalyzer } from './analyzers/k8sgateway/crd-version';
 import { k8sGatewaySelectorAnalyzer } from './analyzers/k8sgateway/selector';
+import { extensionProviderAnalyzer } from './analyzers/meshconfig/extension-providers';
+import { registryOnlyAnalyzer } from './analyzers/meshconfig/registry-only';
 import { meshNetworksAnalyzer } from './analyzers/meshnetworks/mesh-networks';
 import { istioAdmissionAnalyzer } from './analyzers/schema/istio-admission';
 import { manifestSchemaAnalyzer } from './analyzers/schema/manifest-schema';
@@ -85,6 +87,8 @@ export const ANALYZERS: readonly AnalyzerDef[] = [
   // The library's own (codes CKI...).
   waypointAnalyzer,
   flaggerAnalyzer,
+  extensionProviderAnalyzer,
+  registryOnlyAnalyzer,
 ];
 
 /** Analyzer by registered name. */

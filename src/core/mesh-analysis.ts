@@ -5,6 +5,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { duplicateObjectErrors } from './duplicate-objects';
+import { IMeshConfig, declareMeshConfig, declaredMeshConfig } from './mesh-config-source';
 import { ownerPath, renderedObjects, startSynthesisJob } from './rendering';
 import { appApiObjects, synthesisJob, synthesisMemo, trackSyntheses } from './synthesis';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
@@ -95,8 +96,23 @@ export class MeshAnalysis {
    * @param options analysis options
    */
   public static analyze(scope: IConstruct, options: AnalysisOptions = {}): MeshConstructDiagnostic[] {
-    const { all, run } = analyzeApp(scope.node.root, { ...SYNTH_ASSUMPTIONS, ...definedOnly(options) });
+    const { all, run } = analyzeApp(scope.node.root, { ...SYNTH_ASSUMPTIONS, ...declaredMesh(scope), ...definedOnly(options) });
     return located(scope, all, run);
+  }
+
+  /**
+   * Declares the configuration of the mesh the app of `scope` deploys to, for a mesh installed
+   * outside the app (a `MeshInstallation` in the app declares its own). Synth-time analysis then
+   * checks the app against it instead of Istio's defaults: Telemetry providers and CUSTOM
+   * authorization providers must be among its extension providers (CKI0007, CKI0008), and with
+   * the outbound traffic policy REGISTRY_ONLY, external hosts the app configures must be declared
+   * by a ServiceEntry (CKI0009). One mesh configuration per app.
+   *
+   * @param scope any construct of the app
+   * @param meshConfig the mesh's configuration (a `MeshConfig`)
+   */
+  public static useMeshConfig(scope: IConstruct, meshConfig: IMeshConfig): void {
+    declareMeshConfig(scope, meshConfig);
   }
 
   /**
@@ -217,7 +233,13 @@ function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
  * ../analysis/synth-marker).
  */
 function synthOptions(chart: IConstruct): AnalysisOptions {
-  return { ...SYNTH_ASSUMPTIONS, schemaValidation: schemaValidation(chart) };
+  return { ...SYNTH_ASSUMPTIONS, ...declaredMesh(chart), schemaValidation: schemaValidation(chart) };
+}
+
+/** The analysis options for the MeshConfig declared for the app of `scope`, if any. */
+function declaredMesh(scope: IConstruct): AnalysisOptions {
+  const declared = declaredMeshConfig(scope);
+  return declared ? { meshConfig: declared.renderMeshConfig(), meshConfigComplete: true } : {};
 }
 
 /**

@@ -22,6 +22,8 @@ interface SynthesisState {
   memo?: Map<string, unknown>;
   /** Whether the synthesis in progress is the app's `synth()` or `synthYaml()` (which write YAML). */
   writesYaml?: boolean;
+  /** Work to do after each `app.synth()` has written the app's manifests, by key. */
+  afterSynth?: Map<string, () => void>;
 }
 
 const STATE = new WeakMap<IConstruct, SynthesisState>();
@@ -156,7 +158,9 @@ function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean
         Object.defineProperty(root, 'charts', { configurable: true, get: () => appTopology(root).filter((c): c is Chart => c instanceof Chart) });
       }
       try {
-        return original.apply(this, args);
+        const result = original.apply(this, args);
+        if (outer && method === 'synth' && this === root) for (const fn of state.afterSynth?.values() ?? []) fn();
+        return result;
       } finally {
         if (writesYaml) Yaml.stringify = stringify;
         if (writesYaml) Yaml.save = save;
@@ -183,6 +187,22 @@ export function trackSyntheses(chart: IConstruct): void {
     WRAPPED.add(target);
     for (const m of methods) wrap(target, m, root, target === root);
   }
+}
+
+/**
+ * Runs `fn` after every `app.synth()` of the app of `scope`, once the app's manifests are
+ * written (e.g. files that must not be applied with the app, such as an istioctl install
+ * file). A later registration under the same key replaces the earlier one.
+ * @internal
+ */
+export function afterAppSynth(scope: IConstruct, key: string, fn: () => void): void {
+  const root = scope.node.root;
+  if (!WRAPPED.has(root)) {
+    WRAPPED.add(root);
+    for (const m of ['synth', 'synthYaml']) wrap(root, m, root, true);
+  }
+  const state = stateOf(root);
+  (state.afterSynth ??= new Map()).set(key, fn);
 }
 
 /**
