@@ -34,6 +34,8 @@ export * from './networking/traffic-policy-outlier-detection';
 export * from './networking/traffic-policy-client-tls';
 export * from './networking/service-entry';
 export * from './networking/sidecar';
+export * from './networking/envoy-filter-patch';
+export * from './networking/envoy-filter';
 
 // security.istio.io
 export * from './security/peer-authentication';
@@ -52,6 +54,13 @@ export * from './telemetry/tracing';
 export * from './telemetry/metrics';
 export * from './telemetry/target-ref';
 export * from './telemetry/telemetry';
+
+// Installing the mesh (IstioOperator / Helm values, MeshConfig)
+export * from './install/extension-provider';
+export * from './install/mesh-config';
+export * from './install/mesh-components';
+export * from './install/mesh-profile';
+export * from './install/mesh-installation';
 
 // gateway.networking.k8s.io (Kubernetes Gateway API)
 export * from './gateway-api/gateway';
@@ -100,6 +109,11 @@ export * from './patterns/delivery/argo-rollout';
 export * from './patterns/delivery/progressive-delivery';
 export * from './patterns/resilience';
 export * from './patterns/fault-injection';
+export * from './patterns/rate-limit/rate-limit-target';
+export * from './patterns/rate-limit/rate-limit-descriptor';
+export * from './patterns/rate-limit/rate-limit-service';
+export * from './patterns/rate-limit/local-rate-limit';
+export * from './patterns/rate-limit/global-rate-limit';
 export * from './patterns/egress-lockdown-props';
 export * from './patterns/egress-lockdown';
 export * from './patterns/ingress-route';

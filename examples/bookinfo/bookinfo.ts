@@ -25,6 +25,7 @@ import {
   DataplaneMode,
   DeliveryMetric,
   EgressLockdown,
+  ExtensionProvider,
   GrafanaDashboard,
   IngressApi,
   IngressGateway,
@@ -32,12 +33,16 @@ import {
   IMAGE_USER_WARNING_CONTEXT,
   IngressPath,
   JwtProtectedApp,
+  MeshConfig,
   MeshIngress,
+  MeshInstallation,
+  MeshProfile,
   MeshService,
   MeshServiceVersion,
   MeshTelemetry,
   MonitoredService,
   MtlsNamespace,
+  OutboundTrafficPolicyMode,
   ProgressiveDelivery,
   RequestMatch,
   ServiceAlerts,
@@ -62,6 +67,14 @@ const REVIEWS_VERSIONS = ['v1', 'v2', 'v3'];
  */
 const JWT_ISSUER = 'testing@secure.istio.io';
 const JWKS_URI = 'https://raw.githubusercontent.com/istio/istio/release-1.30/security/tools/jwt/samples/jwks.json';
+
+/**
+ * The tracing provider of the mesh: an OpenTelemetry collector in istio-system (where the
+ * Sidecars of the egress lockdown let the workloads send spans), e.g. the one of Istio's
+ * `samples/open-telemetry` deployed there.
+ */
+const TRACING_PROVIDER = 'otel';
+const TRACING_COLLECTOR = 'opentelemetry-collector.istio-system.svc.cluster.local';
 
 /** productpage's public paths: the browser UI, its assets, login/logout and the JSON API. */
 const PUBLIC_PATHS = [
@@ -98,6 +111,8 @@ export class BookinfoChart extends MtlsNamespace {
   public readonly ingress: MeshIngress;
   /** Ambient mode: the namespace of the egress waypoint (its own chart, next to this one). */
   public readonly egressNamespace?: MtlsNamespace;
+  /** The mesh Bookinfo runs on: the istioctl and Helm install files written next to dist/. */
+  public readonly installation: MeshInstallation;
 
   public constructor(scope: Construct, id: string, options: BookinfoOptions = {}) {
     const ingressApi = resolveIngress(options.ingress);
@@ -112,6 +127,24 @@ export class BookinfoChart extends MtlsNamespace {
     this.ingressApi = ingressApi;
     this.scenario = resolveScenario(options.scenario);
     this.delivery = resolveDelivery(options.delivery, ambient, this.scenario);
+
+    // 0. The mesh itself (seeds 002 and 004): Istio's demo profile (the ambient profile for
+    //    ambient mode), outbound traffic limited to the service registry (REGISTRY_ONLY: only
+    //    hosts a ServiceEntry declares are reachable, such as the ones the egress lockdown
+    //    below allows), access logs on stdout, and the OpenTelemetry collector the Telemetry
+    //    below sends spans to. No object of the app: after `cdk8s synth` the files for
+    //    `istioctl install -f` and for Helm are in istio-install/, next to dist/. The
+    //    synth-time analysis checks the app against this mesh (e.g. a Telemetry naming a
+    //    provider it does not define fails the synth).
+    this.installation = new MeshInstallation(this, 'istio', {
+      profile: ambient ? MeshProfile.AMBIENT : MeshProfile.DEMO,
+      meshConfig: new MeshConfig({
+        outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY,
+        accessLogFile: '/dev/stdout',
+        extensionProviders: [ExtensionProvider.opentelemetry(TRACING_PROVIDER, { service: TRACING_COLLECTOR, port: 4317 })],
+      }),
+      outdir: options.installOutdir,
+    });
 
     // 2. The services. Each gets a ServiceAccount (its mesh identity, named like Istio's
     //    sample: bookinfo-<name>), a Service with a named HTTP port, and locked-down pods:
@@ -201,7 +234,7 @@ export class BookinfoChart extends MtlsNamespace {
     new MeshTelemetry(this, 'telemetry', {
       namespace: NAMESPACE,
       accessLogging: { filter: AccessLogFilter.errorsOnly() },
-      tracing: { samplingPercentage: 10 },
+      tracing: { samplingPercentage: 10, provider: TRACING_PROVIDER },
     });
     const monitored = [this.productpage, this.details, this.reviews, this.ratings].map((s) => MonitoredService.fromMeshService(s));
     new ServiceAlerts(this, 'alerts', {
@@ -331,6 +364,8 @@ export interface BookinfoOptions {
   readonly host?: string;
   /** The controller rolling reviews out: a key of `DELIVERY_CONTROLLERS`. @default - none */
   readonly delivery?: string;
+  /** Where the mesh installation files go. @default - istio-install/ next to the app's output directory */
+  readonly installOutdir?: string;
 }
 
 /** The delivery controllers reviews can be rolled out with (`BOOKINFO_DELIVERY`). */

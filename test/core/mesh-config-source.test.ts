@@ -32,7 +32,7 @@ describe('MeshAnalysis.useMeshConfig', () => {
   });
 
   test('MeshAnalysis.analyze sees the declared MeshConfig too', () => {
-    const { app, chart } = tracingApp('zipkin');
+    const { chart } = tracingApp('zipkin');
     MeshAnalysis.useMeshConfig(chart, meshConfig(OTEL));
     expect(MeshAnalysis.analyze(chart).map((d) => d.diagnostic.code)).toContain('CKI0007');
   });

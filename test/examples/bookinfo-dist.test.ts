@@ -24,12 +24,15 @@ beforeAll(() => {
   temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'bookinfo-dist-'));
   outdir = temporary;
   const app = new App({ outdir });
-  new BookinfoChart(app, 'bookinfo', bookinfoOptions(app));
+  new BookinfoChart(app, 'bookinfo', { ...bookinfoOptions(app), installOutdir: `${temporary}-istio-install` });
   app.synth();
 });
 
 afterAll(() => {
-  if (temporary !== undefined) fs.rmSync(temporary, { recursive: true, force: true });
+  if (temporary !== undefined) {
+    fs.rmSync(temporary, { recursive: true, force: true });
+    fs.rmSync(`${temporary}-istio-install`, { recursive: true, force: true });
+  }
 });
 
 test('the output is plain YAML: one file, every document a Kubernetes object', () => {

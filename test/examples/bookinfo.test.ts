@@ -277,7 +277,7 @@ describe.each(COMBINATIONS)('scenario %s, ingress %s', (scenario, ingress) => {
     expect(named(objects, 'Telemetry', 'namespace-default')!.spec).toEqual({
       accessLogging: [{ providers: [{ name: 'envoy' }], filter: { expression: 'response.code >= 400' } }],
       metrics: [{ providers: [{ name: 'prometheus' }] }],
-      tracing: [{ randomSamplingPercentage: 10 }],
+      tracing: [{ providers: [{ name: 'otel' }], randomSamplingPercentage: 10 }],
     });
     const rule = named(objects, 'PrometheusRule', 'bookinfo-alerts')!;
     expect(rule.spec.groups.map((g: Obj) => g.name)).toEqual(['productpage', 'details', 'reviews', 'ratings'].map((s) => `istio-service.${NS}.${s}`));
