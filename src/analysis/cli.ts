@@ -22,7 +22,8 @@ Analyzes Kubernetes/Istio YAML (multi-document files; directories recursively: *
 options (before or after the files):
   -o, --output text|json|yaml   output format (default text)
   -A, --analyzer NAME           run only this analyzer (repeatable); see --list-analyzers
-      --mesh-config FILE        MeshConfig YAML merged over Istio's defaults
+      --mesh-config FILE        MeshConfig YAML merged over Istio's defaults, or the
+                                IstioOperator file of a MeshInstallation (its meshConfig)
       --mesh-networks FILE      MeshNetworks YAML
   -S, --suppress CODE=RESOURCE  suppress a code for a resource ("Kind ns/name", "Kind/ns/name",
                                 globs allowed; RESOURCE may be omitted: CODE alone) (repeatable)
@@ -156,6 +157,19 @@ function parseFile(file: string): { [key: string]: any }[] {
   }
 }
 
+/**
+ * The `--mesh-config` option: a MeshConfig (or istiod's ConfigMap) is merged over Istio's
+ * defaults; an IstioOperator (the install file a MeshInstallation writes) carries the mesh's
+ * whole configuration, so references to extension providers it lacks are errors as at synth.
+ */
+function meshConfigOption(file: string | undefined): Pick<AnalysisOptions, 'meshConfig' | 'meshConfigComplete'> {
+  if (file === undefined) return {};
+  const docs = parseFile(file);
+  const operator = docs.find((d) => d?.kind === 'IstioOperator' && typeof d.apiVersion === 'string' && d.apiVersion.startsWith('install.istio.io/'));
+  if (operator) return { meshConfig: operator.spec?.meshConfig ?? {}, meshConfigComplete: true };
+  return { meshConfig: parseConfig(file, 'mesh config') };
+}
+
 function parseConfig(file: string, what: string): { [key: string]: any } {
   const docs = parseFile(file);
   if (docs.length === 0) return {};
@@ -242,7 +256,7 @@ export function main(argv: string[], stdout: (s: string) => void, stderr: (s: st
     const options: AnalysisOptions = {
       ...(synth ? SYNTH_ASSUMPTIONS : {}),
       analyzers: args.analyzers.length > 0 ? args.analyzers : undefined,
-      meshConfig: args.meshConfig ? parseConfig(args.meshConfig, 'mesh config') : undefined,
+      ...meshConfigOption(args.meshConfig),
       meshNetworks: args.meshNetworks ? parseConfig(args.meshNetworks, 'mesh networks') : undefined,
       suppressions: args.suppress,
       ...(args.workloadPods ? { workloadPods: true } : {}),

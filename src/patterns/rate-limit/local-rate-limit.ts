@@ -2,7 +2,7 @@
 // samples/ratelimit/local-rate-limit-service.yaml configures it.
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkRequestHeader, protoDuration, RateLimitTarget, ResolvedTarget, targetRoutes } from './rate-limit-target';
+import { ratelimitPriority, checkRequestHeader, protoDuration, RateLimitTarget, ResolvedTarget, targetRoutes } from './rate-limit-target';
 import { checkNonEmptyString, checkRequiredProps, checkUint32 } from '../../core/checks';
 import { invalid } from '../../core/errors';
 import { EnvoyFilter } from '../../networking/envoy-filter';
@@ -127,10 +127,12 @@ export interface LocalRateLimitProps {
    */
   readonly runtimeKey?: string;
   /**
-   * Priority of the EnvoyFilters (lower applies first). Istio's sample leaves it at 0, which
-   * the analyzer reports as IST0151 (a relative patch without priority); set it to order the
-   * patches explicitly against other EnvoyFilters.
-   * @default - none (0)
+   * Priority of the EnvoyFilters (lower applies first; EnvoyFilters without one have 0). The
+   * filter is inserted relative to another one, so its place depends on the order in which
+   * EnvoyFilters apply: Istio's sample leaves the priority at 0, which `istioctl analyze`
+   * warns about (IST0151); the default orders the rate limit after the EnvoyFilters of
+   * priority 0.
+   * @default 10
    */
   readonly priority?: number;
   /**
@@ -169,7 +171,7 @@ export class LocalRateLimit extends Construct {
     this.envoyFilter = new EnvoyFilter(this, 'Resource', {
       metadata: { namespace: target.namespace },
       workloadSelector: target.selector,
-      priority: props.priority,
+      priority: ratelimitPriority(this, props.priority),
       configPatches: localRateLimitPatches(target, perRoute.config, perRoute.rateLimits),
     });
   }

@@ -9,6 +9,9 @@ import { RateLimitDescriptor, renderDescriptors } from './rate-limit-descriptor'
 import { checkDns1123Label, checkPositiveInteger } from '../../core/checks';
 import { invalid } from '../../core/errors';
 import { MeshAnalysis } from '../../core/mesh-analysis';
+import { WorkloadSelector } from '../../core/workload-selector';
+import { AuthorizationPolicy } from '../../security/authorization-policy';
+import { Principal } from '../../security/principal';
 import { SECURE_CONTAINER_CONTEXT, envVariables } from '../container-defaults';
 
 /** The rate-limit service image of Istio 1.30's sample. */
@@ -31,7 +34,7 @@ export interface RateLimitServiceProps {
   readonly name?: string;
   /**
    * The namespace.
-   * @default - the chart's namespace
+   * @default - the chart's namespace (`default` is assumed for the host and the identities when the chart has none)
    */
   readonly namespace?: string;
   /**
@@ -65,6 +68,13 @@ export interface RateLimitServiceProps {
  * without privilege escalation or capabilities, on read-only root filesystems (redis writes
  * to an emptyDir at `/data`: counters do not survive a restart), with resource requests
  * and limits. Redis has no password: keep it inside the mesh (STRICT mTLS).
+ *
+ * Each of the two runs under a ServiceAccount of its own (`<name>`, `<name>-redis`; no API
+ * token mounted), and ALLOW AuthorizationPolicies admit only what the setup needs, so it
+ * works in a default-deny namespace (`MtlsNamespace`) and nothing else can reach it:
+ * redis (`<name>-redis`) admits the rate-limit service's identity on port 6379, and the
+ * rate-limit service (`<name>`) admits on its gRPC port the callers registered with
+ * `allowCaller` (a `GlobalRateLimit` registers its target's proxies).
  */
 export class RateLimitService extends Construct {
   /** The rate-limit Service. */
@@ -77,10 +87,18 @@ export class RateLimitService extends Construct {
   public readonly redisDeployment: kplus.Deployment;
   /** The redis Service. */
   public readonly redisService: kplus.Service;
+  /** The ServiceAccount of the rate-limit pods (`<name>`). */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The ServiceAccount of the redis pods (`<name>-redis`). */
+  public readonly redisServiceAccount: kplus.ServiceAccount;
+  /** The ALLOW AuthorizationPolicy admitting the rate-limit service's identity to redis on port 6379. */
+  public readonly redisAuthorizationPolicy: AuthorizationPolicy;
 
   private readonly serviceName: string;
   private readonly explicitNamespace?: string;
   private readonly domains = new Set<string>();
+  private readonly callers = new Set<Principal>();
+  private callerPolicy?: AuthorizationPolicy;
 
   public constructor(scope: Construct, id: string, props: RateLimitServiceProps = {}) {
     super(scope, id);
@@ -94,8 +112,18 @@ export class RateLimitService extends Construct {
     const ns = props.namespace;
     const redisName = `${this.serviceName}-redis`;
 
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceName, namespace: ns, labels: { app: this.serviceName } },
+      automountToken: false,
+    });
+    this.redisServiceAccount = new kplus.ServiceAccount(this, 'RedisServiceAccount', {
+      metadata: { name: redisName, namespace: ns, labels: { app: redisName } },
+      automountToken: false,
+    });
+
     this.redisDeployment = secureDeployment(this, 'RedisDeployment', {
       name: redisName,
+      serviceAccount: this.redisServiceAccount,
       containerName: 'redis',
       namespace: ns,
       replicas: 1,
@@ -115,6 +143,7 @@ export class RateLimitService extends Construct {
     this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${this.serviceName}-config`, namespace: ns } });
     this.deployment = secureDeployment(this, 'Deployment', {
       name: this.serviceName,
+      serviceAccount: this.serviceAccount,
       containerName: 'ratelimit',
       namespace: ns,
       replicas: props.replicas ?? 1,
@@ -149,6 +178,54 @@ export class RateLimitService extends Construct {
       ],
     });
     this.service.selectLabel('app', this.serviceName);
+
+    this.redisAuthorizationPolicy = new AuthorizationPolicy(this, 'RedisAllow', {
+      metadata: { name: redisName, namespace: ns },
+      selector: podsOf(redisName),
+      rules: [{ sources: [{ principals: [this.principal] }], operations: [{ ports: [REDIS_PORT] }] }],
+    });
+  }
+
+  /** The namespace the service runs in (its own or its chart's, else `default`). */
+  public get namespace(): string {
+    return this.explicitNamespace ?? Chart.of(this).namespace ?? 'default';
+  }
+
+  /** The mesh identity of the rate-limit pods: `cluster.local/ns/<namespace>/sa/<name>`. */
+  public get principal(): Principal {
+    return Principal.serviceAccount(this.namespace, this.serviceName);
+  }
+
+  /**
+   * The ALLOW AuthorizationPolicy admitting the callers on the gRPC port (created by the
+   * first `allowCaller`; until then the namespace's own policies apply).
+   */
+  public get authorizationPolicy(): AuthorizationPolicy | undefined {
+    return this.callerPolicy;
+  }
+
+  /**
+   * Allows a proxy identity to call the service on its gRPC port: one rule of the service's
+   * ALLOW AuthorizationPolicy (`<name>`), created by the first call. A `GlobalRateLimit` using
+   * this service calls it with its target's identity; call it for proxies configured
+   * elsewhere that use the service. Allowing the same `Principal` object again adds nothing.
+   *
+   * @param principal the caller's identity, e.g. `Principal.serviceAccount('istio-system', 'istio-ingressgateway-service-account')`
+   */
+  public allowCaller(principal: Principal): RateLimitService {
+    if (!(principal instanceof Principal)) {
+      invalid(this, 'allowCaller principal', principal, 'the caller must be a Principal', 'use e.g. Principal.serviceAccount("istio-system", "istio-ingressgateway-service-account") or a MeshService\'s principal');
+    }
+    if (this.callers.has(principal)) return this;
+    this.callers.add(principal);
+    if (this.callerPolicy === undefined) {
+      this.callerPolicy = new AuthorizationPolicy(this, 'Allow', {
+        metadata: { name: this.serviceName, namespace: this.explicitNamespace },
+        selector: podsOf(this.serviceName),
+      });
+    }
+    this.callerPolicy.addRule({ sources: [{ principals: [principal] }], operations: [{ ports: [GRPC_PORT] }] });
+    return this;
   }
 
   /** The gRPC port Envoy's rate limit filter calls. */
@@ -158,8 +235,7 @@ export class RateLimitService extends Construct {
 
   /** The service's in-cluster host name (`<name>.<namespace>.svc.cluster.local`; namespace `default` when neither given nor the chart's). */
   public get host(): string {
-    const ns = this.explicitNamespace ?? Chart.of(this).namespace ?? 'default';
-    return `${this.serviceName}.${ns}.svc.cluster.local`;
+    return `${this.serviceName}.${this.namespace}.svc.cluster.local`;
   }
 
   /**
@@ -188,8 +264,14 @@ export function checkDomain(scope: Construct, field: string, domain: string): vo
   }
 }
 
+/** The pods of one of the service's Deployments (their `app` label). */
+function podsOf(name: string): WorkloadSelector {
+  return WorkloadSelector.fromLabels({ app: name });
+}
+
 interface SecureDeploymentOptions {
   readonly name: string;
+  readonly serviceAccount: kplus.IServiceAccount;
   readonly containerName: string;
   readonly namespace?: string;
   readonly replicas: number;
@@ -214,6 +296,7 @@ function secureDeployment(scope: Construct, id: string, o: SecureDeploymentOptio
     podMetadata: { labels },
     strategy: o.recreate ? kplus.DeploymentStrategy.recreate() : undefined,
     securityContext: { ensureNonRoot: true, user: o.user, group: o.group },
+    serviceAccount: o.serviceAccount,
     automountServiceAccountToken: false,
     containers: [{
       name: o.containerName,

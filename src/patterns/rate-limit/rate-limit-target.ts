@@ -4,12 +4,16 @@
 import { Chart, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { namespaceDataplaneOf } from '../../ambient/ambient-namespace';
-import { checkDns1123Label, checkHeaderName, checkPort } from '../../core/checks';
+import { checkDns1123Label, checkDns1123Subdomain, checkHeaderName, checkInt32, checkPort } from '../../core/checks';
 import { invalid } from '../../core/errors';
 import { WorkloadSelector } from '../../core/workload-selector';
 import { EnvoyPatchContext } from '../../networking/envoy-filter-patch';
+import { Principal } from '../../security/principal';
 import { MeshService } from '../mesh-service';
 import { IMeshWorkload } from '../mesh-workload-ref';
+
+/** The service account of Istio's default ingress gateway deployment. */
+const DEFAULT_GATEWAY_SERVICE_ACCOUNT = 'istio-ingressgateway-service-account';
 
 /** Options of `RateLimitTarget.ingressGateway`. */
 export interface RateLimitGatewayOptions {
@@ -28,6 +32,23 @@ export interface RateLimitGatewayOptions {
    * @default - every port of the gateway
    */
   readonly port?: number;
+  /**
+   * The service account of the gateway's pods: its identity is allowed to call a
+   * `RateLimitService` a `GlobalRateLimit` on this gateway uses.
+   * @default "istio-ingressgateway-service-account" (Istio's default ingress gateway)
+   */
+  readonly serviceAccount?: string;
+}
+
+/** Options of `RateLimitTarget.pods`. */
+export interface RateLimitPodsOptions {
+  /**
+   * The mesh identity of the pods (the principal of their service account), e.g.
+   * `Principal.serviceAccount('shop', 'api')`. A `GlobalRateLimit` with a `RateLimitService`
+   * needs it: the service admits only the identities of its callers.
+   * @default - none: the target can be used by LocalRateLimit and with a GlobalRateLimit `endpoint` only
+   */
+  readonly principal?: Principal;
 }
 
 /**
@@ -44,15 +65,17 @@ export class RateLimitTarget {
    */
   public static workload(workload: IMeshWorkload, port?: number): RateLimitTarget {
     const p = port ?? (workload instanceof MeshService ? workload.port : undefined);
-    return new RateLimitTarget(false, () => workload.selector, () => workload.namespace, p, `workload ${workload.workloadName}`);
+    return new RateLimitTarget(false, () => workload.selector, () => workload.namespace, p, `workload ${workload.workloadName}`, () => workload.principal);
   }
 
   /**
    * The sidecars of the pods a selector matches, for requests to `port`. The EnvoyFilters
-   * are created in the construct's namespace (its chart's, or `namespace`).
+   * are created in the construct's namespace (its chart's, or `namespace`). Give the pods'
+   * `principal` to use the target with a `RateLimitService`.
    */
-  public static pods(selector: WorkloadSelector, port: number): RateLimitTarget {
-    return new RateLimitTarget(false, () => selector, () => undefined, port, 'pods');
+  public static pods(selector: WorkloadSelector, port: number, options: RateLimitPodsOptions = {}): RateLimitTarget {
+    const principal = options?.principal;
+    return new RateLimitTarget(false, () => selector, () => undefined, port, 'pods', () => principal);
   }
 
   /**
@@ -62,7 +85,12 @@ export class RateLimitTarget {
   public static ingressGateway(options: RateLimitGatewayOptions = {}): RateLimitTarget {
     const selector = options.selector ?? WorkloadSelector.fromLabels({ istio: 'ingressgateway' });
     const ns = options.namespace ?? 'istio-system';
-    return new RateLimitTarget(true, () => selector, () => ns, options.port, 'ingress gateway');
+    const account = options.serviceAccount ?? DEFAULT_GATEWAY_SERVICE_ACCOUNT;
+    return new RateLimitTarget(true, () => selector, () => ns, options.port, 'ingress gateway', (scope) => {
+      checkDns1123Label(scope, 'target namespace', ns);
+      checkDns1123Subdomain(scope, 'target serviceAccount', account);
+      return Principal.serviceAccount(ns, account);
+    });
   }
 
   private constructor(
@@ -71,6 +99,7 @@ export class RateLimitTarget {
     private readonly namespaceOf: () => string | undefined,
     private readonly port: number | undefined,
     private readonly description: string,
+    private readonly principalOf: (scope: IConstruct) => Principal | undefined,
   ) {}
 
   /**
@@ -92,12 +121,18 @@ export class RateLimitTarget {
         'the namespace runs in ambient mode: ztunnel and waypoints ignore EnvoyFilters, so the rate limit would never be enforced',
         'rate-limit at the ingress gateway instead (RateLimitTarget.ingressGateway()), or run the workload with sidecars');
     }
+    const principal = this.principalOf(scope);
+    if (principal !== undefined && !(principal instanceof Principal)) {
+      invalid(scope, 'target principal', principal, 'the principal must be built with the Principal class', 'use e.g. Principal.serviceAccount("shop", "api")');
+    }
     return {
       gateway: this.gateway,
       context: this.gateway ? EnvoyPatchContext.GATEWAY : EnvoyPatchContext.SIDECAR_INBOUND,
       selector: this.selectorOf(),
       namespace: ns,
       port: this.port,
+      principal,
+      description: this.description,
     };
   }
 }
@@ -109,6 +144,10 @@ export interface ResolvedTarget {
   readonly selector: WorkloadSelector;
   readonly namespace?: string;
   readonly port?: number;
+  /** The identity of the target's proxies, when known. */
+  readonly principal?: Principal;
+  /** What the target is, for messages. */
+  readonly description: string;
 }
 
 /**
@@ -150,4 +189,15 @@ const PSEUDO_HEADERS = new Set([':path', ':authority', ':method', ':scheme']);
 export function checkRequestHeader(scope: IConstruct, field: string, name: string): void {
   if (typeof name === 'string' && PSEUDO_HEADERS.has(name)) return;
   checkHeaderName(scope, field, name);
+}
+
+/**
+ * The priority of a rate-limit pattern's EnvoyFilters: the user's, or one that orders them
+ * after the EnvoyFilters of the default priority 0 (a relative patch at priority 0 is IST0151).
+ * @internal
+ */
+export function ratelimitPriority(scope: IConstruct, priority: number | undefined): number {
+  if (priority === undefined) return 10;
+  checkInt32(scope, 'priority', priority, -(2 ** 31));
+  return priority;
 }

@@ -1,5 +1,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { MeshAnalysis } from '../../../src/core/mesh-analysis';
+import { WorkloadSelector } from '../../../src/core/workload-selector';
 import { MeshService } from '../../../src/patterns/mesh-service';
 import { DataplaneMode, MtlsNamespace } from '../../../src/patterns/mtls-namespace';
 import { GlobalRateLimit, GlobalRateLimitProps } from '../../../src/patterns/rate-limit/global-rate-limit';
@@ -82,7 +84,9 @@ describe('GlobalRateLimit', () => {
     expect([filter.spec.priority, actions.spec.priority]).toEqual([5, 5]);
     expect(filter.spec.configPatches[0].match.context).toBe('SIDECAR_INBOUND');
     expect(filter.spec.configPatches[0].patch.value.typed_config).toMatchObject({ domain: 'api', failure_mode_deny: true, timeout: '0.100s' });
-    expect(filter.spec.configPatches[1].match).toEqual({ cluster: { service: 'limits.apps.svc.cluster.local' } });
+    // A service deployed here is called through Istio's own cluster (mTLS, the proxy's identity): no cluster is added.
+    expect(filter.spec.configPatches).toHaveLength(1);
+    expect(filter.spec.configPatches[0].patch.value.typed_config.rate_limit_service).toEqual({ grpc_service: { envoy_grpc: { cluster_name: 'outbound|8081||limits.apps.svc.cluster.local' } } });
     expect(actions.spec.configPatches[0].match).toEqual({ context: 'SIDECAR_INBOUND', routeConfiguration: { vhost: { name: 'inbound|http|8080', route: { action: 'ANY' } } } });
     const config = out.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'limits-config')!;
     expect(YAML.parse(config.data['api.yaml'])).toEqual({
@@ -106,7 +110,8 @@ describe('GlobalRateLimit', () => {
     const rls = new RateLimitService(chart, 'rls', { namespace: 'ratelimit' });
     const descriptors = [{ key: 'PATH', requestsPerUnit: 5, unit: RateLimitUnit.DAY }];
     new GlobalRateLimit(chart, 'a', { target: RateLimitTarget.ingressGateway(), service: rls, domain: 'a', rateLimits: [PATH_RULE], descriptors });
-    new GlobalRateLimit(chart, 'b', { target: RateLimitTarget.ingressGateway(), service: rls, domain: 'b', rateLimits: [PATH_RULE], descriptors });
+    const partner = RateLimitTarget.ingressGateway({ selector: WorkloadSelector.fromLabels({ istio: 'partner-gateway' }), serviceAccount: 'partner-gateway' });
+    new GlobalRateLimit(chart, 'b', { target: partner, service: rls, domain: 'b', rateLimits: [PATH_RULE], descriptors });
     const config = Testing.synth(chart).find((o) => o.kind === 'ConfigMap')!;
     expect(Object.keys(config.data).sort()).toEqual(['a.yaml', 'b.yaml']);
     expect(() => new GlobalRateLimit(chart, 'c', { target: RateLimitTarget.ingressGateway(), service: rls, domain: 'a', rateLimits: [PATH_RULE], descriptors }))
@@ -148,6 +153,40 @@ describe('GlobalRateLimit', () => {
       expect(() => new GlobalRateLimit(ns, 'limit', { target: RateLimitTarget.workload(api), endpoint: ENDPOINT, domain: 'shop', rateLimits: [PATH_RULE] }))
         .toThrow(/\[shop\/limit\] target "workload api in namespace shop" is invalid: the namespace runs in ambient mode.*Fix: rate-limit at the ingress gateway instead/);
       expect(() => new GlobalRateLimit(ns, 'edge', { target: RateLimitTarget.ingressGateway({ namespace: 'shop' }), endpoint: ENDPOINT, domain: 'shop', rateLimits: [PATH_RULE] })).not.toThrow();
+    });
+
+    test('a connect timeout with a RateLimitService (called through Istio\'s cluster) is refused', () => {
+      const chart = fragmentChart();
+      expect(() => new GlobalRateLimit(chart, 'limit', { target: RateLimitTarget.ingressGateway(), service: new RateLimitService(chart, 'rls'), domain: 'shop', rateLimits: [PATH_RULE], descriptors: [{ key: 'PATH', requestsPerUnit: 1, unit: RateLimitUnit.MINUTE }], connectTimeout: Duration.seconds(2) }))
+        .toThrow(/\[test\/limit\] connectTimeout "2s" is invalid: a RateLimitService is called through Istio's own cluster.*Fix: leave connectTimeout out, or set connectionPool\.tcp\.connectTimeout in a DestinationRule/);
+    });
+
+    test('two GlobalRateLimits on the same gateway are refused at synth, naming both', () => {
+      const chart = fragmentChart();
+      new GlobalRateLimit(chart, 'first', { target: RateLimitTarget.ingressGateway(), endpoint: ENDPOINT, domain: 'a', rateLimits: [PATH_RULE] });
+      new GlobalRateLimit(chart, 'second', { target: RateLimitTarget.ingressGateway({ port: 443 }), endpoint: ENDPOINT, domain: 'b', rateLimits: [PATH_RULE] });
+      expect(() => Testing.synth(chart)).toThrow(new RegExp('\\[test/second\\] target "ingress gateway \\{\\\\"istio\\\\":\\\\"ingressgateway\\\\"\\} in namespace istio-system" is invalid: '
+        + 'GlobalRateLimits test/first and test/second rate-limit the same proxies: Envoy would run both rate limit filters.*rate_limit_cluster\\. '
+        + 'Fix: put the rules of both in one GlobalRateLimit'));
+    });
+
+    test('two GlobalRateLimits on one workload (or its pods) are refused, other workloads are not', () => {
+      const app = new App();
+      const ns = new MtlsNamespace(app, 'shop');
+      const api = new MeshService(ns, 'api', { port: 8080, additionalPorts: [{ port: 9090 }], image: 'example/api:1.0' });
+      const web = new MeshService(ns, 'web', { port: 8080, image: 'example/web:1.0' });
+      const rls = new RateLimitService(ns, 'rls');
+      const descriptors = [{ key: 'PATH', requestsPerUnit: 5, unit: RateLimitUnit.MINUTE }];
+      new GlobalRateLimit(ns, 'api-http', { target: RateLimitTarget.workload(api), service: rls, domain: 'api', rateLimits: [PATH_RULE], descriptors, priority: 1 });
+      new GlobalRateLimit(ns, 'web-limit', { target: RateLimitTarget.workload(web), service: rls, domain: 'web', rateLimits: [PATH_RULE], descriptors, priority: 1 });
+      expect(() => Testing.synth(ns)).not.toThrow();
+      new GlobalRateLimit(ns, 'api-admin', { target: RateLimitTarget.workload(api, 9090), service: rls, domain: 'admin', rateLimits: [PATH_RULE], descriptors, priority: 1 });
+      expect(() => Testing.synth(ns)).toThrow(/\[shop\/api-admin\] target "workload api \{\\"app\\":\\"api\\"\} in namespace shop" is invalid: GlobalRateLimits shop\/api-http and shop\/api-admin rate-limit the same proxies/);
+      // pods selected through a raw selector with the same labels are the same proxies
+      const pods = new Chart(app, 'pods', { namespace: 'shop' });
+      MeshAnalysis.suppress(pods, 'IST0101');
+      new GlobalRateLimit(pods, 'raw', { target: RateLimitTarget.pods(WorkloadSelector.fromLabels({ app: 'web' }), 8080), endpoint: ENDPOINT, domain: 'raw', rateLimits: [PATH_RULE] });
+      expect(() => Testing.synth(pods)).toThrow(/\[pods\/raw\] target "pods \{\\"app\\":\\"web\\"\} in namespace shop" is invalid: GlobalRateLimits shop\/web-limit and pods\/raw rate-limit the same proxies/);
     });
 
     test('an invalid service name', () => {

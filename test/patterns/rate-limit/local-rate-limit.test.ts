@@ -39,6 +39,15 @@ describe('LocalRateLimit', () => {
       'filter_enforced': { runtime_key: 'local_rate_limit_enabled', default_value: { numerator: 100, denominator: 'HUNDRED' } },
     });
     expect(admissionOf(out)).toEqual([]);
+    // ordered after the EnvoyFilters of the default priority, so istioctl has no IST0151 to report
+    expect(out.spec.priority).toBe(10);
+  });
+
+  test('priority: the user\'s (0 included) is kept; a non-integer is refused with the fix', () => {
+    const spec = (priority: number) => Testing.synth((build({ priority })().node.scope as Chart)).find((o) => o.kind === 'EnvoyFilter')!.spec;
+    expect(spec(-5).priority).toBe(-5);
+    expect(spec(0).priority).toBe(0);
+    expect(build({ priority: 1.5 })).toThrow(/^\[[^\]]*limit\] priority 1\.5 is invalid: it must be an integer from -2147483648 to 2147483647\. Fix: /);
   });
 
   test('exact paths, header buckets, status, dry run, sub-second interval in protobuf form', () => {

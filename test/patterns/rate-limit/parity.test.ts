@@ -68,7 +68,10 @@ describe('parity with samples/ratelimit/local-rate-limit-service.yaml', () => {
     expect(out).toHaveLength(1);
     expect(out[0].apiVersion).toBe(ref.apiVersion);
     expect(out[0].kind).toBe(ref.kind);
-    expect(out[0].spec).toEqual(ref.spec);
+    // Justified: a priority orders the relative patch (the sample's 0 is istioctl's IST0151 warning).
+    const { priority, ...spec } = out[0].spec;
+    expect(priority).toBe(10);
+    expect(spec).toEqual(ref.spec);
     // Justified: the construct names its object after its construct path (unique per chart).
     expect(diff(ref.metadata, out[0].metadata)).toEqual(['~/name']);
   });
@@ -89,8 +92,11 @@ describe('parity with samples/bookinfo/policy/productpage_envoy_ratelimit.yaml',
     });
     const out = Testing.synth(chart);
     expect(out.map((o) => o.kind)).toEqual(['EnvoyFilter', 'EnvoyFilter']);
-    expect(out[0].spec).toEqual(refFilter.spec);
-    expect(out[1].spec).toEqual(refActions.spec);
+    // Justified: a priority orders the relative patches (the sample's 0 is istioctl's IST0151 warning).
+    const [filter, actions] = out.map(({ spec: { priority, ...spec } }) => ({ priority, spec }));
+    expect([filter.priority, actions.priority]).toEqual([10, 10]);
+    expect(filter.spec).toEqual(refFilter.spec);
+    expect(actions.spec).toEqual(refActions.spec);
     // Justified: names follow the construct path; the namespace (istio-system, the gateway's) is the same.
     expect(diff(refFilter.metadata, out[0].metadata)).toEqual(['~/name']);
     expect(diff(refActions.metadata, out[1].metadata)).toEqual(['~/name']);
@@ -154,7 +160,10 @@ describe('parity with samples/ratelimit/rate-limit-service.yaml', () => {
     expect(unexplained(diff(find(ref, 'Deployment', 'ratelimit'), find(out, 'Deployment', 'ratelimit')))).toEqual([
       // Justified: redis is `<name>-redis` (the sample's bare "redis" would clash with any other redis of the namespace).
       '~/spec/template/spec/containers/0/env/2/value',
+      // Justified: the service runs as its own ServiceAccount `<name>`, the identity redis's AuthorizationPolicy admits.
+      '+/spec/template/spec/serviceAccountName',
     ]);
+    expect(find(out, 'Deployment', 'ratelimit').spec.template.spec.serviceAccountName).toBe('ratelimit');
     expect(find(out, 'Deployment', 'ratelimit').spec.template.spec.containers[0].env[2]).toEqual({ name: 'REDIS_URL', value: 'ratelimit-redis:6379' });
   });
 
@@ -168,9 +177,28 @@ describe('parity with samples/ratelimit/rate-limit-service.yaml', () => {
       '~/metadata/name',
       '~/spec/selector/matchLabels/app',
       '~/spec/template/metadata/labels/app',
-      // Justified: the sample's `serviceAccountName: ""` is the default service account, which the library leaves out.
-      '-/spec/template/spec/serviceAccountName',
+      // Justified: redis runs as its own ServiceAccount `<name>-redis` instead of the sample's
+      // `serviceAccountName: ""` (the namespace's default account, shared with every other pod).
+      '~/spec/template/spec/serviceAccountName',
     ]);
+    expect(find(out, 'Deployment', 'ratelimit-redis').spec.template.spec.serviceAccountName).toBe('ratelimit-redis');
+  });
+
+  test('the library\'s additions to the sample: two ServiceAccounts and the AuthorizationPolicies of a default-deny namespace', () => {
+    const ref = load('rate-limit-service.yaml');
+    const out = build();
+    const key = (o: Obj) => `${o.kind} ${o.metadata.name}`;
+    // The sample's objects, with redis named `<name>-redis` and the ConfigMap of its header comment.
+    const refKeys = new Set([...ref.map((o) => key(o).replace(/ redis$/, ' ratelimit-redis')), 'ConfigMap ratelimit-config']);
+    // Justified: the sample runs both pods as the namespace's default account and relies on an
+    // open namespace; the library gives each its identity and admits only the needed calls
+    // (ratelimit -> redis:6379, the ingress gateway -> ratelimit:8081).
+    expect(out.map(key).filter((k) => !refKeys.has(k) && !k.startsWith('EnvoyFilter ')).sort()).toEqual([
+      'AuthorizationPolicy ratelimit', 'AuthorizationPolicy ratelimit-redis', 'ServiceAccount ratelimit', 'ServiceAccount ratelimit-redis',
+    ]);
+    for (const name of ['ratelimit', 'ratelimit-redis']) {
+      expect(find(out, 'ServiceAccount', name)).toMatchObject({ metadata: { namespace: 'default' }, automountServiceAccountToken: false });
+    }
   });
 
   test('the descriptor ConfigMap holds the configuration of the sample\'s comment', () => {
