@@ -38,6 +38,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4',
     'js-yaml@^4',
     '@types/js-yaml@^4',
+    // Argo CD / Flux CRD models: the tests validate the GitOps objects MeshInstallation writes
+    '@kubernetes-models/argo-cd@4.0.0',
+    '@kubernetes-models/flux-cd@4.0.0',
   ],
   // GitHub workflows and release automation are not used: CI is `.ci/run`.
   github: false,

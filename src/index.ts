@@ -61,6 +61,7 @@ export * from './install/mesh-config';
 export * from './install/mesh-components';
 export * from './install/mesh-profile';
 export * from './install/mesh-installation';
+export * from './install/gitops-install';
 
 // gateway.networking.k8s.io (Kubernetes Gateway API)
 export * from './gateway-api/gateway';
