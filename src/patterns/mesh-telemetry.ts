@@ -4,14 +4,13 @@ import { MeshService } from './mesh-service';
 import { checkDns1123Label, checkDns1123Subdomain, checkExclusive, checkPercentage, checkUnique } from '../core/checks';
 import { invalid } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
+import { checkRootNamespace, meshRootNamespace } from '../core/mesh-config-source';
 import { WorkloadSelector } from '../core/workload-selector';
 import { TelemetryMetric } from '../telemetry/metrics';
 import { Telemetry } from '../telemetry/telemetry';
 import { TracingCustomTag } from '../telemetry/tracing';
 import { TelemetryWorkloadMode } from '../telemetry/workload-mode';
 
-/** Istio's default root namespace: a Telemetry there without a selector is mesh-wide. */
-const DEFAULT_ROOT_NAMESPACE = 'istio-system';
 
 /**
  * Which requests an access-log rule writes: a CEL expression over Envoy's request
@@ -161,7 +160,7 @@ export interface MeshTelemetryProps {
   /**
    * The mesh's root namespace (MeshConfig `rootNamespace`).
    *
-   * @default 'istio-system'
+   * @default - the declared MeshConfig's `rootNamespace` (a `MeshInstallation`, `MeshAnalysis.useMeshConfig`), else 'istio-system'
    */
   readonly rootNamespace?: string;
 
@@ -268,8 +267,9 @@ export class MeshTelemetry extends Construct {
       'a `service` brings its own namespace: give either `service` or `namespace`');
     checkExclusive(this, { selector: props.selector?.labels, service: props.service?.node.path },
       'a `service` brings its own selector (`app=<name>`): give either `service` or `selector`');
-    const rootNamespace = props.rootNamespace ?? DEFAULT_ROOT_NAMESPACE;
+    const rootNamespace = props.rootNamespace ?? meshRootNamespace(this);
     checkDns1123Label(this, 'rootNamespace', rootNamespace);
+    checkRootNamespace(this, 'rootNamespace', rootNamespace);
     checkDns1123Label(this, 'namespace', props.namespace);
     checkDns1123Subdomain(this, 'name', props.name);
 

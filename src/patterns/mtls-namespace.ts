@@ -6,6 +6,7 @@ import { servesServices, Waypoint, WaypointProps } from '../ambient/waypoint';
 import { checkDns1123Label, checkLabel } from '../core/checks';
 import { invalid } from '../core/errors';
 import { MeshAnalysis } from '../core/mesh-analysis';
+import { checkRootNamespace, meshRootNamespace } from '../core/mesh-config-source';
 import { AuthorizationPolicy } from '../security/authorization-policy';
 import { SecurityPolicyTarget } from '../security/authorization-target';
 import { MtlsMode, PeerAuthentication } from '../security/peer-authentication';
@@ -396,9 +397,10 @@ export interface MeshMtlsProps {
 
   /**
    * Istio's root namespace (the mesh config's `rootNamespace`), where policies apply to
-   * the whole mesh.
+   * the whole mesh. If the app declares its MeshConfig (a `MeshInstallation`,
+   * `MeshAnalysis.useMeshConfig`), a different root namespace fails the synth.
    *
-   * @default "istio-system"
+   * @default - the declared MeshConfig's `rootNamespace`, else "istio-system"
    */
   readonly rootNamespace?: string;
 
@@ -439,9 +441,10 @@ export class MeshMtls extends Construct {
   public constructor(scope: Construct, id: string, props: MeshMtlsProps = {}) {
     super(scope, id);
     MeshAnalysis.enableFor(this); // the chart is analyzed at synth even if it has no Istio resource
-    this.rootNamespace = props.rootNamespace ?? 'istio-system';
+    this.rootNamespace = props.rootNamespace ?? meshRootNamespace(this);
     this.mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
     checkDns1123Label(this, 'rootNamespace', this.rootNamespace);
+    checkRootNamespace(this, 'rootNamespace', this.rootNamespace);
     checkMtlsMode(this, this.mtlsMode);
     this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {
       metadata: { name: 'default', namespace: this.rootNamespace },

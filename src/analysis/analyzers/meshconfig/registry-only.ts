@@ -59,9 +59,11 @@ export const registryOnlyAnalyzer: AnalyzerDef = {
   inputs: ['MeshConfig', 'Namespace', 'Service', 'ServiceEntry', 'Sidecar', 'VirtualService', 'DestinationRule', 'Telemetry'],
   analyze(ctx) {
     const mode = outboundMode(ctx);
-    const namespaces = namespacesOf(ctx);
-    const registry = ServiceRegistry.of(ctx);
-    const unknown = (ns: string, host: string) => isExternal(host, namespaces) && registry.lookup(ns, [], host) === undefined;
+    // built on first use: an ALLOW_ANY mesh without REGISTRY_ONLY Sidecars never needs them
+    let namespaces: Set<string> | undefined;
+    let registry: ServiceRegistry | undefined;
+    const unknown = (ns: string, host: string) => isExternal(host, namespaces ??= namespacesOf(ctx))
+      && (registry ??= ServiceRegistry.of(ctx)).lookup(ns, [], host) === undefined;
     const report = (r: Resource, what: string, host: string, ns: string) => ctx.report(r, 'UnregisteredExternalHost', what, host, ns);
     for (const vs of ctx.all('VirtualService')) {
       const gateways = arr(vs.spec.gateways).map(str);
