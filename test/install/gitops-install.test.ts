@@ -293,3 +293,13 @@ describe('GitOpsInstall refuses bad input', () => {
     expect(() => install({ ...props, gitOps: GitOpsInstall.argoCd({ chartVersion: '1.30.3' }) })).toThrow(/\[istio\] gitOps "istiod" is invalid: the charts istiod and gateway-istiod have the same release name.*Fix: rename the gateway/);
   });
 });
+
+test('snapshot: Argo CD Applications and Flux HelmReleases of the demo profile', () => {
+  const manifests = (gitOps: GitOpsInstall) => new MeshInstallation(new App(), 'istio', {
+    profile: MeshProfile.DEMO, gitOps, outdir: path.join(os.tmpdir(), 'never-written-gitops'),
+  }).gitOpsManifests();
+  expect({
+    argoCd: manifests(GitOpsInstall.argoCd({ chartVersion: '1.30.3' })),
+    flux: manifests(GitOpsInstall.flux({ chartVersion: '1.30.3', interval: Duration.minutes(10) })),
+  }).toMatchSnapshot();
+});

@@ -183,3 +183,22 @@ describe('MeshConfig and ExtensionProvider refuse bad input', () => {
     expect(config).toThrow(/defaultProviders\.metrics "prometheus" is invalid: the provider is used for tracing, not metrics/);
   });
 });
+
+test('snapshot: a MeshConfig with every provider kind', () => {
+  expect(new MeshConfig({
+    outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY,
+    accessLogFile: '/dev/stdout',
+    accessLogEncoding: AccessLogEncoding.JSON,
+    rootNamespace: 'istio-system',
+    trustDomain: 'cluster.local',
+    extensionProviders: [
+      ExtensionProvider.opentelemetry('otel', { service: OTEL, port: 4317 }),
+      ExtensionProvider.zipkin('zipkin', { service: 'zipkin.istio-system.svc.cluster.local', port: 9411 }),
+      ExtensionProvider.prometheus('prom'),
+      ExtensionProvider.envoyFileAccessLog('json-log', { path: '/dev/stdout' }),
+      ExtensionProvider.envoyExtAuthzHttp('authz-http', { service: 'authz.auth.svc.cluster.local', port: 8000, timeout: Duration.seconds(2), includeRequestHeadersInCheck: ['authorization'] }),
+      ExtensionProvider.envoyExtAuthzGrpc('authz-grpc', { service: 'authz.auth.svc.cluster.local', port: 9000 }),
+    ],
+    defaultProviders: { tracing: ['otel'], accessLogging: ['json-log'] },
+  }).renderMeshConfig()).toMatchSnapshot();
+});

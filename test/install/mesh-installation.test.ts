@@ -284,3 +284,18 @@ describe('MeshInstallation refuses bad input', () => {
     expect(() => new MeshInstallation(app, 'b', { meshConfig: new MeshConfig(), outdir: path.join(os.tmpdir(), 'b') })).toThrow(/the app's mesh configuration is already declared by a/);
   });
 });
+
+test('snapshot: the IstioOperator and the Helm values of a full installation', () => {
+  const installation = install({
+    profile: MeshProfile.DEMO,
+    revision: 'canary',
+    hub: 'docker.io/istio',
+    tag: '1.30.3',
+    meshConfig: bookinfoMesh(),
+    components: {
+      pilot: { autoscaling: { minReplicas: 2, maxReplicas: 5 }, resources: { requests: { cpu: '500m', memory: '2Gi' } } },
+      ingressGateways: [{ name: 'istio-ingressgateway', serviceType: GatewayServiceType.NODE_PORT, ports: [{ name: 'https', port: 443, nodePort: 30443 }] }],
+    },
+  });
+  expect({ istioOperator: installation.toIstioOperator(), helmValues: installation.helmValues() }).toMatchSnapshot();
+});

@@ -139,3 +139,14 @@ describe('EnvoyFilter', () => {
     });
   });
 });
+
+test('snapshot: a Lua filter before the router of a workload\'s inbound listener, with a priority', () => {
+  const chart = fragmentChart();
+  new EnvoyFilter(chart, 'lua', {
+    metadata: { name: 'reviews-lua' },
+    workloadSelector: WorkloadSelector.fromLabels({ app: 'reviews' }),
+    priority: 10,
+    configPatches: [luaPatch],
+  });
+  expect(Testing.synth(chart)).toMatchSnapshot();
+});

@@ -194,3 +194,17 @@ describe('GlobalRateLimit', () => {
     });
   });
 });
+
+test('snapshot: an ingress gateway\'s global rate limit through a RateLimitService', () => {
+  const chart = new Chart(Testing.app(), 'edge', { namespace: 'istio-system' });
+  new GlobalRateLimit(chart, 'limit', {
+    target: RateLimitTarget.ingressGateway(),
+    service: new RateLimitService(chart, 'ratelimit'),
+    domain: 'shop',
+    rateLimits: [PATH_RULE],
+    descriptors: [{ key: 'PATH', value: '/', requestsPerUnit: 1, unit: RateLimitUnit.MINUTE }, { key: 'PATH', requestsPerUnit: 100, unit: RateLimitUnit.MINUTE }],
+    failureModeDeny: true,
+    timeout: Duration.seconds(1),
+  });
+  expect(Testing.synth(chart).filter((o) => o.kind === 'EnvoyFilter')).toMatchSnapshot();
+});

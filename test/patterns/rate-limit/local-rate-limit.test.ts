@@ -138,3 +138,16 @@ describe('LocalRateLimit', () => {
     });
   });
 });
+
+test('snapshot: a workload\'s local rate limit with a per-path bucket, rate-limit headers and a response header', () => {
+  const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  const api = new MeshService(chart, 'api', { port: 8080, image: 'example/api:1.0' });
+  new LocalRateLimit(chart, 'limit', {
+    target: RateLimitTarget.workload(api),
+    tokenBucket: { maxTokens: 100, fillInterval: Duration.minutes(1) },
+    paths: [{ path: '/checkout', tokenBucket: { maxTokens: 10, fillInterval: Duration.minutes(1) } }],
+    rateLimitHeaders: true,
+    responseHeaders: { 'x-local-rate-limit': 'true' },
+  });
+  expect(Testing.synth(chart).filter((o) => o.kind === 'EnvoyFilter')).toMatchSnapshot();
+});

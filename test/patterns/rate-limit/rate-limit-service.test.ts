@@ -169,3 +169,9 @@ describe('RateLimitService in a default-deny namespace', () => {
     });
   });
 });
+
+test('snapshot: the service, redis, their identities and policies, and the descriptors ConfigMap', () => {
+  const chart = new Chart(Testing.app(), 'ratelimit', { namespace: 'ratelimit' });
+  new RateLimitService(chart, 'rls').addDomain('shop', DESCRIPTORS).allowCaller(Principal.serviceAccount('istio-system', 'istio-ingressgateway-service-account'));
+  expect(Testing.synth(chart)).toMatchSnapshot();
+});
