@@ -167,11 +167,10 @@ function meshConfigOption(file: string | undefined): Pick<AnalysisOptions, 'mesh
   const docs = parseFile(file);
   const operator = docs.find((d) => d?.kind === 'IstioOperator' && typeof d.apiVersion === 'string' && d.apiVersion.startsWith('install.istio.io/'));
   if (operator) return { meshConfig: operator.spec?.meshConfig ?? {}, meshConfigComplete: true };
-  return { meshConfig: parseConfig(file, 'mesh config') };
+  return { meshConfig: parseConfig(file, 'mesh config', docs) };
 }
 
-function parseConfig(file: string, what: string): { [key: string]: any } {
-  const docs = parseFile(file);
+function parseConfig(file: string, what: string, docs = parseFile(file)): { [key: string]: any } {
   if (docs.length === 0) return {};
   const d = docs[0];
   // accept a ConfigMap wrapping the config under data.mesh / data.meshNetworks

@@ -1,4 +1,5 @@
 import { controllerObjects, isArgoRollout } from './controllers';
+import { builtInExtensionProviders } from './extension-provider-kinds';
 import { readManifestText } from './manifest-reader';
 import {
   AnalysisContext, DROPPED_NAMESPACES, ISTIO_SYSTEM, ObjectIndex, Obj, RawDiagnostic, Resource, isObj,
@@ -205,11 +206,7 @@ function defaultMesh(): Obj {
     trustDomain: 'cluster.local',
     enableTracing: true,
     defaultProviders: {},
-    extensionProviders: [
-      { name: 'prometheus', prometheus: {} },
-      { name: 'stackdriver', stackdriver: {} },
-      { name: 'envoy', envoyFileAccessLog: { path: '/dev/stdout' } },
-    ],
+    extensionProviders: builtInExtensionProviders(),
     defaultConfig: { proxyMetadata: {} },
   };
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { partScope, prune } from './install-internal';
+import { builtInExtensionProviders, providerKind, usesOfKind } from '../analysis/extension-provider-kinds';
 import { checkDns1123Label, checkExclusive, checkHeaderName, checkHost, checkNonEmptyString, checkPort, checkUint32 } from '../core/checks';
 import { renderDuration } from '../core/duration';
 import { invalid } from '../core/errors';
@@ -322,7 +323,7 @@ export class ExtensionProvider {
     checkServiceOptions(scope, options);
     checkUint32(scope, 'maxTagLength', options.maxTagLength, 1);
     checkPath(scope, 'path', options.path);
-    return new ExtensionProvider(name, 'zipkin', [ExtensionProviderUse.TRACING], {
+    return new ExtensionProvider(name, 'zipkin', {
       service: options.service,
       port: options.port,
       maxTagLength: options.maxTagLength,
@@ -346,7 +347,7 @@ export class ExtensionProvider {
     detectors?.forEach((d) => {
       if (!known.includes(d)) invalid(scope, 'resourceDetectors', d, `unknown resource detector (known: ${known.join(', ')})`, 'use OpenTelemetryResourceDetector.ENVIRONMENT or .DYNATRACE');
     });
-    return new ExtensionProvider(name, 'opentelemetry', [ExtensionProviderUse.TRACING], {
+    return new ExtensionProvider(name, 'opentelemetry', {
       service: options.service,
       port: options.port,
       maxTagLength: options.maxTagLength,
@@ -366,7 +367,7 @@ export class ExtensionProvider {
   /** Prometheus metrics (Istio's built-in `prometheus` provider is one of these). */
   public static prometheus(name: string): ExtensionProvider {
     ExtensionProvider.scopeOf(name);
-    return new ExtensionProvider(name, 'prometheus', [ExtensionProviderUse.METRICS], {});
+    return new ExtensionProvider(name, 'prometheus', {});
   }
 
   /** An access log written by Envoy to a file (Istio's built-in `envoy` provider is one). */
@@ -380,7 +381,7 @@ export class ExtensionProvider {
     const logFormat = options.text !== undefined
       ? { text: options.text }
       : options.labels !== undefined ? { labels: { ...options.labels } } : undefined;
-    return new ExtensionProvider(name, 'envoyFileAccessLog', [ExtensionProviderUse.ACCESS_LOGGING], { path: options.path, logFormat });
+    return new ExtensionProvider(name, 'envoyFileAccessLog', { path: options.path, logFormat });
   }
 
   /** An HTTP external authorizer (for AuthorizationPolicies with `action: CUSTOM`). */
@@ -394,7 +395,7 @@ export class ExtensionProvider {
     checkHeaderNames(scope, 'headersToDownstreamOnAllow', options.headersToDownstreamOnAllow);
     Object.keys(options.includeAdditionalHeadersInCheck ?? {}).forEach((h) => checkHeaderName(scope, 'includeAdditionalHeadersInCheck', h));
     const list = (v: readonly string[] | undefined) => (v === undefined ? undefined : [...v]);
-    return new ExtensionProvider(name, 'envoyExtAuthzHttp', [ExtensionProviderUse.AUTHORIZATION], {
+    return new ExtensionProvider(name, 'envoyExtAuthzHttp', {
       ...common,
       pathPrefix: options.pathPrefix,
       includeRequestHeadersInCheck: list(options.includeRequestHeadersInCheck),
@@ -408,7 +409,7 @@ export class ExtensionProvider {
   /** A gRPC external authorizer (for AuthorizationPolicies with `action: CUSTOM`). */
   public static envoyExtAuthzGrpc(name: string, options: EnvoyExtAuthzOptions): ExtensionProvider {
     const scope = ExtensionProvider.scopeOf(name);
-    return new ExtensionProvider(name, 'envoyExtAuthzGrpc', [ExtensionProviderUse.AUTHORIZATION], renderExtAuthz(scope, options));
+    return new ExtensionProvider(name, 'envoyExtAuthzGrpc', renderExtAuthz(scope, options));
   }
 
   private static scopeOf(name: string): IConstruct {
@@ -430,10 +431,10 @@ export class ExtensionProvider {
 
   private readonly settings: { [key: string]: unknown };
 
-  private constructor(name: string, kind: string, uses: ExtensionProviderUse[], settings: { [key: string]: unknown }) {
+  private constructor(name: string, kind: string, settings: { [key: string]: unknown }) {
     this.name = name;
     this.kind = kind;
-    this.uses = uses;
+    this.uses = usesOfKind(kind) as ExtensionProviderUse[];
     this.settings = settings;
   }
 
@@ -448,11 +449,8 @@ export class ExtensionProvider {
 
 /**
  * The providers Istio defines in its default MeshConfig, which exist unless replaced by a
- * provider of the same name, and their uses.
+ * provider of the same name, and their uses (the analyzer's tables: ../analysis/extension-provider-kinds).
  * @internal
  */
-export const BUILT_IN_PROVIDERS: { readonly [name: string]: readonly ExtensionProviderUse[] } = {
-  prometheus: [ExtensionProviderUse.METRICS],
-  stackdriver: [ExtensionProviderUse.METRICS, ExtensionProviderUse.TRACING, ExtensionProviderUse.ACCESS_LOGGING],
-  envoy: [ExtensionProviderUse.ACCESS_LOGGING],
-};
+export const BUILT_IN_PROVIDERS: { readonly [name: string]: readonly ExtensionProviderUse[] } = Object.fromEntries(
+  builtInExtensionProviders().map((p) => [p.name, usesOfKind(providerKind(p)) as ExtensionProviderUse[]]));

@@ -8,6 +8,7 @@ import { RateLimitService, checkDomain } from './rate-limit-service';
 import { ratelimitPriority, protoDuration, RateLimitTarget, ResolvedTarget, targetRoutes } from './rate-limit-target';
 import { checkHost, checkPort, checkRequiredProps } from '../../core/checks';
 import { invalid, validationMessage } from '../../core/errors';
+import { synthesisMemo } from '../../core/synthesis';
 import { EnvoyFilter } from '../../networking/envoy-filter';
 import { EnvoyPatchApplyTo, EnvoyPatchOperation, EnvoyRouteAction } from '../../networking/envoy-filter-patch';
 
@@ -207,9 +208,17 @@ export class GlobalRateLimit extends Construct {
 
   /** Refuses this limit when an earlier GlobalRateLimit of the app targets the same proxies. */
   private checkOnePerProxy(limits: GlobalRateLimit[]): string[] {
-    const key = this.proxiesKey();
-    const earlier = limits.slice(0, limits.indexOf(this)).find((other) => other.proxiesKey() === key);
-    if (earlier === undefined) return [];
+    // the first limit of the app on each set of proxies, indexed once per synthesis
+    const first = synthesisMemo(this.node.root, 'global-rate-limit-proxies', () => {
+      const byProxies = new Map<string, GlobalRateLimit>();
+      for (const limit of limits) {
+        const key = limit.proxiesKey();
+        if (!byProxies.has(key)) byProxies.set(key, limit);
+      }
+      return byProxies;
+    });
+    const earlier = first.get(this.proxiesKey());
+    if (earlier === undefined || earlier === this) return [];
     const ns = this.target.namespace;
     return [validationMessage('target', `${this.target.description} ${JSON.stringify(this.target.selector.labels)}${ns !== undefined ? ` in namespace ${ns}` : ''}`,
       `GlobalRateLimits ${earlier.node.path} and ${this.node.path} rate-limit the same proxies: Envoy would run both rate limit filters, applying the actions of both to every request, and with endpoints both would add a cluster named ${CLUSTER_NAME}`,

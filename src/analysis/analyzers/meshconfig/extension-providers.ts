@@ -2,20 +2,8 @@
 // AuthorizationPolicy names must be defined in the mesh's MeshConfig, and of a kind that can
 // serve the use (istiod ignores the rest, silently: no traces, no logs, or — for CUSTOM
 // authorization — every request denied).
+import { PROVIDER_KINDS_BY_USE, providerKind } from '../../extension-provider-kinds';
 import { AnalysisContext, AnalyzerDef, Obj, Resource, arr, isObj, obj, str } from '../../model';
-
-/** The provider kinds (MeshConfig `extensionProviders[]` fields) each use accepts. */
-const KINDS_BY_USE: { readonly [use: string]: readonly string[] } = {
-  tracing: ['zipkin', 'lightstep', 'datadog', 'stackdriver', 'opencensus', 'skywalking', 'opentelemetry', 'sds'],
-  accessLogging: ['envoyFileAccessLog', 'envoyHttpAls', 'envoyTcpAls', 'envoyOtelAls', 'stackdriver'],
-  metrics: ['prometheus', 'stackdriver'],
-  authorization: ['envoyExtAuthzHttp', 'envoyExtAuthzGrpc'],
-};
-
-/** A provider's kind: the field of its entry other than `name`. */
-function providerKind(p: Obj): string {
-  return Object.keys(p).find((k) => k !== 'name' && isObj(p[k])) ?? 'unknown';
-}
 
 /** The mesh's extension providers by name (the effective MeshConfig keeps Istio's built-ins). */
 export function meshProviders(ctx: AnalysisContext): Map<string, Obj> {
@@ -34,7 +22,7 @@ function check(ctx: AnalysisContext, r: Resource, use: string, where: string, na
     return;
   }
   const kind = providerKind(p);
-  if (!KINDS_BY_USE[use].includes(kind)) ctx.report(r, 'ExtensionProviderKindMismatch', name, kind, where, KINDS_BY_USE[use].join(', '));
+  if (!PROVIDER_KINDS_BY_USE[use].includes(kind)) ctx.report(r, 'ExtensionProviderKindMismatch', name, kind, where, PROVIDER_KINDS_BY_USE[use].join(', '));
 }
 
 export const extensionProviderAnalyzer: AnalyzerDef = {
