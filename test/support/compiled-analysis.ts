@@ -1,8 +1,45 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..', '..');
+const SRC = path.join(ROOT, 'src', 'analysis');
+const CACHE = path.join(ROOT, 'node_modules', '.cache', 'compiled-analysis');
+
+const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
+  .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
+
+/**
+ * src/analysis transpiled to plain JS, once per content: the tree is kept in
+ * node_modules/.cache/compiled-analysis/<hash of the sources and the compiler version>, written
+ * under a temporary name and renamed into place (test workers may race to write it); trees of
+ * other sources are removed.
+ */
+function compiledTree(): string {
+  const files = walk(SRC).sort();
+  const hash = createHash('sha256').update(ts.version);
+  for (const f of files) hash.update(`\0${path.relative(SRC, f)}\0`).update(fs.readFileSync(f));
+  const key = hash.digest('hex').slice(0, 16);
+  const tree = path.join(CACHE, key);
+  if (fs.existsSync(tree)) return tree;
+  const tmp = `${tree}.${process.pid}.tmp`;
+  for (const f of files) {
+    const js = ts.transpileModule(fs.readFileSync(f, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const out = path.join(tmp, path.relative(SRC, f)).replace(/\.ts$/, '.js');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, js.outputText);
+  }
+  try {
+    fs.renameSync(tmp, tree);
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true }); // another worker wrote it first
+  }
+  for (const other of fs.readdirSync(CACHE)) {
+    if (other !== key && !other.endsWith('.tmp')) fs.rmSync(path.join(CACHE, other), { recursive: true, force: true });
+  }
+  return tree;
+}
 
 /**
  * Transpiles src/analysis to plain JS under `<outRoot>/lib/src/analysis`, with
@@ -11,16 +48,9 @@ const ROOT = path.join(__dirname, '..', '..');
  * Returns the directory of the compiled `src/analysis`.
  */
 export function compileAnalysis(outRoot: string): string {
-  const src = path.join(ROOT, 'src', 'analysis');
   const outDir = path.join(outRoot, 'lib', 'src', 'analysis');
-  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
-  for (const f of walk(src)) {
-    const js = ts.transpileModule(fs.readFileSync(f, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    const out = path.join(outDir, path.relative(src, f)).replace(/\.ts$/, '.js');
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, js.outputText);
-  }
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  fs.cpSync(compiledTree(), outDir, { recursive: true });
   const schemas = path.join(outRoot, 'lib', 'imports', 'schemas');
   if (!fs.existsSync(schemas)) {
     fs.mkdirSync(path.dirname(schemas), { recursive: true });
