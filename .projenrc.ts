@@ -57,9 +57,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
     include: ['imports/**/*.ts', 'examples/**/*.ts'],
   },
-  // Tests are transpiled without type-checking (fast); the `typecheck` step of the test task
-  // type-checks src, test and examples with tsc instead.
-  tsJestOptions: { transformOptions: { isolatedModules: true } },
+  // Tests are transpiled without type-checking (fast): ts-jest transpiles each file alone because
+  // test/tsconfig.json sets isolatedModules; the `typecheck` step of the test task type-checks
+  // src, test, examples and the README's examples with tsc instead.
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'build-tools', 'projenrc', '.projenrc.ts'],
