@@ -14,9 +14,15 @@ const ROOT = join(__dirname, '..');
 /** Where the modules are written. */
 export const SNIPPETS_DIR = join(ROOT, 'test', 'docs', 'readme-snippets');
 
+/** The ```ts blocks of a Markdown text, in order, with the line of each block's first line of code. */
+export function readmeBlocks(markdown: string): { readonly code: string; readonly line: number }[] {
+  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => ({ code: m[1], line: markdown.slice(0, m.index).split('\n').length + 1 }));
+}
+
 /** The ```ts blocks of a Markdown text, in order. */
 export function readmeSnippets(markdown: string): string[] {
-  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return readmeBlocks(markdown).map((b) => b.code);
 }
 
 /**
@@ -36,12 +42,10 @@ export function snippetModule(code: string, index: number, readmeLine?: number):
 }
 
 function main(): void {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  // the README line of each block's first line of code
-  const lines = [...readme.matchAll(/```ts\n/g)].map((m) => readme.slice(0, m.index).split('\n').length + 1);
+  const blocks = readmeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
   rmSync(SNIPPETS_DIR, { recursive: true, force: true });
   mkdirSync(SNIPPETS_DIR, { recursive: true });
-  readmeSnippets(readme).forEach((code, i) => writeFileSync(join(SNIPPETS_DIR, `example-${i}.ts`), snippetModule(code, i, lines[i])));
+  blocks.forEach((b, i) => writeFileSync(join(SNIPPETS_DIR, `example-${i}.ts`), snippetModule(b.code, i, b.line)));
 }
 
 if (require.main === module) main();

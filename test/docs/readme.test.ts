@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Chart } from 'cdk8s';
 import * as ts from 'typescript';
-import { readmeSnippets, snippetModule } from '../../projenrc/readme-snippets';
+import { readmeBlocks, readmeSnippets, snippetModule } from '../../projenrc/readme-snippets';
 import { MeshAnalysis } from '../../src';
 
 // Every ```ts block of the README is a runnable example: it is type-checked against the
@@ -26,10 +26,15 @@ describe('README examples', () => {
     for (const [i, m] of modules.entries()) {
       expect(m).not.toMatch(/from\s+'cdk8s-istio'/);
       expect(m).toContain('declare const chart: __Chart;');
-      expect(m.endsWith(SNIPPETS[i].replace(/(from\s+)'cdk8s-istio'/g, "$1'../../../src'"))).toBe(true);
+      // the block itself follows the 4 prelude lines, only its imports of the package re-pointed
+      expect(m.split('\n').slice(4).join('\n').split("'../../../src'").join("'cdk8s-istio'")).toBe(SNIPPETS[i]);
     }
     expect(snippetModule("import { CanaryService } from 'cdk8s-istio';\nnew CanaryService(chart, 'x', {} as any);\n", 3))
       .toContain("import { CanaryService } from '../../../src';");
+    // the header names the README line tsc's errors come from
+    const first = readmeBlocks('# t\n\n```ts\nconst a = 1;\n```\n');
+    expect(first).toEqual([{ code: 'const a = 1;\n', line: 4 }]);
+    expect(snippetModule(first[0].code, 0, first[0].line).split('\n')[0]).toContain('#0, from line 4');
   });
 
   test.each(SNIPPETS.map((code, i) => [i, code]))('example #%i synthesizes valid manifests', (_i, code) => {
