@@ -75,7 +75,7 @@ function readShared(filename, read) {
   return text;
 }
 
-class CoverageRuntime extends JestRuntime {
+class WorkerRuntime extends JestRuntime {
   constructor(...args) {
     super(...args);
     const files = this.fileCache;
@@ -88,16 +88,12 @@ class CoverageRuntime extends JestRuntime {
   getAllV8CoverageInfoCopy() {
     const coverage = super.getAllV8CoverageInfoCopy();
     return coverage.map((entry) => {
-      const url = entry.result.url;
       if (!entry.codeTransformResult) return entry;
-      if (!sentTransforms.has(url)) {
-        sentTransforms.add(url);
-        return entry;
-      }
-      return { result: entry.result };
+      if (sentTransforms.has(entry.result.url)) return { result: entry.result };
+      sentTransforms.add(entry.result.url);
+      return entry;
     });
   }
-
 
   async collectV8Coverage() {
     const collector = this.v8Coverage;
@@ -107,5 +103,5 @@ class CoverageRuntime extends JestRuntime {
   }
 }
 
-module.exports = CoverageRuntime;
-module.exports.default = CoverageRuntime;
+module.exports = WorkerRuntime;
+module.exports.default = WorkerRuntime;
