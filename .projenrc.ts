@@ -87,8 +87,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       runtime: '<rootDir>/test/support/worker-runtime.js',
       // A worker keeps every module it ever loaded (one copy per test file) and slows down as
       // it grows; a worker past this size is replaced after its current file (measured on the
-      // whole suite with coverage and the runtime above: 250 MB 159 s, 400 MB 175 s,
-      // 600 MB 143 s, 1500 MB 188 s).
+      // whole suite with coverage, when the runtime above only kept coverage running: 250 MB
+      // 159 s, 400 MB 175 s, 600 MB 143 s, 1500 MB 188 s; with all of it, 400 MB and 900 MB
+      // were no faster than 600 MB).
       workerIdleMemoryLimit: '600MB',
       // Every object any test synthesizes is validated against the vendored CRD
       // schemas (CEL rules included) and the Kubernetes core schemas.
