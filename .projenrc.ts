@@ -94,6 +94,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // Every object any test synthesizes is validated against the vendored CRD
       // schemas (CEL rules included) and the Kubernetes core schemas.
       setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+      // The examples import the package by its name; tests load that name from the sources, so
+      // they never depend on a stale or missing lib/ (a fresh clone can run `npx projen test`).
+      moduleNameMapper: { '^cdk8s-istio$': '<rootDir>/src/index.ts' },
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/', '/test/'],
       coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
     },

@@ -1,8 +1,6 @@
 // The README's mesh section is the real output: its Mermaid picture and its who-may-call-whom
 // matrix are those of the Bookinfo example as `npx projen synth:bookinfo` synthesizes it, and
 // every `$ npx cdk8s-istio ...` transcript runs against that output and prints what it shows.
-jest.mock('cdk8s-istio', () => jest.requireActual('../../src'));
-
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

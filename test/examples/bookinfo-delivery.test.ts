@@ -1,8 +1,6 @@
 // Bookinfo with reviews rolled out by a delivery controller (BOOKINFO_DELIVERY=flagger|argo):
 // every scenario that has a canary, synthesized (the jest setup validates every object
 // against the vendored CRDs, Flagger's and Argo Rollouts' included) and analyzed.
-jest.mock('cdk8s-istio', () => jest.requireActual('../../src'));
-
 import { Testing } from 'cdk8s';
 import { BookinfoChart, DELIVERY_CONTROLLERS, SCENARIOS, bookinfoOptions } from '../../examples/bookinfo/bookinfo';
 import { MeshAnalysis } from '../../src';

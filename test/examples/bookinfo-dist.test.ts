@@ -3,8 +3,6 @@
 // examples/bookinfo/dist exists, every object of the real output is validated (CRD schemas,
 // CEL rules, Kubernetes core schemas) and analyzed. Without it (a fresh clone, `npx projen
 // test` alone), the app is synthesized to a temporary directory the way main.ts does it.
-jest.mock('cdk8s-istio', () => jest.requireActual('../../src'));
-
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

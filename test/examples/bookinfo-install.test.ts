@@ -2,8 +2,6 @@
 // files for istioctl and Helm next to the manifests — demo profile, REGISTRY_ONLY, an
 // OpenTelemetry tracing provider that the app's Telemetry uses — and none of them into the
 // manifests kubectl applies.
-jest.mock('cdk8s-istio', () => jest.requireActual('../../src'));
-
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -4,8 +4,6 @@
 // ServiceEntry is reproduced — same images, env, ports, probes, resources, security context,
 // init containers — compared with the Bookinfo comparer (test/bookinfo/normalize.ts), with only
 // the documented differences below (README of examples/online-boutique, "Parity").
-jest.mock('cdk8s-istio', () => jest.requireActual('../../src'));
-
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { OnlineBoutique } from '../../examples/online-boutique/boutique';

@@ -1,8 +1,6 @@
 // The Online Boutique example app (examples/online-boutique): synthesizes valid objects with
 // no analyzer findings, uses no escape hatch, stays short, and has the security properties
 // the README promises. Parity with the official manifests: ./online-boutique-parity.test.ts.
-jest.mock('cdk8s-istio', () => jest.requireActual('../../src'));
-
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
