@@ -1,0 +1,4 @@
+// test/gateway-api/*.test.ts as one jest test file (see test/support/suite.ts)
+import { runTestFiles } from '../support/suite';
+
+runTestFiles(__dirname);
