@@ -176,7 +176,17 @@ project.gitignore.exclude('/test/docs/readme-snippets/');
 typecheck.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/readme-snippets.ts');
 // incremental: a re-run checks what changed since the last (11 s -> 4 s); a fresh clone checks all
 typecheck.exec('tsc --noEmit -p test/tsconfig.json --incremental --tsBuildInfoFile node_modules/.cache/typecheck/test.tsbuildinfo');
-project.testTask.prependSpawn(typecheck);
+// The test task: type check and lint at the same time (one thread each: the longer one's time
+// instead of the sum; a fresh clone 14 s + 27 s), then jest.
+{
+  const steps = project.testTask.steps;
+  const lint = steps.findIndex((s) => s.spawn === 'eslint');
+  if (lint < 0) throw new Error('.projenrc.ts: the test task no longer spawns eslint');
+  project.testTask.removeStep(lint);
+  project.testTask.prependExec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/parallel-tasks.ts typecheck eslint', {
+    name: 'typecheck and eslint',
+  });
+}
 
 project.addTask('test:files', {
   description: 'Run *.test.ts files one by one, each in its own module registry (not as directory suites): `npx projen test:files <path pattern>...`',
