@@ -29,10 +29,10 @@ describe('every test file runs in one suite', () => {
       const suites = fs.readdirSync(dir).filter((f) => f.endsWith('.suite.ts'));
       const tests = testFilesIn(dir);
       files += tests.length;
-      if (tests.length > 0 && suites.length !== 1) problems.push(`${rel}: ${tests.length} test files and ${suites.length} suites (want one ${path.basename(dir)}.suite.ts calling runTestFiles(__dirname))`);
+      if (tests.length > 0 && suites.length !== 1) problems.push(`${rel}: ${tests.length} test files and ${suites.length} suites (want one ${path.basename(dir)}.suite.ts calling runTestFiles(__dirname, {...}))`);
       if (tests.length === 0 && suites.length > 0) problems.push(`${rel}: a suite without test files`);
       for (const s of suites) {
-        if (!/^runTestFiles\(__dirname\);$/m.test(fs.readFileSync(path.join(dir, s), 'utf8'))) problems.push(`${rel}/${s}: does not call runTestFiles(__dirname)`);
+        if (!/^runTestFiles\(__dirname, \{$/m.test(fs.readFileSync(path.join(dir, s), 'utf8'))) problems.push(`${rel}/${s}: does not call runTestFiles(__dirname, {...})`);
       }
     }
     expect(problems).toEqual([]);
@@ -62,9 +62,9 @@ describe('snapshots in a suite', () => {
   const write = (name: string, text: string) => fs.writeFileSync(path.join(dir, name), text);
   const snap = (file: string) => path.join(dir, '__snapshots__', `${file}.snap`);
 
-  test('written per file under the names the file gives its tests, found again alone and in the suite; obsolete ones fail the run and test:update removes them', () => {
+  test('written per file under the names the file gives its tests, found again alone and in the suite; obsolete ones fail the run and test:update removes them; an unlisted test file fails the suite', () => {
     const suite = path.relative(dir, path.join(__dirname, 'suite')).split(path.sep).join('/');
-    write('fixture.suite.ts', `import { runTestFiles } from '${suite}';\nrunTestFiles(__dirname);\n`);
+    write('fixture.suite.ts', `import { runTestFiles } from '${suite}';\nrunTestFiles(__dirname, { 'a.test.ts': () => require('./a.test'), 'b.test.ts': () => require('./b.test') });\n`);
     // the same test name in two files, with different snapshots
     write('a.test.ts', "test('same name', () => expect({ file: 'a' }).toMatchSnapshot());\n");
     write('b.test.ts', "describe('b', () => test('same name', () => expect({ file: 'b' }).toMatchSnapshot()));\n");
@@ -100,5 +100,11 @@ describe('snapshots in a suite', () => {
     expect(fs.existsSync(snap('a.test.ts'))).toBe(false);
     expect(fs.existsSync(snap('b.test.ts'))).toBe(true);
     expect(jest(['--ci']).status).toBe(0);
+
+    // a test file the suite does not list fails the suite, with the line to add
+    write('c.test.ts', "test('c', () => expect(1).toBe(1));\n");
+    const unlisted = jest(['--ci']);
+    expect(unlisted.status).toBe(1);
+    expect(unlisted.output).toContain("add:    'c.test.ts': () => require('./c.test'),");
   });
 });

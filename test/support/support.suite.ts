@@ -1,4 +1,8 @@
 // test/support/*.test.ts as one jest test file (see test/support/suite.ts)
+/* eslint-disable @typescript-eslint/no-require-imports */
 import { runTestFiles } from './suite';
 
-runTestFiles(__dirname);
+runTestFiles(__dirname, {
+  'suite.test.ts': () => require('./suite.test'),
+  'validator.test.ts': () => require('./validator.test'),
+});

@@ -1,4 +1,8 @@
 // test/analysis/schema/*.test.ts as one jest test file (see test/support/suite.ts)
+/* eslint-disable @typescript-eslint/no-require-imports */
 import { runTestFiles } from '../../support/suite';
 
-runTestFiles(__dirname);
+runTestFiles(__dirname, {
+  'cel-rules.test.ts': () => require('./cel-rules.test'),
+  'validation-host.test.ts': () => require('./validation-host.test'),
+});
