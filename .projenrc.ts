@@ -20,13 +20,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: CONSTRUCTS_VERSION,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   bin: { 'cdk8s-istio': 'lib/src/analysis/cli.js' },
-  // Runtime dependencies; jsii libraries must bundle non-jsii deps: YAML (analyzer CLI),
+  // Runtime dependencies; jsii libraries must bundle non-jsii deps: YAML (analyzer CLI; js-yaml
+  // writes most manifests, several times faster than yaml, the same text: src/core/yaml-writer.ts),
   // RE2 (regexes Envoy compiles, schema patterns), and the shipped manifest validator's
   // engines: ajv (CRD OpenAPI schemas), @bufbuild/cel (CRD CEL rules), kubernetes-models
   // (built-in kinds' schemas); @viz-js/viz (Graphviz in WebAssembly: the SVG of `graph`).
   bundledDeps: [
     '@viz-js/viz@^3.31.0',
     'yaml@^2.9.1',
+    'js-yaml@^4.3.2',
     're2js@^2.10.0',
     'ajv@^8.20.0',
     '@bufbuild/cel@^0.6.1',
@@ -36,7 +38,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@^2.207.60',
     'cdk8s-plus-28@2.5.6',
     'fast-check@^4',
-    'js-yaml@^4',
     '@types/js-yaml@^4',
     // Argo CD / Flux CRD models: the tests validate the GitOps objects MeshInstallation writes
     '@kubernetes-models/argo-cd@4.0.0',

@@ -6,6 +6,7 @@
 // and in YAML 1.1 U+0085, U+2028 and U+2029 are line breaks and U+FEFF a byte-order mark.
 // The writer double-quotes every string (keys included) that some reader could take for
 // something else, and escapes those characters inside the quotes.
+import * as jsyaml from 'js-yaml';
 import * as YAML from 'yaml';
 
 const NUMBER_FORMS = [
@@ -58,17 +59,71 @@ function escape(c: string): string {
   return named[c] ?? (code <= 0xff ? `\\x${code.toString(16).toUpperCase()}` : `\\u${code.toString(16).toUpperCase()}`);
 }
 
-/** True when some string (key or value) of `v` needs quoting. */
-function hasRiskyString(v: unknown): boolean {
-  if (typeof v === 'string') return needsQuoting(v);
-  if (Array.isArray(v)) return v.some(hasRiskyString);
-  if (v !== null && typeof v === 'object') {
-    for (const k in v) {
-      if (Object.prototype.hasOwnProperty.call(v, k) && (needsQuoting(k) || hasRiskyString((v as { [key: string]: unknown })[k]))) return true;
-    }
-  }
-  return false;
+/**
+ * A string js-yaml writes byte for byte as the `yaml` library does: printable ASCII on one line,
+ * no leading or trailing space, none of the sequences that make either library quote (`: `,
+ * ` #`, a final `:`), and a first character that is not a YAML indicator. (Asserted over generated
+ * documents in test/core/yaml-writer.test.ts.)
+ */
+const SIMPLE_STRING = /^[A-Za-z0-9_./$^(][\x20-\x7e]*$/;
+const SIMPLE_EXCLUDED = /: |:$| #| $|["'\\]|^[0-9][^:]*:/; // js-yaml quotes digit...: (1.1 base 60)
+
+/** How a document is written, from the fastest way to the one that quotes. */
+const enum Way {
+  /** js-yaml (several times faster than the `yaml` library; the same text for these documents) */
+  JS_YAML,
+  /** the `yaml` library with the YAML 1.2 core schema */
+  CORE,
+  /** the `yaml` library with the 1.1 schema, quoting what some reader could misread */
+  QUOTED,
 }
+
+function simpleString(s: string): boolean {
+  return SIMPLE_STRING.test(s) && !SIMPLE_EXCLUDED.test(s);
+}
+
+function simpleNumber(n: number): boolean {
+  return Number.isFinite(n) && !Object.is(n, -0) && !/e/.test(String(n));
+}
+
+/** How `v` must be written: the least capable way any of its values needs. */
+function wayOf(v: unknown): Way {
+  let way = Way.JS_YAML;
+  // an object or array met twice is written by the yaml library as an anchor and its aliases
+  const seen = new Set<object>();
+  const visit = (x: unknown): boolean => { // false: stop, it must be quoted
+    if (typeof x === 'string') {
+      if (needsQuoting(x)) return false;
+      if (way === Way.JS_YAML && !simpleString(x)) way = Way.CORE;
+    } else if (Array.isArray(x)) {
+      if (way === Way.JS_YAML && (seen.has(x) || !seen.add(x))) way = Way.CORE;
+      for (let i = 0; i < x.length; i++) if (!visit(x[i])) return false;
+    } else if (x !== null && typeof x === 'object') {
+      if (way === Way.JS_YAML && (seen.has(x) || !seen.add(x) || Object.getPrototypeOf(x) !== Object.prototype)) way = Way.CORE;
+      for (const k in x) {
+        if (!Object.prototype.hasOwnProperty.call(x, k)) continue;
+        if (needsQuoting(k)) return false;
+        if (way === Way.JS_YAML && !simpleString(k)) way = Way.CORE;
+        if (!visit((x as { [key: string]: unknown })[k])) return false;
+      }
+    } else if (way === Way.JS_YAML && !(x === null || typeof x === 'boolean' || (typeof x === 'number' && simpleNumber(x)))) {
+      way = Way.CORE; // undefined (written as null), -0, NaN, exponents, anything else
+    }
+    return true;
+  };
+  return visit(v) ? way : Way.QUOTED;
+}
+
+/**
+ * Whether a document is written with js-yaml (for tests: most manifests should be).
+ * @internal
+ */
+export function writtenWithJsYaml(doc: unknown): boolean {
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && wayOf(doc) === Way.JS_YAML;
+}
+
+/** js-yaml's options for the text the `yaml` library writes: no line wrapping, no anchors. */
+const JS_YAML_OPTIONS: jsyaml.DumpOptions = { lineWidth: -1, noRefs: true, quotingType: '"' };
 
 /** How the fast path writes: no line wrapping, undefined kept as null (as cdk8s does). */
 const CORE_OPTIONS: YAML.DocumentOptions & YAML.SchemaOptions & YAML.CreateNodeOptions & YAML.ToStringOptions = { keepUndefined: true, lineWidth: 0, version: '1.2' };
@@ -84,10 +139,27 @@ function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
  */
 export function stringifyYamlDocument(doc: unknown): string {
   if (doc === undefined) return '\n';
-  // Fast path: nothing to quote, so the plain writer gives the text cdk8s writes. The YAML 1.2
-  // core schema writes it faster than the 1.1 schema cdk8s uses: the 1.1 forms it would not
-  // quote by itself are all in needsQuoting, so they never reach this path.
-  if (!hasRiskyString(doc)) return YAML.stringify(doc, CORE_OPTIONS);
+  const way = wayOf(doc);
+  // Plain objects of simple strings, numbers, booleans and nulls (most manifests): js-yaml.
+  if (way === Way.JS_YAML && doc !== null && typeof doc === 'object' && !Array.isArray(doc)) return jsyaml.dump(doc, JS_YAML_OPTIONS);
+  return writeWithYamlLibrary(doc, way === Way.QUOTED);
+}
+
+/**
+ * The same text written with the `yaml` library only (the reference the js-yaml way is tested
+ * against).
+ * @internal
+ */
+export function stringifyYamlDocumentWithYamlLibrary(doc: unknown): string {
+  if (doc === undefined) return '\n';
+  return writeWithYamlLibrary(doc, wayOf(doc) === Way.QUOTED);
+}
+
+function writeWithYamlLibrary(doc: unknown, quote: boolean): string {
+  // Nothing to quote: the plain writer gives the text cdk8s writes. The YAML 1.2 core schema
+  // writes it faster than the 1.1 schema cdk8s uses: the 1.1 forms it would not quote by itself
+  // are all in needsQuoting, so they never reach this path.
+  if (!quote) return YAML.stringify(doc, CORE_OPTIONS);
   const d = new YAML.Document(doc, { version: '1.1', keepUndefined: true, customTags: withoutMergeKeys });
   let special = false;
   YAML.visit(d, {

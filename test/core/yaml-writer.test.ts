@@ -9,7 +9,7 @@ import { ConfigMap } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
-import { needsQuoting, stringifyYamlSafely } from '../../src/core/yaml-writer';
+import { needsQuoting, stringifyYamlDocument, stringifyYamlDocumentWithYamlLibrary, stringifyYamlSafely, writtenWithJsYaml } from '../../src/core/yaml-writer';
 import { VirtualService } from '../../src/networking/virtual-service';
 
 /** Strings some YAML reader would not read back as the same string if written plain. */
@@ -113,6 +113,45 @@ describe('YAML that survives kubectl', () => {
     }), { numRuns: 2000 });
     // forms only the `yaml` library's 1.1 schema reads as numbers
     for (const s of ['.', '._', '0x_', '0b_', 'e0', '._e1', '-.e5']) expect({ s, quoted: needsQuoting(s) }).toEqual({ s, quoted: true });
+  });
+
+  test('documents written with js-yaml (the fast way) get the text the yaml library writes, byte for byte', () => {
+    const unit = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...'abcXYZ019_-./:#@!?*&|>{}[],%`\'"\\ $^()=+~<') },
+      { weight: 1, arbitrary: fc.constantFrom('\n', '\t', '\r', '\u0085', '\u2028', '\u00e9', '\u4e2d', '\ud83d\ude00', '\u0007', '\u00a0') },
+    );
+    const str = fc.oneof(fc.string({ unit, maxLength: 10 }), fc.constantFrom(...PLAIN, 'reviews.bookinfo.svc.cluster.local', '^/api/v[0-9]+', '*.example.com', '$HOME', '(a|b)', '.hidden', 'a:b', 'x:', '0:_', 'k8s.io/name'));
+    const num = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-0, 1e21, 1e-7, 0.1, 2.5, Number.MAX_SAFE_INTEGER));
+    const { doc } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, str, num, fc.boolean(), fc.constant(null), tie('list'), tie('doc')),
+      list: fc.array(tie('value'), { maxLength: 4 }),
+      doc: fc.dictionary(str, tie('value'), { maxKeys: 5 }),
+    }));
+    fc.assert(fc.property(doc, (d) => {
+      expect(stringifyYamlDocument(d)).toBe(stringifyYamlDocumentWithYamlLibrary(d));
+    }), { numRuns: 1500 });
+    // the strings the fast way takes, over printable ASCII and the characters of numbers and indicators
+    const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 14 });
+    const tricky = fc.string({ unit: fc.constantFrom(...'0123456789.:-+_eExXoObBpP yYnNaA~<=#tTZ/$^()[]{}*&!|>%@`,?'), minLength: 1, maxLength: 10 });
+    const fast = fc.oneof(ascii, tricky).filter((x) => writtenWithJsYaml({ x }));
+    fc.assert(fc.property(fast, fast, num, (a, b, n) => {
+      const d = { [a]: b, list: [a, b, n, { [b]: [a] }], n, empty: {}, none: [] };
+      expect(stringifyYamlDocument(d)).toBe(stringifyYamlDocumentWithYamlLibrary(d));
+    }), { numRuns: 3000 });
+  });
+
+  test('manifests go the fast way unless a value needs the yaml library', () => {
+    const doc = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: 'bookinfo', labels: { 'app.kubernetes.io/name': 'reviews' } }, spec: { hosts: ['reviews.bookinfo.svc.cluster.local'], http: [{ match: [{ uri: { regex: '^/api/v[0-9]+' } }], route: [{ destination: { host: 'reviews', subset: 'v1', port: { number: 9080 } }, weight: 90 }], timeout: '10s', retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure' } }] } };
+    expect(writtenWithJsYaml(doc)).toBe(true);
+    expect(writtenWithJsYaml({ ...doc, data: { script: 'line 1\nline 2' } })).toBe(false); // block scalar
+    expect(writtenWithJsYaml({ ...doc, spec: { hosts: ['*.example.com'] } })).toBe(false); // an indicator first
+    expect(writtenWithJsYaml({ ...doc, spec: { ratio: 1e-7 } })).toBe(false);
+    expect(writtenWithJsYaml({ ...doc, spec: { hosts: ['on'] } })).toBe(false); // quoted for YAML 1.1 readers
+    // the same object twice: the yaml library writes an anchor and an alias
+    const shared = { host: 'reviews' };
+    const twice = { ...doc, spec: { a: shared, b: [shared] } };
+    expect(writtenWithJsYaml(twice)).toBe(false);
+    expect(stringifyYamlDocument(twice)).toBe(stringifyYamlDocumentWithYamlLibrary(twice));
   });
 
   test('the swap is scoped to the synthesis: cdk8s\'s own writer is back afterwards', () => {
