@@ -78,6 +78,8 @@ function theWorker(): Worker | undefined {
 interface WorkerReply {
   readonly diagnostics?: AnalysisDiagnostic[];
   readonly analysisError?: string;
+  /** How many documents the worker validated while the host was still handing them over. */
+  readonly validatedAhead?: number;
   readonly chunks?: { start: number; texts: string[] }[];
 }
 
@@ -120,6 +122,8 @@ export class SynthesisJob {
 
   /** How many documents the worker wrote (known once the YAML was asked for). */
   public workerDocuments = 0;
+  /** How many documents the worker validated before it had them all (known with its analysis). */
+  public validatedAhead = 0;
   private readonly index = new Map<unknown, number>();
   private readonly texts: (string | undefined)[];
   private readonly docs: unknown[] = [];
@@ -180,6 +184,7 @@ export class SynthesisJob {
       }
     }
     const reply = receiveMessageOnPort(this.port)?.message as WorkerReply | undefined;
+    this.validatedAhead = reply?.validatedAhead ?? 0;
     return reply?.diagnostics;
   }
 

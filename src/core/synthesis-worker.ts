@@ -22,17 +22,29 @@ interface SynthesisBatch {
   readonly docs: unknown[];
 }
 
+/** Documents validated ahead at a time (between them the worker looks for new batches). */
+const AHEAD = 64;
+
+type ValidationHost = typeof import('../analysis/schema/validation-host');
+function validationHost(): ValidationHost {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../analysis/schema/validation-host') as ValidationHost;
+}
+
 type Analyzer = typeof import('../analysis/mesh-analyzer');
 function analyzer(): Analyzer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../analysis/mesh-analyzer') as Analyzer;
 }
 
-/** Analyzes the documents (all of them, or none when the host stopped posting: it then analyzes itself). */
-function analyze(job: SynthesisWorkerJob, docs: unknown[] | undefined): void {
+/**
+ * Analyzes the documents (all of them, or none when the host stopped posting: it then analyzes
+ * itself); `validatedAhead` documents were validated before.
+ */
+function analyze(job: SynthesisWorkerJob, docs: unknown[] | undefined, validatedAhead: number): void {
   try {
     const run = docs === undefined ? undefined : analyzer().MeshAnalyzer._run(docs as { [key: string]: any }[], job.analysis);
-    job.port.postMessage({ diagnostics: run?.diagnostics });
+    job.port.postMessage({ diagnostics: run?.diagnostics, validatedAhead });
   } catch (e) {
     job.port.postMessage({ analysisError: String((e as Error)?.stack ?? e) });
   } finally {
@@ -61,6 +73,11 @@ if (parentPort && workerData === SYNTH_WORKER) {
     // whatever is written is posted, even if a document throws: the host writes the rest
     const chunks: { start: number; texts: string[] }[] = [];
     let analyzed = !job.analysis;
+    // Until it has every document, the worker validates those it has (the analysis's schema
+    // validation, answered from memory later) before it writes YAML: the host, still rendering,
+    // can write YAML afterwards, but only the worker can validate ahead.
+    let validating = job.analysis !== undefined && job.analysis.schemaValidation !== false;
+    let ahead = 0;
     try {
       for (;;) {
         const posted = Atomics.load(control, POSTED);
@@ -68,7 +85,17 @@ if (parentPort && workerData === SYNTH_WORKER) {
         const complete = held === total;
         if (!analyzed && (complete || posted < 0)) {
           analyzed = true;
-          analyze(job, complete ? docs : undefined);
+          analyze(job, complete ? docs : undefined, ahead);
+        }
+        if (!analyzed && validating && ahead < held) {
+          const end = Math.min(ahead + AHEAD, held);
+          try {
+            validationHost().validateAhead(docs.slice(ahead, end));
+          } catch {
+            validating = false; // the analysis validates them
+          }
+          ahead = end;
+          continue;
         }
         const chunk = takeChunk(control, held);
         if (chunk) {
@@ -86,7 +113,7 @@ if (parentPort && workerData === SYNTH_WORKER) {
     } catch {
       // the host writes whatever is missing
     } finally {
-      if (!analyzed) analyze(job, undefined);
+      if (!analyzed) analyze(job, undefined, 0);
       port.postMessage({ chunks });
       port.close();
       Atomics.store(control, DONE, 1);

@@ -51,12 +51,35 @@ function inThread(objects: readonly unknown[]): ManifestValidation[] {
   return objects.map((o) => validateManifest(o, passed));
 }
 
+/** Results of objects validated ahead of the analysis, by identity (see validateAhead). */
+const validatedAhead = new WeakMap<object, ManifestValidation>();
+
+/**
+ * Validates objects ahead of the analysis that will ask for them: the synthesis worker
+ * (src/core/synthesis-worker.ts) does this with its own copies of the app's objects while the app
+ * is still rendering, and validateManifests answers those objects from memory. The objects must
+ * not change afterwards (the worker's copies never do).
+ */
+export function validateAhead(objects: readonly unknown[]): void {
+  const todo = objects.filter((o): o is object => o !== null && typeof o === 'object' && !validatedAhead.has(o));
+  if (todo.length === 0) return;
+  validateNow(todo).forEach((r, i) => validatedAhead.set(todo[i], r));
+}
+
 /**
  * Validates manifests: objects found valid by an earlier synthesis are skipped (see
- * ./result-cache), the rest are validated in the prewarmed worker when there is one, else in
- * this thread.
+ * ./result-cache), objects validated ahead are answered from memory, the rest are validated in
+ * the prewarmed worker when there is one, else in this thread.
  */
 export function validateManifests(objects: readonly unknown[]): ManifestValidation[] {
+  const results: (ManifestValidation | undefined)[] = objects.map((o) => (o !== null && typeof o === 'object' ? validatedAhead.get(o) : undefined));
+  const rest = results.flatMap((r, i) => (r ? [] : [i]));
+  if (rest.length > 0) validateNow(rest.map((i) => objects[i])).forEach((r, n) => { results[rest[n]] = r; });
+  if (resultCacheEnabled()) saveValid();
+  return results as ManifestValidation[];
+}
+
+function validateNow(objects: readonly unknown[]): ManifestValidation[] {
   if (!resultCacheEnabled()) return validateUncached(objects); // no hashing when nothing is remembered
   const keys = objects.map(objectKey);
   const todo = objects.map((_o, i) => i).filter((i) => !knownValid(keys[i]));
@@ -66,7 +89,6 @@ export function validateManifests(objects: readonly unknown[]): ManifestValidati
     todo.forEach((i, n) => { results[i] = fresh[n]; });
     rememberValid(todo.filter((_i, n) => fresh[n].problems.length === 0 && !fresh[n].unknownKind).map((i) => keys[i]));
   }
-  saveValid();
   return results;
 }
 

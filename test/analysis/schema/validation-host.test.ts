@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { objectKey } from '../../../src/analysis/schema/result-cache';
-import { validateManifests } from '../../../src/analysis/schema/validation-host';
+import { validateAhead, validateManifests } from '../../../src/analysis/schema/validation-host';
 import { compileAnalysis } from '../../support/compiled-analysis';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -103,4 +103,17 @@ test('an object changed in one place loads no engine for the checks the change d
   expect(bad.problems.map((p) => p.path)).toEqual(['spec.http[0].timeout']);
   expect(run(vs('b.example.com', '0s')).problems.map((p) => p.path)).toEqual(['spec.http[0].timeout']); // failures are never remembered
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('objects validated ahead (the synthesis worker, while the app renders) are answered from memory, the others validated', () => {
+  const ahead = JSON.parse(JSON.stringify(objects.slice(0, 2)));
+  validateAhead(ahead);
+  validateAhead(ahead); // once is enough: nothing is validated twice
+  const later = JSON.parse(JSON.stringify(objects.slice(2)));
+  const all = [...ahead, ...later];
+  expect(validateManifests(all)).toEqual(validateManifests(JSON.parse(JSON.stringify(objects))));
+  // answered by identity, from what validateAhead found (the worker's copies never change)
+  ahead[1].metadata.name = 'fine';
+  expect(validateManifests([ahead[1]])[0].problems.map((p) => p.path)).toEqual(['metadata.name']);
+  expect(validateManifests([JSON.parse(JSON.stringify(ahead[1]))])[0].problems).toEqual([]);
 });
