@@ -91,10 +91,10 @@ if (parentPort && workerData === SYNTH_WORKER) {
           const end = Math.min(ahead + AHEAD, held);
           try {
             validationHost().validateAhead(docs.slice(ahead, end));
+            ahead = end;
           } catch {
             validating = false; // the analysis validates them
           }
-          ahead = end;
           continue;
         }
         const chunk = takeChunk(control, held);
