@@ -66,7 +66,20 @@ function escape(c: string): string {
  * documents in test/core/yaml-writer.test.ts.)
  */
 const SIMPLE_STRING = /^[A-Za-z0-9_./$^(][\x20-\x7e]*$/;
-const SIMPLE_EXCLUDED = /: |:$| #| $|["'\\]|^[0-9][^:]*:/; // js-yaml quotes digit...: (1.1 base 60)
+const SIMPLE_EXCLUDED = /: |:$| #| $|["'\\]/;
+/** What js-yaml's writer quotes for YAML 1.1 readers besides its schema's forms (base 60). */
+const JS_YAML_BASE60 = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+/**
+ * js-yaml's implicit types (its exported `types`, which @types/js-yaml does not declare): a string
+ * one of them resolves is quoted by js-yaml. Without them, no such string is taken as simple.
+ */
+const JS_YAML_TYPES = (jsyaml as unknown as { types?: { [name: string]: jsyaml.Type | undefined } }).types ?? {};
+const JS_YAML_IMPLICIT: readonly jsyaml.Type[] | undefined = (() => {
+  const types = ['null', 'bool', 'int', 'float', 'timestamp', 'merge'].map((t) => JS_YAML_TYPES[t]);
+  return types.every((t): t is jsyaml.Type => typeof t?.resolve === 'function') ? types : undefined;
+})();
+/** The first characters of everything JS_YAML_BASE60 and JS_YAML_IMPLICIT match. */
+const JS_YAML_FORM_START = /^[-+._0-9~<nNtTfF]/;
 
 /** How a document is written, from the fastest way to the one that quotes. */
 const enum Way {
@@ -79,7 +92,9 @@ const enum Way {
 }
 
 function simpleString(s: string): boolean {
-  return SIMPLE_STRING.test(s) && !SIMPLE_EXCLUDED.test(s);
+  if (!SIMPLE_STRING.test(s) || SIMPLE_EXCLUDED.test(s)) return false;
+  if (!JS_YAML_FORM_START.test(s)) return true;
+  return JS_YAML_IMPLICIT !== undefined && !JS_YAML_BASE60.test(s) && !JS_YAML_IMPLICIT.some((t) => t.resolve(s));
 }
 
 function simpleNumber(n: number): boolean {
