@@ -101,9 +101,10 @@ function simpleNumber(n: number): boolean {
   return Number.isFinite(n) && !Object.is(n, -0) && !/e/.test(String(n));
 }
 
-/** How `v` must be written: the least capable way any of its values needs. */
+/** How document `v` must be written: the least capable way any of its values needs. */
 function wayOf(v: unknown): Way {
-  let way = Way.JS_YAML;
+  // js-yaml writes plain objects (manifests); a document of any other shape goes to the yaml library
+  let way = v !== null && typeof v === 'object' && !Array.isArray(v) ? Way.JS_YAML : Way.CORE;
   // an object or array met twice is written by the yaml library as an anchor and its aliases
   const seen = new Set<object>();
   const visit = (x: unknown): boolean => { // false: stop, it must be quoted
@@ -134,7 +135,7 @@ function wayOf(v: unknown): Way {
  * @internal
  */
 export function writtenWithJsYaml(doc: unknown): boolean {
-  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && wayOf(doc) === Way.JS_YAML;
+  return wayOf(doc) === Way.JS_YAML;
 }
 
 /** js-yaml's options for the text the `yaml` library writes: no line wrapping, no anchors. */
@@ -156,7 +157,7 @@ export function stringifyYamlDocument(doc: unknown): string {
   if (doc === undefined) return '\n';
   const way = wayOf(doc);
   // Plain objects of simple strings, numbers, booleans and nulls (most manifests): js-yaml.
-  if (way === Way.JS_YAML && doc !== null && typeof doc === 'object' && !Array.isArray(doc)) return jsyaml.dump(doc, JS_YAML_OPTIONS);
+  if (way === Way.JS_YAML) return jsyaml.dump(doc, JS_YAML_OPTIONS);
   return writeWithYamlLibrary(doc, way === Way.QUOTED);
 }
 
