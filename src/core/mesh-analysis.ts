@@ -8,6 +8,7 @@ import { duplicateObjectErrors } from './duplicate-objects';
 import { IMeshConfig, declareMeshConfig, declaredMeshConfig } from './mesh-config-source';
 import { ownerPath, renderedObjects, startSynthesisJob } from './rendering';
 import { appApiObjects, synthesisJob, synthesisMemo, trackSyntheses } from './synthesis';
+import { prepareSynthesisWorker } from './synthesis-job';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
 
@@ -128,6 +129,7 @@ export class MeshAnalysis {
    * @param scope any construct inside the chart to analyze
    */
   public static enableFor(scope: IConstruct): void {
+    countConstruct(scope);
     const chart = [...scope.node.scopes].reverse().find((c) => Chart.isChart(c));
     if (!chart || AUTO_CHARTS.has(chart)) return;
     AUTO_CHARTS.add(chart);
@@ -174,6 +176,33 @@ export class MeshAnalysis {
       },
     };
     scope.node.addValidation(validation);
+  }
+}
+
+/**
+ * Library constructs an app has when its construction shows it will be large enough for a
+ * synthesis worker (./synthesis-job takes apps of 500 objects and more; the library's
+ * constructs are most of an app's objects, and cdk8s-plus workloads come with them).
+ */
+const LARGE_APP_CONSTRUCTS = 250;
+
+/** Library constructs created, by app (until the app is known to be large). */
+const CONSTRUCTS = new WeakMap<IConstruct, number>();
+
+/**
+ * Counts a construct of the library; once the app is large, the synthesis worker loads the
+ * engines its synthesis will need while the app is still being constructed.
+ */
+function countConstruct(scope: IConstruct): void {
+  const root = scope.node.root;
+  const count = (CONSTRUCTS.get(root) ?? 0) + 1;
+  CONSTRUCTS.set(root, count);
+  if (count !== LARGE_APP_CONSTRUCTS) return;
+  try {
+    const mode = analysisMode(scope);
+    prepareSynthesisWorker({ analysis: mode !== 'off', schemaValidation: mode !== 'off' && schemaValidation(scope) });
+  } catch {
+    // an invalid mode fails the synthesis, which names it
   }
 }
 

@@ -74,12 +74,47 @@ function theWorker(): Worker | undefined {
   return worker;
 }
 
+/**
+ * What the worker prepares before the app is synthesized (./synthesis-worker): the analysis
+ * engines, and the schema validation engines with the common kinds' schemas and CEL rules.
+ * @internal
+ */
+export interface WorkerPreparation {
+  /** Whether the synthesis will analyze (load the analyzers). */
+  readonly analysis: boolean;
+  /** Whether the analysis will validate schemas (load and warm the validation engines). */
+  readonly schemaValidation: boolean;
+}
+
+let prepared = false;
+
+/**
+ * Starts the worker and has it load the engines the synthesis of a large app will need
+ * (once per process), while the app is still being constructed: a large app's construction
+ * keeps this thread busy long enough for the worker to be ready when its objects are rendered.
+ * Called when an app's construction shows it will be large (see ./mesh-analysis).
+ * @internal
+ */
+export function prepareSynthesisWorker(preparation: WorkerPreparation): void {
+  if (prepared) return;
+  prepared = true;
+  const w = theWorker();
+  if (!w) return;
+  try {
+    w.postMessage({ prepare: preparation });
+  } catch {
+    // the job's own message reports a broken worker
+  }
+}
+
 /** What the worker posts: its analysis first (when asked for), then its texts. */
 interface WorkerReply {
   readonly diagnostics?: AnalysisDiagnostic[];
   readonly analysisError?: string;
   /** How many documents the worker validated while the host was still handing them over. */
   readonly validatedAhead?: number;
+  /** Whether the worker had loaded the analysis's engines before the job (prepareSynthesisWorker). */
+  readonly preparedEngines?: boolean;
   readonly chunks?: { start: number; texts: string[] }[];
 }
 
@@ -124,6 +159,8 @@ export class SynthesisJob {
   public workerDocuments = 0;
   /** How many documents the worker validated before it had them all (known with its analysis). */
   public validatedAhead = 0;
+  /** Whether the worker had loaded the analysis's engines before the job (known with its analysis). */
+  public preparedEngines = false;
   private readonly index = new Map<unknown, number>();
   private readonly texts: (string | undefined)[];
   private readonly docs: unknown[] = [];
@@ -185,6 +222,7 @@ export class SynthesisJob {
     }
     const reply = receiveMessageOnPort(this.port)?.message as WorkerReply | undefined;
     this.validatedAhead = reply?.validatedAhead ?? 0;
+    this.preparedEngines = reply?.preparedEngines === true;
     return reply?.diagnostics;
   }
 

@@ -4,7 +4,7 @@
 // them all it analyzes them (when asked) and posts the findings, then writes YAML until none are
 // left. Same code as the host's, so the results are those the host would produce.
 import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'worker_threads';
-import { ANALYZED, DONE, JOINED, POSTED, SYNTH_WORKER, takeChunk } from './synthesis-job';
+import { ANALYZED, DONE, JOINED, POSTED, SYNTH_WORKER, WorkerPreparation, takeChunk } from './synthesis-job';
 import { stringifyYamlDocument } from './yaml-writer';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
@@ -44,7 +44,7 @@ function analyzer(): Analyzer {
 function analyze(job: SynthesisWorkerJob, docs: unknown[] | undefined, validatedAhead: number): void {
   try {
     const run = docs === undefined ? undefined : analyzer().MeshAnalyzer._run(docs as { [key: string]: any }[], job.analysis);
-    job.port.postMessage({ diagnostics: run?.diagnostics, validatedAhead });
+    job.port.postMessage({ diagnostics: run?.diagnostics, validatedAhead, preparedEngines });
   } catch (e) {
     job.port.postMessage({ analysisError: String((e as Error)?.stack ?? e) });
   } finally {
@@ -53,9 +53,32 @@ function analyze(job: SynthesisWorkerJob, docs: unknown[] | undefined, validated
   }
 }
 
+/** Whether the worker loaded the analysis's engines before its first job (see prepare). */
+let preparedEngines = false;
+
+/**
+ * Loads the engines a first synthesis will need before its objects arrive (the host is still
+ * constructing the app). Only the schema validation of a first synthesis has more work than
+ * the worker can do while the objects are rendered; otherwise it loads nothing yet (loading
+ * competes with the app's construction for the machine). Anything that fails here fails
+ * again, and is handled, in the job.
+ */
+function prepare(preparation: WorkerPreparation): void {
+  try {
+    if (preparation.analysis && preparation.schemaValidation && validationHost().prepareValidation()) {
+      analyzer();
+      preparedEngines = true;
+    }
+  } catch {
+    // the job validates and analyzes as usual (or reports why it cannot)
+  }
+}
+
 // only as the library's own worker (never when merely loaded in some other worker thread)
 if (parentPort && workerData === SYNTH_WORKER) {
-  parentPort.on('message', (job: SynthesisWorkerJob) => {
+  parentPort.on('message', (message: SynthesisWorkerJob | { prepare: WorkerPreparation }) => {
+    if ('prepare' in message) return prepare(message.prepare);
+    const job = message;
     const { total, control, port } = job;
     if (Atomics.compareExchange(control, JOINED, 0, 1) !== 0) {
       port.close(); // the host did everything before this worker got to it

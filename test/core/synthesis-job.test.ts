@@ -136,6 +136,44 @@ test('a job the host stops handing documents to (a failed rendering): the worker
   expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
 });
 
+test('a worker prepared while the app is constructed loads the engines of a first synthesis only; its findings are this thread\'s', () => {
+  const n = 500; // the least a worker takes
+  const options = { workloadPods: true, impliedNamespaces: true, schemaValidation: true };
+  const script = (prepare: object | undefined, docs = `(${documents.toString()})(${n})`) => `
+    const { SynthesisJob, prepareSynthesisWorker } = require(${JSON.stringify(path.join(compiled, 'synthesis-job.js'))});
+    ${prepare ? `prepareSynthesisWorker(${JSON.stringify(prepare)});` : ''}
+    const until = Date.now() + 300;
+    while (Date.now() < until); // constructing the app
+    const docs = ${docs};
+    const job = SynthesisJob.start(docs, ${JSON.stringify(options)});
+    const deadline = Date.now() + 30000;
+    while (Atomics.load(job.control, 2) === 0 && Date.now() < deadline); // the worker has joined
+    const diagnostics = job.analysis();
+    docs.forEach((d) => job.textOf(d));
+    process.stdout.write(JSON.stringify({ prepared: job.preparedEngines, diagnostics }));
+  `;
+  const inThread = JSON.parse(JSON.stringify(MeshAnalyzer._run(documents(n) as { [key: string]: any }[], options).diagnostics));
+  const first = run(compiled, script({ analysis: true, schemaValidation: true }), { CDK8S_ISTIO_CACHE: 'off' });
+  expect(first).toEqual({ prepared: true, diagnostics: inThread });
+  expect(run(compiled, script(undefined), { CDK8S_ISTIO_CACHE: 'off' })).toEqual({ prepared: false, diagnostics: inThread });
+  // nothing to prepare without schema validation (the worker has time enough while the objects are rendered)
+  expect(run(compiled, script({ analysis: true, schemaValidation: false }), { CDK8S_ISTIO_CACHE: 'off' }).prepared).toBe(false);
+  // a re-synthesis (objects remembered valid by an earlier one) prepares nothing either
+  const app = path.dirname(path.dirname(path.dirname(compiled)));
+  fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
+  const valid = `Array.from({ length: ${n} }, (_v, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-' + i }, data: { port: String(i) } }))`;
+  try {
+    // invalid objects are never remembered: every synthesis of them is a first one
+    expect(run(compiled, script({ analysis: true, schemaValidation: true }), { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: true, diagnostics: inThread });
+    expect(run(compiled, script({ analysis: true, schemaValidation: true }), { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: true, diagnostics: inThread });
+    expect(run(compiled, script({ analysis: true, schemaValidation: true }, valid), { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: true, diagnostics: [] });
+    expect(run(compiled, script({ analysis: true, schemaValidation: true }, valid), { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: false, diagnostics: [] });
+  } finally {
+    fs.rmSync(path.join(app, 'package.json'));
+    fs.rmSync(path.join(app, 'node_modules'), { recursive: true, force: true });
+  }
+});
+
 test('small apps, CDK8S_ISTIO_SYNTH_WORKER=off and TypeScript sources write in one thread', () => {
   expect(run(compiled, SCRIPT(compiled, 100, 0)).started).toBe(false);
   expect(run(compiled, SCRIPT(compiled, 1200, 0), { CDK8S_ISTIO_SYNTH_WORKER: 'off' }).started).toBe(false);

@@ -79,15 +79,26 @@ export function resultCacheEnabled(): boolean {
   return open() !== null;
 }
 
+/** How many objects (and checks) an earlier synthesis of the app found valid. */
+export function rememberedCount(): number {
+  return open()?.valid.size ?? 0;
+}
+
 /** The cache key of an object. */
 export function objectKey(obj: unknown): string {
   return createHash('sha256').update(JSON.stringify(obj) ?? 'undefined').digest('hex');
 }
 
-/** True when the object (by key) was found valid before; false when unknown or caching is off. */
+/**
+ * True when the object (or check, by key) was found valid before, by an earlier synthesis or
+ * earlier in this one (a CEL rule on a value many objects share runs once); false when unknown
+ * or caching is off.
+ */
 export function knownValid(key: string): boolean {
   const s = open();
-  if (!s || !s.valid.has(key)) return false;
+  if (!s) return false;
+  if (s.used.has(key)) return true;
+  if (!s.valid.has(key)) return false;
   s.used.add(key);
   return true;
 }

@@ -31,8 +31,43 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Runs `validate` on `data` and reports schema errors plus unknown fields (JSON pointers). */
+/**
+ * The shape of a value: its JSON with every leaf replaced by its type (so `{"a":"string"}`),
+ * keys and array elements kept in order.
+ */
+function shapeOf(data: unknown): string {
+  return JSON.stringify(data, (_key, v: unknown) => (v !== null && typeof v === 'object' ? v : typeof v)) ?? 'undefined';
+}
+
+/** Shapes a validator accepts, with the unknown fields found in them; at most MAX_SHAPES per validator. */
+const ACCEPTED_SHAPES = new WeakMap<AjvValidateFn, Map<string, readonly string[]>>();
+const MAX_SHAPES = 2_000;
+
+/**
+ * Runs `validate` on `data` and reports schema errors plus unknown fields (JSON pointers).
+ *
+ * Which keys the generated code reads depends on the shape of the data (its keys, array
+ * lengths and leaf types), not on the values, as long as every check passes: the
+ * kubernetes-models schemas branch on values only in `oneOf`s over scalar types (IntOrString,
+ * Quantity), which read no keys. So once data of a shape passed, data of the same shape that
+ * passes too has the same unknown fields: it is validated directly, without the proxies (which
+ * cost several times the validation). Data that fails takes the tracked run, whose errors are
+ * reported as before.
+ */
 export function validateStrict(validate: AjvValidateFn, data: unknown, basePointer = ''): StrictResult {
+  if (data === null || typeof data !== 'object') return tracked(validate, data, basePointer);
+  let shapes = ACCEPTED_SHAPES.get(validate);
+  if (!shapes) ACCEPTED_SHAPES.set(validate, shapes = new Map());
+  const shape = shapeOf(data);
+  const known = shapes.get(shape);
+  if (known && validate(data)) return { errors: [], unknownFields: known.map((p) => basePointer + p) };
+  const result = tracked(validate, data, '');
+  if (result.errors.length === 0 && shapes.size < MAX_SHAPES) shapes.set(shape, result.unknownFields);
+  return basePointer === '' ? result : { errors: result.errors, unknownFields: result.unknownFields.map((p) => basePointer + p) };
+}
+
+/** The validation on proxies that record which keys the validator reads. */
+function tracked(validate: AjvValidateFn, data: unknown, basePointer: string): StrictResult {
   const tracks = new Map<object, Track>();
   const proxies = new WeakMap<object, unknown>();
   const wrap = (v: unknown): unknown => {

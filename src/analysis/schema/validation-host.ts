@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import type { ManifestValidation } from './manifest-validator';
-import { knownValid, objectKey, passedChecks, rememberValid, resultCacheEnabled, saveValid } from './result-cache';
+import { knownValid, objectKey, passedChecks, rememberValid, rememberedCount, resultCacheEnabled, saveValid } from './result-cache';
 
 /** How long a synthesis waits for the worker before validating in its own thread. */
 const WORKER_TIMEOUT_MS = 120_000;
@@ -42,6 +42,22 @@ export function prewarmSchemaValidation(): void {
     workerFailed = true;
     worker = undefined;
   }
+}
+
+/**
+ * Prepares a first synthesis's validation: reads what an earlier synthesis of the app found
+ * valid, and unless that was anything, loads the validation engines in this thread and prepares
+ * the common kinds' schemas and CEL rules (the synthesis worker does this while the app is
+ * constructed, see src/core/synthesis-worker.ts; in a re-synthesis the objects are found valid
+ * from before, and loading engines that may not be needed would only compete with the app's
+ * construction).
+ * @returns whether it prepared the engines (false: a re-synthesis)
+ */
+export function prepareValidation(): boolean {
+  if (resultCacheEnabled() && rememberedCount() > 0) return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./manifest-validator') as typeof import('./manifest-validator')).prewarmValidation();
+  return true;
 }
 
 function inThread(objects: readonly unknown[]): ManifestValidation[] {

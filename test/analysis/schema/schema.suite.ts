@@ -4,5 +4,6 @@ import { runTestFiles } from '../../support/suite';
 
 runTestFiles(__dirname, {
   'cel-rules.test.ts': () => require('./cel-rules.test'),
+  'strict-tracking.test.ts': () => require('./strict-tracking.test'),
   'validation-host.test.ts': () => require('./validation-host.test'),
 });

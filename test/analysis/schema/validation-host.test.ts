@@ -117,3 +117,47 @@ test('objects validated ahead (the synthesis worker, while the app renders) are 
   expect(validateManifests([ahead[1]])[0].problems.map((p) => p.path)).toEqual(['metadata.name']);
   expect(validateManifests([JSON.parse(JSON.stringify(ahead[1]))])[0].problems).toEqual([]);
 });
+
+test('within a synthesis, a CEL rule runs once per value: objects that share a value share its check (compiled JS, with the cache)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-cache-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
+  const analysis = compileAnalysis(dir);
+  const vs = (name: string, timeout: string) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name, namespace: 'shop' },
+    spec: { hosts: [name], http: [{ timeout, route: [{ destination: { host: name } }] }] },
+  });
+  /** How many CEL evaluations validating the objects takes, in a fresh process. */
+  const evaluations = (objs: object[], cache: string) => {
+    const script = `
+      // every evaluation of a planned CEL expression, counted
+      const planner = require(${JSON.stringify(path.join(ROOT, 'node_modules', '@bufbuild', 'cel', 'dist', 'cjs', 'plan.js'))});
+      let count = 0;
+      const plan = planner.plan;
+      planner.plan = (...args) => {
+        const evaluate = plan(...args);
+        return (...vars) => { count++; return evaluate(...vars); };
+      };
+      const host = require(${JSON.stringify(path.join(analysis, 'schema', 'validation-host.js'))});
+      const results = host.validateManifests(${JSON.stringify(objs)});
+      process.stdout.write(JSON.stringify({ count, problems: results.map((r) => r.problems.map((p) => p.path)) }));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: cache } });
+    expect(r.stderr).toBe('');
+    fs.rmSync(path.join(dir, 'node_modules', '.cache', 'cdk8s-istio'), { recursive: true, force: true }); // each run a first synthesis
+    return JSON.parse(r.stdout) as { count: number; problems: string[][] };
+  };
+  const one = evaluations([vs('a', '5s')], '');
+  expect(one.count).toBeGreaterThan(0);
+  // three objects whose ruled values are the same but for the host: only the rules on the hosts run again
+  const three = evaluations([vs('a', '5s'), vs('b', '5s'), vs('c', '5s')], '');
+  expect(three.problems).toEqual([[], [], []]);
+  expect(three.count).toBeLessThan(3 * one.count);
+  // a failing check is never taken for a passed one: each object with the bad value is reported
+  const bad = evaluations([vs('a', '0s'), vs('b', '0s')], '');
+  expect(bad.problems).toEqual([['spec.http[0].timeout'], ['spec.http[0].timeout']]);
+  // with the cache off nothing is remembered, not even within the synthesis
+  expect(evaluations([vs('a', '5s'), vs('b', '5s'), vs('c', '5s')], 'off').count).toBe(3 * one.count);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
