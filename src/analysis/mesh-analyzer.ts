@@ -1,4 +1,3 @@
-import { AnalyzerClaim, analyzerOrder, plannedAnalyzers, sortedDeduped } from './analysis-plan';
 import { controllerObjects, isArgoRollout } from './controllers';
 import { builtInExtensionProviders } from './extension-provider-kinds';
 import { readManifestText } from './manifest-reader';
@@ -368,7 +367,7 @@ export class MeshAnalyzer {
   }
 
   /** @internal */
-  public static _run(objects: { [key: string]: any }[], options: AnalysisOptions = {}, claim?: AnalyzerClaim): _AnalysisRun {
+  public static _run(objects: { [key: string]: any }[], options: AnalysisOptions = {}): _AnalysisRun {
     const selected = options.analyzers && options.analyzers.length > 0 ? options.analyzers : undefined;
     if (selected) {
       const unknown = selected.filter((n) => !ANALYZERS_BY_NAME.has(n));
@@ -439,11 +438,11 @@ export class MeshAnalyzer {
       }, resources.length));
     }
     const index = new ObjectIndex(resources);
-    const analyzers = plannedAnalyzers(options);
+    const analyzers = (selected ? selected.map((n) => ANALYZERS_BY_NAME.get(n)!) : ANALYZERS.filter((a) => a.inAll !== false))
+      .filter((a) => !(a.allKinds && options.schemaValidation === false));
     const shared = new Map<string, unknown>();
     const raw: RawDiagnostic[] = [];
-    for (const [i, a] of analyzers.entries()) {
-      if (claim && !claim(i, a.allKinds === true)) continue;
+    for (const a of analyzers) {
       const ctx = new AnalysisContext(index, new Set(a.inputs), a.name, mesh, options.meshNetworks, shared,
         options.externalSecrets === true, a.allKinds ? inputResources : [], options.meshConfigComplete === true);
       a.analyze(ctx);
@@ -471,29 +470,16 @@ export class MeshAnalyzer {
       analyzer: d.analyzer,
       inputIndex: inputIndex.get(d.resource),
     }));
-    return { diagnostics: sortedDeduped(all, analyzerOrder(options)), resources };
-  }
-
-  /**
-   * The analyzers `_run` runs with `options`, in order, each with whether it is a schema
-   * analyzer (the schema validation and istiod's admission rules, which take each object alone
-   * and need the validation engines). Analyzers are independent of each other: an analysis can
-   * be run in parts, in several threads, each claiming some of them (`_run`'s `claim`), and
-   * `_merge` of the parts' diagnostics is the diagnostics of the whole.
-   * @internal
-   */
-  public static _plan(options: AnalysisOptions): { name: string; schema: boolean }[] {
-    const selected = options.analyzers && options.analyzers.length > 0 ? options.analyzers : undefined;
-    if (selected && selected.some((n) => !ANALYZERS_BY_NAME.has(n))) return []; // _run names the unknown one
-    return plannedAnalyzers(options).map((a) => ({ name: a.name, schema: a.allKinds === true }));
-  }
-
-  /**
-   * The diagnostics of an analysis with `options` run in parts (see `_split`), as one run gives
-   * them.
-   * @internal
-   */
-  public static _merge(parts: AnalysisDiagnostic[][], options: AnalysisOptions = {}): AnalysisDiagnostic[] {
-    return sortedDeduped(parts.flat(), analyzerOrder(options));
+    // istioctl's SortedDedupedCopy: by level, code, origin, text; identical messages collapse
+    const rank = (l: string) => (l === 'Error' ? 0 : l === 'Warning' ? 1 : 2);
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    all.sort((a, b) => rank(a.level) - rank(b.level) || cmp(a.code, b.code) || cmp(a.origin, b.origin) || cmp(a.message, b.message));
+    const diagnostics: AnalysisDiagnostic[] = [];
+    for (const d of all) {
+      const prev = diagnostics[diagnostics.length - 1];
+      if (prev && prev.code === d.code && prev.origin === d.origin && prev.message === d.message && prev.level === d.level) continue;
+      diagnostics.push(d);
+    }
+    return { diagnostics, resources };
   }
 }

@@ -8,7 +8,7 @@ import { duplicateObjectErrors } from './duplicate-objects';
 import { IMeshConfig, declareMeshConfig, declaredMeshConfig } from './mesh-config-source';
 import { ownerPath, renderedObjects, startSynthesisJob } from './rendering';
 import { appApiObjects, synthesisJob, synthesisMemo, trackSyntheses } from './synthesis';
-import { SynthesisJob, prepareSynthesisWorker } from './synthesis-job';
+import { prepareSynthesisWorker } from './synthesis-job';
 import { AnalysisDiagnostic, AnalysisLevel, AnalysisOptions, MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { SYNTH_ASSUMPTIONS, definedOnly } from '../analysis/synth-marker';
 
@@ -246,7 +246,7 @@ type AppRun = { all: ApiObject[]; run: { readonly diagnostics: AnalysisDiagnosti
  */
 function chartFindings(chart: IConstruct): MeshConstructDiagnostic[] {
   const root = chart.node.root;
-  const { all, run } = synthesisMemo(root, 'mesh-analysis', () => analyzeApp(root, synthOptions(chart), synthesisJob(root)));
+  const { all, run } = synthesisMemo(root, 'mesh-analysis', () => analyzeApp(root, synthOptions(chart), synthesisJob(root)?.analysis()));
   const byChart = synthesisMemo(root, 'mesh-analysis-findings', () => new Map<IConstruct, MeshConstructDiagnostic[]>());
   let found = byChart.get(chart);
   if (!found) byChart.set(chart, found = located(chart, all, run));
@@ -272,20 +272,14 @@ function declaredMesh(scope: IConstruct): AnalysisOptions {
 }
 
 /**
- * Analyzes every object of the app (rendered once per synthesis, see ./rendering). When a
- * worker analyzes them too (./synthesis-job), it runs the schema analyzers (it validated most
- * objects while they were rendered) and both threads take the other analyzers until none is
- * left; this thread then takes the worker's findings (writing YAML while it waits), or runs
- * whatever it did not run itself when the worker could not deliver them.
+ * Analyzes every object of the app (rendered once per synthesis, see ./rendering), unless a
+ * worker already did (`diagnostics`, see ./synthesis-job).
  */
-function analyzeApp(root: IConstruct, options: AnalysisOptions, job?: SynthesisJob): AppRun {
+function analyzeApp(root: IConstruct, options: AnalysisOptions, diagnostics?: AnalysisDiagnostic[]): AppRun {
   const all = appApiObjects(root);
+  if (diagnostics) return { all, run: { diagnostics } };
   const objects = renderedObjects(root) as { [key: string]: any }[];
-  if (!job?.analyzes) return { all, run: MeshAnalyzer._run(objects, options) };
-  const ran = new Set<number>();
-  const own = MeshAnalyzer._run(objects, options, (index, schema) => !schema && job.claimAnalyzer(index) && ran.add(index) !== undefined).diagnostics;
-  const theirs = job.analysis() ?? MeshAnalyzer._run(objects, options, (index) => !ran.has(index)).diagnostics;
-  return { all, run: { diagnostics: MeshAnalyzer._merge([own, theirs], options) } };
+  return { all, run: MeshAnalyzer._run(objects, options) };
 }
 
 function located(scope: IConstruct, all: ApiObject[], run: AppRun['run']): MeshConstructDiagnostic[] {

@@ -26,26 +26,6 @@ export const ANALYZED = 3;
 /** Index of the control word holding how many documents the host has posted (or -1: it stopped posting). */
 export const POSTED = 4;
 
-/**
- * Index of the first of the control words that say which analyzers of the analysis's plan are
- * taken (one per analyzer: 0 until a thread claims it), so that both threads run analyzers
- * until none is left (see claimAnalyzer).
- */
-export const ANALYZERS_TAKEN = 5;
-/** Analyzers a job's control words can share (more than the registry holds). */
-const ANALYZER_SLOTS = 256;
-
-/**
- * Claims the analyzer at `index` of the analysis's plan (`MeshAnalyzer._plan`) for the calling
- * thread: true once per job, for the first thread that asks. Analyzers past the shared slots
- * are the worker's.
- * @internal
- */
-export function claimAnalyzer(control: Int32Array, index: number, worker: boolean): boolean {
-  if (index >= ANALYZER_SLOTS) return worker;
-  return Atomics.compareExchange(control, ANALYZERS_TAKEN + index, 0, 1) === 0;
-}
-
 /** The worker's `workerData`: the worker answers jobs only when started as this library's. */
 export const SYNTH_WORKER = 'cdk8s-istio:synthesis-worker';
 
@@ -164,7 +144,7 @@ export class SynthesisJob {
     if (total < MIN_DOCUMENTS) return undefined;
     const w = theWorker();
     if (!w) return undefined;
-    const control = new Int32Array(new SharedArrayBuffer(4 * (ANALYZERS_TAKEN + ANALYZER_SLOTS)));
+    const control = new Int32Array(new SharedArrayBuffer(20));
     const { port1, port2 } = new MessageChannel();
     try {
       w.postMessage({ total, control, port: port2, analysis }, [port2]);
@@ -190,8 +170,7 @@ export class SynthesisJob {
     private readonly total: number,
     private readonly control: Int32Array,
     private readonly port: MessagePort,
-    /** Whether the worker analyzes the documents (else it only writes YAML). */
-    public readonly analyzes: boolean,
+    private readonly analyzes: boolean,
   ) {
     this.texts = new Array(total);
   }
@@ -225,18 +204,9 @@ export class SynthesisJob {
   }
 
   /**
-   * Claims the analyzer at `index` of the analysis's plan for this thread (the worker runs the
-   * others): true when the worker has not taken it.
-   */
-  public claimAnalyzer(index: number): boolean {
-    return claimAnalyzer(this.control, index, false);
-  }
-
-  /**
-   * The worker's analysis of the documents, once it is known: the findings of the schema
-   * analyzers and of the other analyzers it claimed. This thread writes YAML while it waits.
-   * Undefined when the job has no analysis or the worker could not deliver it: the caller then
-   * runs in its own thread whatever it did not run.
+   * The worker's analysis of the documents, once it is known; this thread writes YAML while it
+   * waits. Undefined when the job has no analysis or the worker could not deliver it: the
+   * caller then analyzes in its own thread.
    */
   public analysis(): AnalysisDiagnostic[] | undefined {
     if (!this.analyzes) return undefined;

@@ -4,7 +4,7 @@
 // them all it analyzes them (when asked) and posts the findings, then writes YAML until none are
 // left. Same code as the host's, so the results are those the host would produce.
 import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'worker_threads';
-import { ANALYZED, DONE, JOINED, POSTED, SYNTH_WORKER, WorkerPreparation, claimAnalyzer, takeChunk } from './synthesis-job';
+import { ANALYZED, DONE, JOINED, POSTED, SYNTH_WORKER, WorkerPreparation, takeChunk } from './synthesis-job';
 import { stringifyYamlDocument } from './yaml-writer';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
@@ -43,9 +43,7 @@ function analyzer(): Analyzer {
  */
 function analyze(job: SynthesisWorkerJob, docs: unknown[] | undefined, validatedAhead: number): void {
   try {
-    // the schema analyzers (whose engines only this thread loads), and any other the host has not taken
-    const run = docs === undefined ? undefined : analyzer().MeshAnalyzer._run(docs as { [key: string]: any }[], job.analysis,
-      (index, schema) => claimAnalyzer(job.control, index, true) || schema);
+    const run = docs === undefined ? undefined : analyzer().MeshAnalyzer._run(docs as { [key: string]: any }[], job.analysis);
     job.port.postMessage({ diagnostics: run?.diagnostics, validatedAhead, preparedEngines });
   } catch (e) {
     job.port.postMessage({ analysisError: String((e as Error)?.stack ?? e) });

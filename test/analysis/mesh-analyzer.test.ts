@@ -1,6 +1,4 @@
 // The library API of the analyzer: options, suppressions, formatting, YAML parsing, bad input.
-import * as fs from 'fs';
-import * as path from 'path';
 import { AnalysisLevel, MeshAnalyzer } from '../../src/analysis/mesh-analyzer';
 
 type Obj = { [key: string]: any };
@@ -118,66 +116,5 @@ describe('bad input', () => {
     const weird: Obj[] = ['VirtualService', 'DestinationRule', 'Gateway', 'Sidecar', 'ServiceEntry', 'AuthorizationPolicy', 'Telemetry', 'EnvoyFilter', 'Service', 'Pod', 'Deployment', 'Namespace', 'MutatingWebhookConfiguration', 'ConfigMap', 'Secret', 'RequestAuthentication']
       .map((kind, i) => ({ apiVersion: 'x/v1', kind, metadata: { name: `w${i}`, namespace: 'n', labels: 'nope', annotations: 5 }, spec: { hosts: 'a', http: 'b', servers: [null, 1], selector: [], rules: [{ from: 'x' }], ports: [null], subsets: 7, configPatches: [null], template: 3 }, webhooks: 'x', data: 4 }));
     expect(() => MeshAnalyzer.analyze(weird)).not.toThrow();
-  });
-});
-
-describe('an analysis run in parts (the synthesis worker runs the schema analyzers, both threads the others)', () => {
-  const fixtures = path.join(__dirname, '..', 'fixtures', 'istioctl-analyze');
-  const inputs: { [key: string]: any }[][] = (JSON.parse(fs.readFileSync(`${fixtures}/cases.json`, 'utf8')) as { inputFiles: string[] }[])
-    .map((c) => c.inputFiles.flatMap((f) => MeshAnalyzer.parseYaml(fs.readFileSync(`${fixtures}/${f}`, 'utf8'))));
-  /** Ways to share a plan's analyzers between two threads: whether the first part runs the analyzer at i. */
-  const partitions = (planned: number): [string, (i: number, schema: boolean) => boolean][] => [
-    ['schema analyzers apart', (_i, schema) => schema],
-    ['every other analyzer', (i) => i % 2 === 0],
-    ['the first half', (i) => i < planned / 2],
-  ];
-
-  test.each([
-    ['the default analysis', {}],
-    ['synth-time assumptions', { workloadPods: true, impliedNamespaces: true, externalSecrets: true, schemaValidation: true }],
-    // named: they run in the order named (an analyzer Istio runs only when named among them)
-    ['named analyzers', { analyzers: ['annotations.AlphaAnalyzer', 'schema.ManifestSchemaAnalyzer', 'virtualservice.DestinationHostAnalyzer', 'schema.ValidationAnalyzer.VirtualService'] }],
-  ])('%s: merged, the parts give the diagnostics of one run, on every conformance input', (_name, options) => {
-    const found = new Map<string, number>();
-    for (const objects of inputs) {
-      const whole = MeshAnalyzer._run(objects, options).diagnostics;
-      for (const [way, first] of partitions(MeshAnalyzer._plan(options).length)) {
-        const second = (i: number, schema: boolean) => !first(i, schema);
-        const parts = [MeshAnalyzer._run(objects, options, first), MeshAnalyzer._run(objects, options, second)].map((r) => r.diagnostics);
-        found.set(way, (found.get(way) ?? 0) + Math.min(parts[0].length, parts[1].length));
-        expect(MeshAnalyzer._merge(parts, options)).toEqual(whole);
-        expect(MeshAnalyzer._merge([...parts].reverse(), options)).toEqual(whole);
-      }
-    }
-    for (const [way] of partitions(0)) expect([way, found.get(way)! > 0]).toEqual([way, true]); // both parts found something
-  });
-
-  test('the plan: the analyzers a run runs, schema analyzers marked (none without schema validation); nothing for an unknown name', () => {
-    const plan = MeshAnalyzer._plan({});
-    expect(plan.filter((a) => a.schema).map((a) => a.name)).toEqual(['schema.ManifestSchemaAnalyzer', 'schema.IstioAdmissionAnalyzer']);
-    expect(plan.length).toBe(MeshAnalyzer.analyzerNames().length - 1); // annotations.AlphaAnalyzer runs only when named
-    expect(MeshAnalyzer._plan({ schemaValidation: false }).filter((a) => a.schema)).toEqual([]);
-    expect(MeshAnalyzer._plan({ analyzers: ['no.SuchAnalyzer'] })).toEqual([]);
-    expect(() => MeshAnalyzer._run([], { analyzers: ['no.SuchAnalyzer'] }, () => true)).toThrow(/unknown analyzer "no.SuchAnalyzer"/);
-  });
-
-  test('identical messages of two analyzers collapse into the one of the analyzer that runs first, whichever part reports it', () => {
-    const d = (analyzer: string) => ({
-      code: 'IST0106',
-      messageName: 'SchemaValidationError',
-      level: AnalysisLevel.ERROR,
-      kind: 'VirtualService',
-      namespace: 'shop',
-      name: 'r',
-      message: 'Schema validation error: spec.hosts: Required value',
-      origin: 'VirtualService shop/r',
-      analyzer,
-    });
-    const first = d('schema.ValidationAnalyzer.VirtualService'); // before the schema analyzers in Istio's order
-    const later = d('schema.ManifestSchemaAnalyzer');
-    expect(MeshAnalyzer._merge([[later], [first]])).toEqual([first]);
-    expect(MeshAnalyzer._merge([[first], [later]])).toEqual([first]);
-    // named analyzers run in the order named
-    expect(MeshAnalyzer._merge([[first], [later]], { analyzers: [later.analyzer, first.analyzer] })).toEqual([later]);
   });
 });

@@ -136,42 +136,14 @@ test('a job the host stops handing documents to (a failed rendering): the worker
   expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
 });
 
-test('both threads take analyzers until none is left (the worker runs the schema ones): merged, their findings are one run\'s', () => {
-  const n = 700;
-  const options = { workloadPods: true, impliedNamespaces: true, schemaValidation: true };
-  const script = (busyMs: number) => `
-    const { SynthesisJob } = require(${JSON.stringify(path.join(compiled, 'synthesis-job.js'))});
-    const { MeshAnalyzer } = require(${JSON.stringify(path.join(path.dirname(compiled), 'analysis', 'mesh-analyzer.js'))});
-    const docs = (${documents.toString()})(${n});
-    const job = SynthesisJob.start(docs, ${JSON.stringify(options)});
-    const deadline = Date.now() + 30000;
-    while (Atomics.load(job.control, 2) === 0 && Date.now() < deadline); // the worker has joined
-    const until = Date.now() + ${busyMs};
-    while (Date.now() < until); // still rendering
-    const ran = [];
-    const own = MeshAnalyzer._run(docs, ${JSON.stringify(options)}, (i, schema) => !schema && job.claimAnalyzer(i) && ran.push(i) > 0).diagnostics;
-    const theirs = job.analysis();
-    docs.forEach((d) => job.textOf(d));
-    process.stdout.write(JSON.stringify({ ran, planned: MeshAnalyzer._plan(${JSON.stringify(options)}).length, merged: MeshAnalyzer._merge([own, theirs], ${JSON.stringify(options)}) }));
-  `;
-  const whole = JSON.parse(JSON.stringify(MeshAnalyzer._run(documents(n) as { [key: string]: any }[], options).diagnostics));
-  // the host asks at once, while the worker validates: it takes analyzers (never the schema ones)
-  const early = run(compiled, script(0), { CDK8S_ISTIO_CACHE: 'off' });
-  expect(early.ran.length).toBeGreaterThan(0);
-  expect(early.ran.length).toBeLessThanOrEqual(early.planned - 2);
-  expect(early.merged).toEqual(whole);
-  // the host asks late: the worker has taken analyzers besides the schema ones (all, unless the machine is slow)
-  const late = run(compiled, script(600), { CDK8S_ISTIO_CACHE: 'off' });
-  expect(late.ran.length).toBeLessThan(late.planned - 2);
-  expect(late.merged).toEqual(whole);
-});
-
 test('a worker prepared while the app is constructed loads the engines of a first synthesis only; its findings are this thread\'s', () => {
   const n = 500; // the least a worker takes
   const options = { workloadPods: true, impliedNamespaces: true, schemaValidation: true };
   const script = (prepare: object | undefined, docs = `(${documents.toString()})(${n})`) => `
     const { SynthesisJob, prepareSynthesisWorker } = require(${JSON.stringify(path.join(compiled, 'synthesis-job.js'))});
     ${prepare ? `prepareSynthesisWorker(${JSON.stringify(prepare)});` : ''}
+    const until = Date.now() + 300;
+    while (Date.now() < until); // constructing the app
     const docs = ${docs};
     const job = SynthesisJob.start(docs, ${JSON.stringify(options)});
     const deadline = Date.now() + 30000;
@@ -183,11 +155,17 @@ test('a worker prepared while the app is constructed loads the engines of a firs
   const inThread = JSON.parse(JSON.stringify(MeshAnalyzer._run(documents(n) as { [key: string]: any }[], options).diagnostics));
   const first = run(compiled, script({ analysis: true, schemaValidation: true }), { CDK8S_ISTIO_CACHE: 'off' });
   expect(first).toEqual({ prepared: true, diagnostics: inThread });
+  expect(run(compiled, script(undefined), { CDK8S_ISTIO_CACHE: 'off' })).toEqual({ prepared: false, diagnostics: inThread });
+  // nothing to prepare without schema validation (the worker has time enough while the objects are rendered)
+  expect(run(compiled, script({ analysis: true, schemaValidation: false }), { CDK8S_ISTIO_CACHE: 'off' }).prepared).toBe(false);
   // a re-synthesis (objects remembered valid by an earlier one) prepares nothing either
   const app = path.dirname(path.dirname(path.dirname(compiled)));
   fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
   const valid = `Array.from({ length: ${n} }, (_v, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-' + i }, data: { port: String(i) } }))`;
   try {
+    // invalid objects are never remembered: every synthesis of them is a first one
+    expect(run(compiled, script({ analysis: true, schemaValidation: true }), { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: true, diagnostics: inThread });
+    expect(run(compiled, script({ analysis: true, schemaValidation: true }), { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: true, diagnostics: inThread });
     expect(run(compiled, script({ analysis: true, schemaValidation: true }, valid), { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: true, diagnostics: [] });
     expect(run(compiled, script({ analysis: true, schemaValidation: true }, valid), { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: false, diagnostics: [] });
   } finally {
