@@ -81,7 +81,8 @@ function appTopology(root: IConstruct): IConstruct[] {
   return synthesisMemo(root, 'topology', () => {
     const all = appConstructs(root);
     if (hasDependencies(root)) return new DependencyGraph(root.node).topology();
-    const first = all.filter((c) => ARRAY_INDEX.test(c.node.path) && Number(c.node.path) < 2 ** 32 - 1);
+    // only the app's children have one-segment paths (building every construct's path costs)
+    const first = root.node.children.filter((c) => ARRAY_INDEX.test(c.node.id) && Number(c.node.id) < 2 ** 32 - 1);
     if (first.length === 0) return all;
     first.sort((a, b) => Number(a.node.path) - Number(b.node.path));
     const set = new Set(first);

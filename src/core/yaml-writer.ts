@@ -101,6 +101,29 @@ function simpleNumber(n: number): boolean {
   return Number.isFinite(n) && !Object.is(n, -0) && !/e/.test(String(n));
 }
 
+/** What a string asks of the writer: quotes, the `yaml` library, or nothing (js-yaml writes it as `yaml` does). */
+const enum StringNeed { QUOTES, YAML_LIBRARY, NOTHING }
+
+/**
+ * What strings ask of the writer, remembered: the keys and many values of manifests repeat
+ * (apiVersion, metadata, labels, names), and deciding costs several regular expressions.
+ * Strings up to MEMO_LENGTH characters, MEMO_SIZE of them at most (then it starts over).
+ */
+const STRING_NEEDS = new Map<string, StringNeed>();
+const MEMO_LENGTH = 128;
+const MEMO_SIZE = 50_000;
+
+function stringNeed(s: string): StringNeed {
+  const known = STRING_NEEDS.get(s);
+  if (known !== undefined) return known;
+  const need = needsQuoting(s) ? StringNeed.QUOTES : simpleString(s) ? StringNeed.NOTHING : StringNeed.YAML_LIBRARY;
+  if (s.length <= MEMO_LENGTH) {
+    if (STRING_NEEDS.size >= MEMO_SIZE) STRING_NEEDS.clear();
+    STRING_NEEDS.set(s, need);
+  }
+  return need;
+}
+
 /** How document `v` must be written: the least capable way any of its values needs. */
 function wayOf(v: unknown): Way {
   // js-yaml writes plain objects (manifests); a document of any other shape goes to the yaml library
@@ -109,8 +132,9 @@ function wayOf(v: unknown): Way {
   const seen = new Set<object>();
   const visit = (x: unknown): boolean => { // false: stop, it must be quoted
     if (typeof x === 'string') {
-      if (needsQuoting(x)) return false;
-      if (way === Way.JS_YAML && !simpleString(x)) way = Way.CORE;
+      const need = stringNeed(x);
+      if (need === StringNeed.QUOTES) return false;
+      if (need === StringNeed.YAML_LIBRARY && way === Way.JS_YAML) way = Way.CORE;
     } else if (Array.isArray(x)) {
       if (way === Way.JS_YAML && (seen.has(x) || !seen.add(x))) way = Way.CORE;
       for (let i = 0; i < x.length; i++) if (!visit(x[i])) return false;
@@ -118,8 +142,9 @@ function wayOf(v: unknown): Way {
       if (way === Way.JS_YAML && (seen.has(x) || !seen.add(x) || Object.getPrototypeOf(x) !== Object.prototype)) way = Way.CORE;
       for (const k in x) {
         if (!Object.prototype.hasOwnProperty.call(x, k)) continue;
-        if (needsQuoting(k)) return false;
-        if (way === Way.JS_YAML && !simpleString(k)) way = Way.CORE;
+        const need = stringNeed(k);
+        if (need === StringNeed.QUOTES) return false;
+        if (need === StringNeed.YAML_LIBRARY && way === Way.JS_YAML) way = Way.CORE;
         if (!visit((x as { [key: string]: unknown })[k])) return false;
       }
     } else if (way === Way.JS_YAML && !(x === null || typeof x === 'boolean' || (typeof x === 'number' && simpleNumber(x)))) {
