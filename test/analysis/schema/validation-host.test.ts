@@ -10,6 +10,28 @@ import { compileAnalysis } from '../../support/compiled-analysis';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
+/** An app directory with the compiled analysis (the cache lives in <app>/node_modules/.cache). */
+function appWithCompiledAnalysis(): { dir: string; analysis: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-cache-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}');
+  return { dir, analysis: compileAnalysis(dir) };
+}
+
+/** Runs a script in a fresh process (CDK8S_ISTIO_CACHE as given: on unless 'off') and returns what it printed, parsed. */
+function runScript(script: string, cache = ''): any {
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: cache } });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+/** A VirtualService `name` in namespace shop, routing `host` with an HTTP timeout. */
+const virtualService = (name: string, host: string, timeout: string) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name, namespace: 'shop' },
+  spec: { hosts: [host], http: [{ timeout, route: [{ destination: { host: name } }] }] },
+});
+
 const objects = [
   { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hosts: ['r'], http: [{ timeout: '1 s', route: [{ destination: { host: 'r' } }] }] } },
   { apiVersion: 'v1', kind: 'Service', metadata: { name: '9lives' }, spec: { ports: [{ port: 80 }] } },
@@ -44,9 +66,7 @@ test('in a worker thread: same results as in-thread, and the process exits by it
 });
 
 test('objects found valid are remembered: an unchanged synthesis loads no validation engine; invalid objects are reported every time', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-cache-'));
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
-  const analysis = compileAnalysis(dir);
+  const { dir, analysis } = appWithCompiledAnalysis();
   const goodVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'ok' }, spec: { hosts: ['r'], http: [{ timeout: '1s', route: [{ destination: { host: 'r' } }] }] } };
   const badVs = objects[0];
   const run = (objs: unknown[]) => {
@@ -56,9 +76,7 @@ test('objects found valid are remembered: an unchanged synthesis loads no valida
       const celLoaded = Object.keys(require.cache).some((k) => k.includes('@bufbuild/cel'));
       process.stdout.write(JSON.stringify({ problems: results.map((r) => r.problems.length), celLoaded }));
     `;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: '' } });
-    expect(r.stderr).toBe('');
-    return JSON.parse(r.stdout);
+    return runScript(script);
   };
   expect(run([goodVs, objects[2], badVs])).toEqual({ problems: [0, 0, 1], celLoaded: true });
   expect(fs.readdirSync(path.join(dir, 'node_modules', '.cache', 'cdk8s-istio')).filter((f) => f.startsWith('valid-'))).toHaveLength(1);
@@ -76,15 +94,8 @@ test('objects found valid are remembered: an unchanged synthesis loads no valida
 });
 
 test('an object changed in one place loads no engine for the checks the change did not touch (compiled JS, with the cache)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-cache-'));
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
-  const analysis = compileAnalysis(dir);
-  const vs = (host: string, timeout: string) => ({
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'VirtualService',
-    metadata: { name: 'r', namespace: 'shop' },
-    spec: { hosts: [host], http: [{ timeout, route: [{ destination: { host: 'r' } }] }] },
-  });
+  const { dir, analysis } = appWithCompiledAnalysis();
+  const vs = (host: string, timeout: string) => virtualService('r', host, timeout);
   const run = (object: object) => {
     const script = `
       const host = require(${JSON.stringify(path.join(analysis, 'schema', 'validation-host.js'))});
@@ -92,9 +103,7 @@ test('an object changed in one place loads no engine for the checks the change d
       const loaded = (name) => Object.keys(require.cache).some((f) => f.includes(name) && f.endsWith('.js'));
       process.stdout.write(JSON.stringify({ problems: results[0].problems, cel: loaded('@bufbuild/cel'), models: loaded('kubernetes-models') }));
     `;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: '' } });
-    expect(r.stderr).toBe('');
-    return JSON.parse(r.stdout) as { problems: { path: string }[]; cel: boolean; models: boolean };
+    return runScript(script) as { problems: { path: string }[]; cel: boolean; models: boolean };
   };
   expect(run(vs('a.example.com', '5s'))).toEqual({ problems: [], cel: true, models: true }); // first run: every check runs
   expect(run(vs('b.example.com', '5s'))).toEqual({ problems: [], cel: false, models: false }); // host changed: timeout rule and metadata remembered
@@ -119,15 +128,8 @@ test('objects validated ahead (the synthesis worker, while the app renders) are 
 });
 
 test('within a synthesis, a CEL rule runs once per value: objects that share a value share its check (compiled JS, with the cache)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-cache-'));
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
-  const analysis = compileAnalysis(dir);
-  const vs = (name: string, timeout: string) => ({
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'VirtualService',
-    metadata: { name, namespace: 'shop' },
-    spec: { hosts: [name], http: [{ timeout, route: [{ destination: { host: name } }] }] },
-  });
+  const { dir, analysis } = appWithCompiledAnalysis();
+  const vs = (name: string, timeout: string) => virtualService(name, name, timeout);
   /** How many CEL evaluations validating the objects takes, in a fresh process. */
   const evaluations = (objs: object[], cache: string) => {
     const script = `
@@ -143,10 +145,9 @@ test('within a synthesis, a CEL rule runs once per value: objects that share a v
       const results = host.validateManifests(${JSON.stringify(objs)});
       process.stdout.write(JSON.stringify({ count, problems: results.map((r) => r.problems.map((p) => p.path)) }));
     `;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: cache } });
-    expect(r.stderr).toBe('');
+    const out = runScript(script, cache) as { count: number; problems: string[][] };
     fs.rmSync(path.join(dir, 'node_modules', '.cache', 'cdk8s-istio'), { recursive: true, force: true }); // each run a first synthesis
-    return JSON.parse(r.stdout) as { count: number; problems: string[][] };
+    return out;
   };
   const one = evaluations([vs('a', '5s')], '');
   expect(one.count).toBeGreaterThan(0);
