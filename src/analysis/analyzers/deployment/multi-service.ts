@@ -5,12 +5,15 @@ function findNamespace(ctx: AnalysisContext): (name: string) => Resource | undef
   return (name) => ctx.find('Namespace', '', name);
 }
 
-function servicesByNamespace(ctx: AnalysisContext): Map<string, Resource[]> {
-  return ctx.cached('services-by-ns', () => {
-    const m = new Map<string, Resource[]>();
+/** The Services of each namespace that select pods, with their selectors (read once, not once per workload). */
+function selectingServicesByNamespace(ctx: AnalysisContext): Map<string, { service: Resource; selector: { [key: string]: string } }[]> {
+  return ctx.cached('selecting-services-by-ns', () => {
+    const m = new Map<string, { service: Resource; selector: { [key: string]: string } }[]>();
     for (const s of ctx.all('Service')) {
+      const selector = strMap(s.spec.selector);
+      if (Object.keys(selector).length === 0) continue;
       const l = m.get(s.namespace) ?? [];
-      l.push(s);
+      l.push({ service: s, selector });
       m.set(s.namespace, l);
     }
     return m;
@@ -22,17 +25,14 @@ export const serviceAssociationAnalyzer: AnalyzerDef = {
   description: 'Checks association between services and pods',
   inputs: ['Service', 'Deployment', 'Rollout', 'Namespace'],
   analyze(ctx) {
-    const byNs = servicesByNamespace(ctx);
+    const byNs = selectingServicesByNamespace(ctx);
     // Argo Rollouts' Rollout runs pods like a Deployment (Istio's analyzer knows Deployments only)
     for (const d of deploymentsAndRollouts(ctx)) {
       if (d.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
       const tm = templateMeta(d);
       const spec = podSpecOf(d);
       if (!inMesh(tm.annotations, tm.labels, d.namespace, arr(spec.containers), findNamespace(ctx))) continue;
-      const svcs = (byNs.get(d.namespace) ?? []).filter((s) => {
-        const sel = strMap(s.spec.selector);
-        return Object.keys(sel).length > 0 && selectorMatches(sel, tm.labels);
-      });
+      const svcs = (byNs.get(d.namespace) ?? []).filter((s) => selectorMatches(s.selector, tm.labels)).map((s) => s.service);
       // port -> protocol -> service names
       const portMap = new Map<number, Map<string, string[]>>();
       // targetPort -> port -> service name

@@ -58,6 +58,9 @@ export function isDns1123Label(v: string): boolean {
 
 const GO_UNITS: { [unit: string]: number } = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** One `<number><unit>` part of a Go duration (sticky: matched at `lastIndex`, set before each use). */
+const DURATION_PART = /([0-9]*\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)/y;
+
 /**
  * Milliseconds of a duration written as Kubernetes/Istio accept it (Go `time.ParseDuration`
  * syntax such as `1.5s`, `1m30s`, `250ms`), or `undefined` when it is not one.
@@ -65,7 +68,7 @@ const GO_UNITS: { [unit: string]: number } = { ns: 1e-6, us: 1e-3, µs: 1e-3, μ
 export function durationMs(v: unknown): number | undefined {
   if (typeof v !== 'string' || v === '') return undefined;
   if (v === '0') return 0;
-  const re = /([0-9]*\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)/y;
+  const re = DURATION_PART;
   let total = 0;
   let pos = 0;
   while (pos < v.length) {
