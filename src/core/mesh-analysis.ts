@@ -196,6 +196,7 @@ const CONSTRUCTS = new WeakMap<IConstruct, number>();
 function countConstruct(scope: IConstruct): void {
   const root = scope.node.root;
   const count = (CONSTRUCTS.get(root) ?? 0) + 1;
+  if (count > LARGE_APP_CONSTRUCTS) return; // known to be large: nothing more to count
   CONSTRUCTS.set(root, count);
   if (count !== LARGE_APP_CONSTRUCTS) return;
   try {

@@ -43,6 +43,12 @@ function run(dir: string, script: string, env: NodeJS.ProcessEnv = {}): any {
   return JSON.parse(r.stdout);
 }
 
+/** Script text: waits (busy, as a host that is rendering) until the worker has joined `job` (if there is a job). */
+const UNTIL_JOINED = `
+  const deadline = Date.now() + 30000;
+  while (job && Atomics.load(job.control, 2) === 0 && Date.now() < deadline);
+`;
+
 let compiled: string;
 beforeAll(() => { compiled = compileJob(); });
 afterAll(() => fs.rmSync(path.dirname(path.dirname(path.dirname(compiled))), { recursive: true, force: true }));
@@ -52,8 +58,7 @@ const SCRIPT = (dir: string, n: number, busyMs: number, analysis: object | undef
   const docs = (${documents.toString()})(${n});
   const job = SynthesisJob.start(docs, ${JSON.stringify(analysis)});
   // the host is busy (rendering, analyzing) until the worker has joined the job, and busyMs more
-  const deadline = Date.now() + 30000;
-  while (job && Atomics.load(job.control, 2) === 0 && Date.now() < deadline);
+  ${UNTIL_JOINED}
   const until = Date.now() + ${busyMs};
   while (Date.now() < until);
   const diagnostics = job ? job.analysis() : undefined;
@@ -89,8 +94,7 @@ const STREAM = (dir: string, n: number, analysis: object | undefined, abortAfter
   const { SynthesisJob } = require(${JSON.stringify(path.join(dir, 'synthesis-job.js'))});
   const docs = (${documents.toString()})(${n});
   const job = SynthesisJob.open(docs.length, ${JSON.stringify(analysis)});
-  const deadline = Date.now() + 30000;
-  while (Atomics.load(job.control, 2) === 0 && Date.now() < deadline); // the worker has joined
+  ${UNTIL_JOINED}
   for (let start = 0; start < docs.length; start += 100) {
     if (${abortAfter ?? -1} === start) { job.abort(); break; }
     job.add(docs.slice(start, start + 100));
@@ -146,8 +150,7 @@ test('a worker prepared while the app is constructed loads the engines of a firs
     prepareSynthesisWorker({ analysis: true, schemaValidation: true });
     const docs = ${JSON.stringify(docs)};
     const job = SynthesisJob.start(docs, ${JSON.stringify(options)});
-    const deadline = Date.now() + 30000;
-    while (Atomics.load(job.control, 2) === 0 && Date.now() < deadline); // the worker has joined
+    ${UNTIL_JOINED}
     const diagnostics = job.analysis();
     docs.forEach((d) => job.textOf(d));
     process.stdout.write(JSON.stringify({ prepared: job.preparedEngines, diagnostics }));

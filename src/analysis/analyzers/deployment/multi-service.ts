@@ -5,10 +5,13 @@ function findNamespace(ctx: AnalysisContext): (name: string) => Resource | undef
   return (name) => ctx.find('Namespace', '', name);
 }
 
+/** A Service that selects pods, with its selector. */
+type SelectingService = { service: Resource; selector: { [key: string]: string } };
+
 /** The Services of each namespace that select pods, with their selectors (read once, not once per workload). */
-function selectingServicesByNamespace(ctx: AnalysisContext): Map<string, { service: Resource; selector: { [key: string]: string } }[]> {
+function selectingServicesByNamespace(ctx: AnalysisContext): Map<string, SelectingService[]> {
   return ctx.cached('selecting-services-by-ns', () => {
-    const m = new Map<string, { service: Resource; selector: { [key: string]: string } }[]>();
+    const m = new Map<string, SelectingService[]>();
     for (const s of ctx.all('Service')) {
       const selector = strMap(s.spec.selector);
       if (Object.keys(selector).length === 0) continue;

@@ -68,15 +68,14 @@ const DURATION_PART = /([0-9]*\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)/y;
 export function durationMs(v: unknown): number | undefined {
   if (typeof v !== 'string' || v === '') return undefined;
   if (v === '0') return 0;
-  const re = DURATION_PART;
   let total = 0;
   let pos = 0;
   while (pos < v.length) {
-    re.lastIndex = pos;
-    const m = re.exec(v);
+    DURATION_PART.lastIndex = pos;
+    const m = DURATION_PART.exec(v);
     if (!m) return undefined;
     total += Number(m[1]) * GO_UNITS[m[2]];
-    pos = re.lastIndex;
+    pos = DURATION_PART.lastIndex;
   }
   return total;
 }
