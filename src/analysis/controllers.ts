@@ -237,6 +237,7 @@ export function objectKey(o: Obj): string {
  * generate the same object, the first one's is kept.
  */
 export function controllerObjects(objects: readonly Obj[]): Obj[] {
+  if (!objects.some((o) => isObj(o) && isFlaggerCanary(o))) return []; // (no index of the objects to build)
   const own = new Map<string, Obj>();
   for (const o of objects) if (isObj(o) && typeof o.kind === 'string') own.set(objectKey(o), o);
   const lookup: ObjectLookup = (collection, namespace, name) => own.get(`${collection}|${namespace}|${name}`);

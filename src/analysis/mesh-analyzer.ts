@@ -1,8 +1,9 @@
-import { controllerObjects, isArgoRollout } from './controllers';
+import { AnalysisInput } from './analysis-input';
+import { controllerObjects } from './controllers';
 import { builtInExtensionProviders } from './extension-provider-kinds';
 import { readManifestText } from './manifest-reader';
 import {
-  AnalysisContext, DROPPED_NAMESPACES, ISTIO_SYSTEM, ObjectIndex, Obj, RawDiagnostic, Resource, isObj,
+  AnalysisContext, ISTIO_SYSTEM, ObjectIndex, Obj, RawDiagnostic, Resource, isObj,
 } from './model';
 import { ANALYZERS, ANALYZERS_BY_NAME } from './registry';
 
@@ -138,64 +139,7 @@ export interface AnalysisOptions {
   readonly impliedNamespaces?: boolean;
 }
 
-/** Namespace objects for the namespaces objects are placed in that no Namespace object declares. */
-function impliedNamespaceObjects(objects: { [key: string]: any }[]): { [key: string]: any }[] {
-  const declared = new Set<string>();
-  const used = new Set<string>();
-  for (const o of objects) {
-    if (!isObj(o) || !isObj(o.metadata)) continue;
-    if (o.apiVersion === 'v1' && o.kind === 'Namespace' && typeof o.metadata.name === 'string') declared.add(o.metadata.name);
-    if (typeof o.metadata.namespace === 'string' && o.metadata.namespace !== '') used.add(o.metadata.namespace);
-  }
-  return [...used].filter((ns) => !declared.has(ns)).map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-}
-
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
-
-/** A Pod standing for the pods a workload controller will run. */
-/**
- * The pod a workload's template will run, as admitted into the mesh: Istio's injector adds
- * the `istio-proxy` sidecar when the namespace has `istio-injection=enabled` (or an
- * `istio.io/rev` label) or the pod has `sidecar.istio.io/inject: "true"` — unless the pod
- * opts out — and in an ambient namespace (`istio.io/dataplane-mode=ambient`) the CNI marks
- * the pod as redirected. Manifests never contain these admission-time changes, so without
- * them every analyzer would see the workloads as outside the mesh.
- */
-function templatePod(o: Obj, namespaceLabels: Map<string, { [key: string]: string }>): Obj | undefined {
-  if (!(WORKLOAD_KINDS.has(o.kind) || isArgoRollout(o)) || !isObj(o.spec)) return undefined;
-  const template = o.kind === 'CronJob' ? o.spec.jobTemplate?.spec?.template : o.spec.template;
-  if (!isObj(template)) return undefined;
-  const md = isObj(template.metadata) ? template.metadata : {};
-  const owner = isObj(o.metadata) ? o.metadata : {};
-  const spec: Obj = isObj(template.spec) ? template.spec : {};
-  const podLabels: { [key: string]: string } = isObj(md.labels) ? md.labels : {};
-  const nsLabels = namespaceLabels.get(typeof owner.namespace === 'string' ? owner.namespace : '') ?? {};
-  const optIn = podLabels['sidecar.istio.io/inject'];
-  const nsInjects = nsLabels['istio-injection'] === 'enabled' || typeof nsLabels['istio.io/rev'] === 'string';
-  const containers: any[] = Array.isArray(spec.containers) ? spec.containers : [];
-  const injected = optIn !== 'false' && (optIn === 'true' || nsInjects) && !containers.some((c) => c?.name === 'istio-proxy');
-  const ambient = !injected && nsLabels['istio.io/dataplane-mode'] === 'ambient' && podLabels['istio.io/dataplane-mode'] !== 'none';
-  const annotations: { [key: string]: string } = isObj(md.annotations) ? { ...md.annotations } : {};
-  if (ambient) annotations['ambient.istio.io/redirection'] = 'enabled';
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      ...md,
-      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-      name: `${owner.name ?? 'workload'}-pod-template`,
-      ...(owner.namespace !== undefined ? { namespace: owner.namespace } : {}),
-    },
-    spec: injected
-      ? { ...spec, containers: [...containers, { name: 'istio-proxy', image: `docker.io/istio/proxyv2:${ISTIO_VERSION}` }] }
-      : spec,
-  };
-}
-
 const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
-
-/** The Istio release whose analyzers these are (its proxy image stands for injected sidecars). */
-const ISTIO_VERSION = '1.30.3';
 
 function defaultMesh(): Obj {
   return {
@@ -367,7 +311,7 @@ export class MeshAnalyzer {
   }
 
   /** @internal */
-  public static _run(objects: { [key: string]: any }[], options: AnalysisOptions = {}): _AnalysisRun {
+  public static _run(objects: { [key: string]: any }[] | AnalysisInput, options: AnalysisOptions = {}): _AnalysisRun {
     const selected = options.analyzers && options.analyzers.length > 0 ? options.analyzers : undefined;
     if (selected) {
       const unknown = selected.filter((n) => !ANALYZERS_BY_NAME.has(n));
@@ -376,31 +320,12 @@ export class MeshAnalyzer {
       }
     }
     const mesh = effectiveMesh(options.meshConfig ?? {});
-    const resources: Resource[] = [];
-    const inputResources: Resource[] = [];
-    const inputIndex = new Map<Resource, number>();
-    const namespaceLabels = new Map<string, { [key: string]: string }>();
-    if (options.workloadPods) {
-      for (const o of objects) {
-        if (isObj(o) && o.kind === 'Namespace' && isObj(o.metadata) && typeof o.metadata.name === 'string') {
-          namespaceLabels.set(o.metadata.name, isObj(o.metadata.labels) ? o.metadata.labels : {});
-        }
-      }
-    }
-    objects.forEach((o, i) => {
-      if (!isObj(o) || typeof o.kind !== 'string') return;
-      const r = new Resource(o, resources.length);
-      if (DROPPED_NAMESPACES.has(r.namespace)) return;
-      inputIndex.set(r, i);
-      resources.push(r);
-      inputResources.push(r);
-      const p = options.workloadPods ? templatePod(o, namespaceLabels) : undefined;
-      if (p) {
-        const pr = new Resource(p, resources.length);
-        inputIndex.set(pr, i);
-        resources.push(pr);
-      }
-    });
+    // objects added to an input ahead of the run (the synthesis worker's), or all of them now
+    const input = objects instanceof AnalysisInput ? objects : new AnalysisInput(options.workloadPods === true).add(objects);
+    if (input.workloadPods !== (options.workloadPods === true)) throw new Error('cdk8s-istio: an analysis input built for other options');
+    input.finish();
+    const { inputResources, inputIndex } = input;
+    const resources = [...input.resources];
     // Objects the analysis assumes exist but the app does not declare: findings on them are dropped.
     const implied = new Set<Resource>();
     // What progressive-delivery controllers create at runtime (Flagger's primary workload,
@@ -409,7 +334,7 @@ export class MeshAnalyzer {
       const r = new Resource(o, resources.length);
       implied.add(r);
       resources.push(r);
-      const p = options.workloadPods ? templatePod(o, namespaceLabels) : undefined;
+      const p = input.podOf(o);
       if (p) {
         const pr = new Resource(p, resources.length);
         implied.add(pr);
@@ -417,7 +342,7 @@ export class MeshAnalyzer {
       }
     }
     if (options.impliedNamespaces) {
-      for (const o of impliedNamespaceObjects(objects)) {
+      for (const o of input.impliedNamespaceObjects()) {
         const r = new Resource(o, resources.length);
         implied.add(r);
         resources.push(r);

@@ -113,6 +113,8 @@ interface WorkerReply {
   readonly analysisError?: string;
   /** How many documents the worker validated while the host was still handing them over. */
   readonly validatedAhead?: number;
+  /** How many documents the worker added to the analysis's input while the host was still handing them over. */
+  readonly indexedAhead?: number;
   /** Whether the worker had loaded the analysis's engines before the job (prepareSynthesisWorker). */
   readonly preparedEngines?: boolean;
   readonly chunks?: { start: number; texts: string[] }[];
@@ -159,6 +161,8 @@ export class SynthesisJob {
   public workerDocuments = 0;
   /** How many documents the worker validated before it had them all (known with its analysis). */
   public validatedAhead = 0;
+  /** How many documents the worker added to the analysis's input before it had them all (known with its analysis). */
+  public indexedAhead = 0;
   /** Whether the worker had loaded the analysis's engines before the job (known with its analysis). */
   public preparedEngines = false;
   private readonly index = new Map<unknown, number>();
@@ -222,6 +226,7 @@ export class SynthesisJob {
     }
     const reply = receiveMessageOnPort(this.port)?.message as WorkerReply | undefined;
     this.validatedAhead = reply?.validatedAhead ?? 0;
+    this.indexedAhead = reply?.indexedAhead ?? 0;
     this.preparedEngines = reply?.preparedEngines === true;
     return reply?.diagnostics;
   }

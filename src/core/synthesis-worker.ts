@@ -1,11 +1,13 @@
 // Worker thread of a large app's synthesis (see ./synthesis-job.ts): the host hands it the
-// app's rendered objects in batches as it renders them; meanwhile it takes chunks of the
+// app's rendered objects in batches as it renders them; meanwhile it validates them and adds them
+// to the analysis's input (when asked to analyze), loads the analyzers, and takes chunks of the
 // documents it has from the counter it shares with the host and writes their YAML; once it has
-// them all it analyzes them (when asked) and posts the findings, then writes YAML until none are
-// left. Same code as the host's, so the results are those the host would produce.
+// them all it analyzes them and posts the findings, then writes YAML until none are left. Same
+// code as the host's, so the results are those the host would produce.
 import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'worker_threads';
 import { ANALYZED, DONE, JOINED, POSTED, SYNTH_WORKER, WorkerPreparation, takeChunk } from './synthesis-job';
 import { stringifyYamlDocument } from './yaml-writer';
+import type { AnalysisInput } from '../analysis/analysis-input';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
 /** A job from the host: how many documents it will post, the shared control words and the analysis to run. */
@@ -31,20 +33,39 @@ function validationHost(): ValidationHost {
   return require('../analysis/schema/validation-host') as ValidationHost;
 }
 
+type Input = typeof import('../analysis/analysis-input');
+/** The analysis's view of the documents, built as they come (see ../analysis/analysis-input). */
+function analysisInput(workloadPods: boolean): import('../analysis/analysis-input').AnalysisInput | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return new (require('../analysis/analysis-input') as Input).AnalysisInput(workloadPods);
+  } catch {
+    return undefined; // the analysis builds it from the documents
+  }
+}
+
 type Analyzer = typeof import('../analysis/mesh-analyzer');
 function analyzer(): Analyzer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../analysis/mesh-analyzer') as Analyzer;
 }
 
+type Objects = { [key: string]: any }[];
+
+/** How many documents were validated and added to the analysis's input before the worker had them all. */
+interface Ahead {
+  readonly validatedAhead: number;
+  readonly indexedAhead: number;
+}
+
 /**
- * Analyzes the documents (all of them, or none when the host stopped posting: it then analyzes
- * itself); `validatedAhead` documents were validated before.
+ * Analyzes the documents `objects()` gives (all of them, or with no `objects` none: the host
+ * stopped posting and analyzes itself).
  */
-function analyze(job: SynthesisWorkerJob, docs: unknown[] | undefined, validatedAhead: number): void {
+function analyze(job: SynthesisWorkerJob, objects: (() => AnalysisInput | Objects) | undefined, ahead: Ahead): void {
   try {
-    const run = docs === undefined ? undefined : analyzer().MeshAnalyzer._run(docs as { [key: string]: any }[], job.analysis);
-    job.port.postMessage({ diagnostics: run?.diagnostics, validatedAhead, preparedEngines });
+    const run = objects === undefined ? undefined : analyzer().MeshAnalyzer._run(objects(), job.analysis);
+    job.port.postMessage({ diagnostics: run?.diagnostics, ...ahead, preparedEngines });
   } catch (e) {
     job.port.postMessage({ analysisError: String((e as Error)?.stack ?? e) });
   } finally {
@@ -97,10 +118,14 @@ if (parentPort && workerData === SYNTH_WORKER) {
     const chunks: { start: number; texts: string[] }[] = [];
     let analyzed = !job.analysis;
     // Until it has every document, the worker validates those it has (the analysis's schema
-    // validation, answered from memory later) before it writes YAML: the host, still rendering,
-    // can write YAML afterwards, but only the worker can validate ahead.
+    // validation, answered from memory later) and adds them to the analysis's input before it
+    // writes YAML: the host, still rendering, can write YAML afterwards, but only the worker can
+    // do this part of the analysis ahead.
     let validating = job.analysis !== undefined && job.analysis.schemaValidation !== false;
-    let ahead = 0;
+    let validated = 0;
+    let input = job.analysis !== undefined ? analysisInput(job.analysis.workloadPods === true) : undefined;
+    let indexed = 0;
+    let analyzerLoaded = job.analysis === undefined;
     try {
       for (;;) {
         const posted = Atomics.load(control, POSTED);
@@ -108,15 +133,29 @@ if (parentPort && workerData === SYNTH_WORKER) {
         const complete = held === total;
         if (!analyzed && (complete || posted < 0)) {
           analyzed = true;
-          analyze(job, complete ? docs : undefined, ahead);
+          // the input gets the documents not added yet
+          analyze(job, complete ? () => (input ? input.add(docs.slice(indexed) as Objects) : docs as Objects) : undefined,
+            { validatedAhead: validated, indexedAhead: input ? indexed : 0 });
+          input = undefined; // its objects are not needed any more
         }
-        if (!analyzed && validating && ahead < held) {
-          const end = Math.min(ahead + AHEAD, held);
-          try {
-            validationHost().validateAhead(docs.slice(ahead, end));
-            ahead = end;
-          } catch {
-            validating = false; // the analysis validates them
+        const from = Math.min(validating ? validated : held, input ? indexed : held);
+        if (!analyzed && from < held) {
+          const batch = docs.slice(from, Math.min(from + AHEAD, held));
+          if (validating && validated === from) {
+            try {
+              validationHost().validateAhead(batch);
+              validated += batch.length;
+            } catch {
+              validating = false; // the analysis validates them
+            }
+          }
+          if (input && indexed === from) {
+            try {
+              input.add(batch as Objects);
+              indexed += batch.length;
+            } catch {
+              input = undefined; // the analysis reads the documents itself
+            }
           }
           continue;
         }
@@ -131,12 +170,22 @@ if (parentPort && workerData === SYNTH_WORKER) {
           continue;
         }
         if (complete || posted < 0) break;
+        if (!analyzed && !analyzerLoaded) {
+          // nothing to do until the host posts more: load the analyzers meanwhile
+          analyzerLoaded = true;
+          try {
+            analyzer();
+          } catch {
+            // the analysis reports it
+          }
+          continue;
+        }
         Atomics.wait(control, POSTED, posted, 1000); // until the host posts more
       }
     } catch {
       // the host writes whatever is missing
     } finally {
-      if (!analyzed) analyze(job, undefined, 0);
+      if (!analyzed) analyze(job, undefined, { validatedAhead: 0, indexedAhead: 0 });
       port.postMessage({ chunks });
       port.close();
       Atomics.store(control, DONE, 1);

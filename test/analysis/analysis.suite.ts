@@ -3,6 +3,7 @@
 import { runTestFiles } from '../support/suite';
 
 runTestFiles(__dirname, {
+  'analysis-input.test.ts': () => require('./analysis-input.test'),
   'analyzers.test.ts': () => require('./analyzers.test'),
   'cli-mesh-config.test.ts': () => require('./cli-mesh-config.test'),
   'cli-synth-agreement.test.ts': () => require('./cli-synth-agreement.test'),

@@ -110,7 +110,7 @@ const STREAM = (dir: string, n: number, analysis: object | undefined, abortAfter
     diagnostics = job.analysis();
   }
   const texts = docs.map((d) => job.textOf(d));
-  process.stdout.write(JSON.stringify({ early, worker: job.workerDocuments, ahead: job.validatedAhead, diagnostics, texts }));
+  process.stdout.write(JSON.stringify({ early, worker: job.workerDocuments, ahead: job.validatedAhead, indexed: job.indexedAhead, diagnostics, texts }));
 `;
 
 test('documents handed over as they are rendered: the worker writes YAML meanwhile', () => {
@@ -121,12 +121,13 @@ test('documents handed over as they are rendered: the worker writes YAML meanwhi
   expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
 });
 
-test('with an analysis, the worker validates documents as they come (before writing YAML), and analyzes all of them once it has them: the findings are this thread\'s', () => {
+test('with an analysis, the worker validates documents and adds them to the analysis\'s input as they come (before writing YAML), and analyzes all of them once it has them: the findings are this thread\'s', () => {
   const n = 700;
   const options = { workloadPods: true, impliedNamespaces: true, schemaValidation: true };
   const out = run(compiled, STREAM(compiled, n, options), { CDK8S_ISTIO_CACHE: 'off' });
   expect(out.ahead).toBeGreaterThan(0);
   expect(out.ahead).toBeLessThan(n); // the last batch arrives complete: the analysis validates it
+  expect(out.indexed).toBe(out.ahead);
   const inThread = MeshAnalyzer._run(documents(n) as { [key: string]: any }[], options).diagnostics;
   expect(out.diagnostics).toEqual(JSON.parse(JSON.stringify(inThread)));
   expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
