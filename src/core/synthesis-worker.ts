@@ -44,6 +44,12 @@ function analysisInput(workloadPods: boolean): import('../analysis/analysis-inpu
   }
 }
 
+type Admission = typeof import('../analysis/analyzers/schema/istio-admission');
+function admission(): Admission {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../analysis/analyzers/schema/istio-admission') as Admission;
+}
+
 type Analyzer = typeof import('../analysis/mesh-analyzer');
 function analyzer(): Analyzer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -125,6 +131,9 @@ if (parentPort && workerData === SYNTH_WORKER) {
     let validated = 0;
     let input = job.analysis !== undefined ? analysisInput(job.analysis.workloadPods === true) : undefined;
     let indexed = 0;
+    // istiod's admission checks (an analyzer of the schema validation) are run ahead too
+    const selected = job.analysis?.analyzers ?? [];
+    let admitting = validating && (selected.length === 0 || selected.includes('schema.IstioAdmissionAnalyzer'));
     let analyzerLoaded = job.analysis === undefined;
     try {
       for (;;) {
@@ -150,11 +159,17 @@ if (parentPort && workerData === SYNTH_WORKER) {
             }
           }
           if (input && indexed === from) {
+            const before = input.inputResources.length;
             try {
               input.add(batch as Objects);
               indexed += batch.length;
             } catch {
               input = undefined; // the analysis reads the documents itself
+            }
+            try {
+              if (input && admitting) admission().admitAhead(input.inputResources.slice(before));
+            } catch {
+              admitting = false; // the analysis checks them
             }
           }
           continue;

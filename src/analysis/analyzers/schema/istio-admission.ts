@@ -3,7 +3,7 @@
 // through escape hatches (addJsonPatch, raw ApiObjects) or read by the CLI are covered too.
 // The typed constructs refuse the same mistakes earlier, with their own field names.
 // One file per kind under ./admission; this file only dispatches.
-import { AnalysisContext, AnalyzerDef } from '../../model';
+import { AnalysisContext, AnalyzerDef, Resource } from '../../model';
 import { authorizationPolicy } from './admission/authorization-policy';
 import { destinationRule } from './admission/destination-rule';
 import { envoyFilter } from './admission/envoy-filter';
@@ -39,6 +39,31 @@ const CHECKS: { [groupKind: string]: AdmissionCheck } = {
   'security.istio.io/RequestAuthentication': requestAuthentication,
 };
 
+/** The problems istiod's webhook finds in an object (`path: message`), none for kinds it does not validate. */
+function admissionProblems(r: Resource): string[] {
+  const slash = r.apiVersion.indexOf('/');
+  const check = slash < 0 ? undefined : CHECKS[`${r.apiVersion.slice(0, slash)}/${r.kind}`];
+  if (check === undefined) return [];
+  const problems: string[] = [];
+  const report: Report = (path, message) => problems.push(`${path}: ${message}`);
+  istioMetadata(r, report);
+  check(r, report);
+  return problems;
+}
+
+/** Problems of objects checked ahead of the analysis, by object (see admitAhead). */
+const checkedAhead = new WeakMap<object, string[]>();
+
+/**
+ * Checks objects ahead of the analysis that will report on them: the synthesis worker
+ * (src/core/synthesis-worker.ts) does this with its own copies of the app's objects while the app
+ * is still rendering, and the analyzer answers those objects from memory. The objects must not
+ * change afterwards (the worker's copies never do).
+ */
+export function admitAhead(resources: readonly Resource[]): void {
+  for (const r of resources) if (!checkedAhead.has(r.raw)) checkedAhead.set(r.raw, admissionProblems(r));
+}
+
 export const istioAdmissionAnalyzer: AnalyzerDef = {
   name: 'schema.IstioAdmissionAnalyzer',
   description: 'Checks Istio objects against the rules of istiod\'s validating webhook that their CRD schemas do not express',
@@ -46,13 +71,7 @@ export const istioAdmissionAnalyzer: AnalyzerDef = {
   allKinds: true,
   analyze(ctx: AnalysisContext): void {
     for (const r of ctx.inputObjects()) {
-      const slash = r.apiVersion.indexOf('/');
-      if (slash < 0) continue;
-      const check = CHECKS[`${r.apiVersion.slice(0, slash)}/${r.kind}`];
-      if (check === undefined) continue;
-      const report: Report = (path, message) => ctx.report(r, 'SchemaValidationError', `${path}: ${message} (istiod admission)`);
-      istioMetadata(r, report);
-      check(r, report);
+      for (const p of checkedAhead.get(r.raw) ?? admissionProblems(r)) ctx.report(r, 'SchemaValidationError', `${p} (istiod admission)`);
     }
   },
 };
