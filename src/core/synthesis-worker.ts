@@ -35,7 +35,7 @@ function validationHost(): ValidationHost {
 
 type Input = typeof import('../analysis/analysis-input');
 /** The analysis's view of the documents, built as they come (see ../analysis/analysis-input). */
-function analysisInput(workloadPods: boolean): import('../analysis/analysis-input').AnalysisInput | undefined {
+function analysisInput(workloadPods: boolean): AnalysisInput | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return new (require('../analysis/analysis-input') as Input).AnalysisInput(workloadPods);
