@@ -133,11 +133,41 @@ function isPlainObject(v: unknown): v is Record<string, any> {
 
 const ruleWorkMemo = new WeakMap<object, boolean>();
 
+/** Whether a CRD version's schema gives any field a default (which ajv then writes into the data). */
+const hasDefaultsMemo = new WeakMap<CrdVersionEntry, boolean>();
+function hasDefaults(entry: CrdVersionEntry): boolean {
+  let has = hasDefaultsMemo.get(entry);
+  // a property named "default" counts too: that only costs a copy
+  if (has === undefined) hasDefaultsMemo.set(entry, has = JSON.stringify(entry.schema).includes('"default":'));
+  return has;
+}
+
+/**
+ * Whether a value is what JSON.parse could return: null, strings, booleans, finite numbers, and
+ * arrays and plain objects of those (no undefined, no holes, no class instances, not deeper than
+ * `depth`). Such a value reads the same as its JSON copy (validateManifest checks the copy of
+ * any other value).
+ */
+function isJsonValue(v: unknown, depth = 64): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || depth === 0) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !isJsonValue(v[i], depth - 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k of Object.keys(v)) if (!isJsonValue((v as { [key: string]: unknown })[k], depth - 1)) return false;
+  return true;
+}
+
 function validateCustomResource(entry: CrdVersionEntry, obj: any, remembered?: PassedChecks): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const scope = `${entry.group}/${entry.version}/${entry.kind}`;
   const passed: PassedChecks | undefined = remembered && { ...remembered, keyOf: (check, input) => remembered.keyOf(`${scope}\0${check}`, input) };
-  const data = JSON.parse(JSON.stringify(obj)); // ajv applies defaults to this copy
+  // ajv writes the schema's defaults into the data it checks: a copy, unless there are none
+  const data = hasDefaults(entry) ? JSON.parse(JSON.stringify(obj)) : obj;
   const validate = compiledSchema(entry);
   if (!validate(data)) problems.push(...ajvProblems(validate.errors, '', data));
   if (isPlainObject(obj.metadata)) {
@@ -171,9 +201,18 @@ function validateBuiltIn(obj: any): SchemaProblem[] | undefined {
  * rules on the same value, the same metadata), so that an object changed in one place is
  * validated again without loading the engines of the checks its change does not touch.
  */
-export function validateManifest(obj: unknown, passed?: PassedChecks): ManifestValidation {
+export function validateManifest(given: unknown, passed?: PassedChecks): ManifestValidation {
   const fail = (path: string, message: string): ManifestValidation => ({ problems: [{ path, message }], unknownKind: false });
-  if (!isPlainObject(obj)) return fail('<root>', `a manifest must be an object, got ${JSON.stringify(obj)}`);
+  // what the API server would receive: the object's JSON (undefined fields gone, ...)
+  let obj: unknown = given;
+  if (!isJsonValue(given)) {
+    try {
+      obj = JSON.parse(JSON.stringify(given) ?? 'null');
+    } catch (e) {
+      return fail('<root>', `a manifest must be JSON: ${(e as Error).message}`); // a cycle, a BigInt
+    }
+  }
+  if (!isPlainObject(obj)) return fail('<root>', `a manifest must be an object, got ${JSON.stringify(given)}`);
   const { apiVersion, kind } = obj;
   if (typeof apiVersion !== 'string' || apiVersion === '') return fail('apiVersion', 'Required value: apiVersion must be a non-empty string');
   if (typeof kind !== 'string' || kind === '') return fail('kind', 'Required value: kind must be a non-empty string');

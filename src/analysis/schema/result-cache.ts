@@ -10,6 +10,7 @@
 // object changed in one place does not load the engines of the checks it did not change. Only the compiled
 // library uses it (never the TypeScript sources the tests run); CDK8S_ISTIO_CACHE=off turns it
 // off with the rest of the cache.
+import * as crypto from 'crypto';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -84,9 +85,14 @@ export function rememberedCount(): number {
   return open()?.valid.size ?? 0;
 }
 
+/** The SHA-256 of a text, in hex (with Node's one-shot hash where it has one: no Hash object per key). */
+const sha256: (text: string) => string = typeof (crypto as { hash?: unknown }).hash === 'function'
+  ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'hex'): string }).hash('sha256', text, 'hex')
+  : (text) => createHash('sha256').update(text).digest('hex');
+
 /** The cache key of an object. */
 export function objectKey(obj: unknown): string {
-  return createHash('sha256').update(JSON.stringify(obj) ?? 'undefined').digest('hex');
+  return sha256(JSON.stringify(obj) ?? 'undefined');
 }
 
 /**
@@ -144,7 +150,7 @@ export function passedChecks(): PassedChecks | undefined {
   const s = open();
   if (!s) return undefined;
   return {
-    keyOf: (check, input) => createHash('sha256').update(`${check}\0${JSON.stringify(input) ?? 'undefined'}`).digest('hex'),
+    keyOf: (check, input) => sha256(`${check}\0${JSON.stringify(input) ?? 'undefined'}`),
     passed: (key) => knownValid(key),
     remember: (key) => rememberValid([key]),
   };

@@ -4,6 +4,7 @@ import { runTestFiles } from '../../support/suite';
 
 runTestFiles(__dirname, {
   'cel-rules.test.ts': () => require('./cel-rules.test'),
+  'manifest-validator.test.ts': () => require('./manifest-validator.test'),
   'strict-tracking.test.ts': () => require('./strict-tracking.test'),
   'validation-host.test.ts': () => require('./validation-host.test'),
 });
