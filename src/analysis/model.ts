@@ -38,6 +38,7 @@ export class Resource {
   public readonly fullName: string;
   /** `Kind ns/name` or `Kind name`. */
   public readonly origin: string;
+  private pairs?: string[];
 
   constructor(public readonly raw: Obj, public readonly seq: number, public readonly source?: string) {
     const md: Obj = isObj(raw.metadata) ? raw.metadata : {};
@@ -54,6 +55,15 @@ export class Resource {
     this.fullName = this.namespace ? `${this.namespace}/${this.name}` : this.name;
     this.origin = `${this.kind} ${this.fullName}`;
   }
+
+  /** The labels as `key=value` strings (made once: every label index of the run shares them). */
+  public labelPairs(): string[] {
+    return this.pairs ??= labelPairsOf(this.labels);
+  }
+}
+
+function labelPairsOf(labels: { [key: string]: string }): string[] {
+  return Object.keys(labels).map((k) => `${k}=${labels[k]}`);
 }
 
 /** Objects indexed once by collection and by namespace/name, for linear-time analysis. */
@@ -150,6 +160,20 @@ export class AnalysisContext {
     if (store.has(k)) return store.get(k) as T;
     const v = make();
     store.set(k, v);
+    return v;
+  }
+
+  /**
+   * Caches an index made from one collection alone (`make` reads nothing else), shared by every
+   * analyzer of the run that has the collection as an input; for another it is made anew (from
+   * nothing: it sees none of the collection).
+   */
+  public cachedOf<T>(collection: string, key: string, make: () => T): T {
+    if (!this.inputs.has(collection)) return make();
+    const k = `${collection}::${key}`;
+    if (this.shared.has(k)) return this.shared.get(k) as T;
+    const v = make();
+    this.shared.set(k, v);
     return v;
   }
 
@@ -293,8 +317,7 @@ export class LabelIndex {
     this.labelsOf = labelsOf;
     for (const r of items) {
       const l = labelsOf(r);
-      for (const k of Object.keys(l)) {
-        const pair = `${k}=${l[k]}`;
+      for (const pair of l === r.labels ? r.labelPairs() : labelPairsOf(l)) {
         let list = this.byPair.get(pair);
         if (!list) {
           list = [];

@@ -12,6 +12,7 @@ runTestFiles(__dirname, {
   'controllers.test.ts': () => require('./controllers.test'),
   'mesh-analyzer.test.ts': () => require('./mesh-analyzer.test'),
   'messages.test.ts': () => require('./messages.test'),
+  'model.test.ts': () => require('./model.test'),
   'validation-plugin.test.ts': () => require('./validation-plugin.test'),
   'waypoint-analyzer.test.ts': () => require('./waypoint-analyzer.test'),
 });

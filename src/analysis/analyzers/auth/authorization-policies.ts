@@ -41,7 +41,7 @@ export const authorizationPoliciesAnalyzer: AnalyzerDef = {
       allMesh.push(pod);
     }
     const byNs = new Map([...meshPods].map(([ns, l]) => [ns, new LabelIndex(l)]));
-    const everywhere = new LabelIndex(allMesh);
+    let everywhere: LabelIndex | undefined; // (for policies in the root namespace only)
     const root = str(ctx.meshConfig()?.rootNamespace);
     const namespaces = ctx.all('Namespace').map((n) => n.fullName);
     const exactNs = new Set(namespaces.map((n) => n.toLowerCase()));
@@ -52,7 +52,7 @@ export const authorizationPoliciesAnalyzer: AnalyzerDef = {
     for (const r of ctx.all('AuthorizationPolicy')) {
       const sel = isObj(r.spec.selector) ? strMap(r.spec.selector.matchLabels) : undefined;
       if (root && r.namespace === root) {
-        if (isObj(r.spec.selector) && !everywhere.any(sel)) ctx.report(r, 'NoMatchingWorkloadsFound', selectorString(sel));
+        if (isObj(r.spec.selector) && !(everywhere ??= new LabelIndex(allMesh)).any(sel)) ctx.report(r, 'NoMatchingWorkloadsFound', selectorString(sel));
       } else if (!isObj(r.spec.selector)) {
         if ((meshPods.get(r.namespace) ?? []).length === 0) ctx.report(r, 'NoMatchingWorkloadsFound', '');
       } else if (!(byNs.get(r.namespace)?.any(sel) ?? false)) {

@@ -2,7 +2,7 @@ import { AnalysisContext, LabelIndex, Resource } from '../../model';
 
 /** Pods grouped by namespace, each group label-indexed. */
 export function podsByNamespace(ctx: AnalysisContext): Map<string, LabelIndex> {
-  return ctx.cached('pods-by-ns', () => {
+  return ctx.cachedOf('Pod', 'by-namespace', () => {
     const groups = new Map<string, Resource[]>();
     for (const p of ctx.all('Pod')) {
       const l = groups.get(p.namespace) ?? [];

@@ -17,20 +17,21 @@ export const subsetSelectPodAnalyzer: AnalyzerDef = {
   analyze(ctx) {
     const registry = ServiceRegistry.of(ctx);
     const nodes = new Map(ctx.all('Node').map((n) => [n.name, n]));
-    // pods with the topology labels Istio adds from their node
+    // pods with the topology labels Istio adds from their node (a pod on no node has its own)
     const augmented = new Map<Resource, { [key: string]: string }>();
     for (const p of ctx.all('Pod')) {
       const nodeName = str(p.spec.nodeName);
+      if (!nodeName) continue;
       const node = nodes.get(nodeName);
       const parts = localityOf(node).split('/');
       const l = { ...p.labels };
       if (parts[0]) l['topology.kubernetes.io/region'] = parts[0];
       if (parts[1]) l['topology.kubernetes.io/zone'] = parts[1];
       if (parts[2]) l['topology.istio.io/subzone'] = parts[2];
-      if (nodeName) l['kubernetes.io/hostname'] = nodeName;
+      l['kubernetes.io/hostname'] = nodeName;
       augmented.set(p, l);
     }
-    const index = new LabelIndex(ctx.all('Pod'), (p) => augmented.get(p)!);
+    const index = new LabelIndex(ctx.all('Pod'), (p) => augmented.get(p) ?? p.labels);
     for (const r of ctx.all('DestinationRule')) {
       const host = str(r.spec.host);
       const se = registry.lookup(r.namespace, arr(r.spec.exportTo).map(str), host);

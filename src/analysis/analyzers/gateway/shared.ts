@@ -1,5 +1,5 @@
 import { AnalysisContext, LabelIndex } from '../../model';
 
 export function podIndex(ctx: AnalysisContext): LabelIndex {
-  return ctx.cached('pods', () => new LabelIndex(ctx.all('Pod')));
+  return ctx.cachedOf('Pod', 'label-index', () => new LabelIndex(ctx.all('Pod')));
 }

@@ -15,7 +15,7 @@ export const jwtClaimRouteAnalyzer: AnalyzerDef = {
       list.push(isObj(r.spec.selector) ? strMap(r.spec.selector.matchLabels) : undefined);
       raByNs.set(r.namespace, list);
     }
-    const pods = ctx.cached('pods', () => new LabelIndex(ctx.all('Pod')));
+    const pods = ctx.cachedOf('Pod', 'label-index', () => new LabelIndex(ctx.all('Pod')));
     for (const r of ctx.all('VirtualService')) {
       let key = '';
       outer: for (const http of arr(r.spec.http)) {
