@@ -1,6 +1,8 @@
-// The analyzer's model (src/analysis/model.ts): label indexes find what a scan of every object
-// finds, and an index made from one collection is shared only by analyzers that may see it.
+// The analyzer's model (src/analysis/model.ts) and the indexes analyzers build on it: they find
+// what a scan of every object finds, and an index made from one collection is shared only by
+// analyzers that may see it.
 import * as fc from 'fast-check';
+import { servicesSelecting } from '../../src/analysis/analyzers/deployment/multi-service';
 import { AnalysisContext, LabelIndex, ObjectIndex, Resource, selectorMatches } from '../../src/analysis/model';
 
 const pod = (name: string, labels: { [key: string]: string }, seq: number) =>
@@ -39,5 +41,20 @@ describe('AnalysisContext.cachedOf', () => {
     expect(made).toBe(1);
     expect(podNames(context(['Service']))).toEqual([]);
     expect(made).toBe(2);
+  });
+});
+
+describe('deployment.MultiServiceAnalyzer: the Services selecting a workload', () => {
+  test('property: found through their selectors\' pairs, they are those a scan of the namespace\'s Services finds, in the same order', () => {
+    const labels = fc.dictionary(fc.constantFrom('app', 'version', 'tier'), fc.constantFrom('a', 'b'), { maxKeys: 3 });
+    const service = fc.record({ namespace: fc.constantFrom('shop', 'mall'), selector: labels });
+    fc.assert(fc.property(fc.array(service, { maxLength: 10 }), fc.constantFrom('shop', 'mall', 'none'), labels, (services, namespace, workload) => {
+      const resources = services.map((s, i) =>
+        new Resource({ apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, namespace: s.namespace }, spec: { selector: s.selector } }, i));
+      const ctx = new AnalysisContext(new ObjectIndex(resources), new Set(['Service']), 'test', undefined, undefined, new Map());
+      const selects = (r: Resource) => Object.keys(r.spec.selector).length > 0 && selectorMatches(r.spec.selector, workload);
+      const scan = resources.filter((r) => r.namespace === namespace && selects(r));
+      expect(servicesSelecting(ctx, namespace, workload)).toEqual(scan);
+    }), { numRuns: 300, seed: 20261204 });
   });
 });

@@ -5,22 +5,38 @@ function findNamespace(ctx: AnalysisContext): (name: string) => Resource | undef
   return (name) => ctx.find('Namespace', '', name);
 }
 
-/** A Service that selects pods, with its selector. */
-type SelectingService = { service: Resource; selector: { [key: string]: string } };
+/** A Service that selects pods, with its selector and its position among the Services. */
+type SelectingService = { service: Resource; selector: { [key: string]: string }; seq: number };
 
-/** The Services of each namespace that select pods, with their selectors (read once, not once per workload). */
-function selectingServicesByNamespace(ctx: AnalysisContext): Map<string, SelectingService[]> {
-  return ctx.cached('selecting-services-by-ns', () => {
-    const m = new Map<string, SelectingService[]>();
-    for (const s of ctx.all('Service')) {
+/**
+ * The Services that select pods, by namespace and by one `key=value` pair of their selector
+ * (read once, not once per workload): a workload's labels then find the Services that may select
+ * it without trying every Service of its namespace.
+ */
+function selectingServices(ctx: AnalysisContext): Map<string, Map<string, SelectingService[]>> {
+  return ctx.cached('selecting-services', () => {
+    const m = new Map<string, Map<string, SelectingService[]>>();
+    ctx.all('Service').forEach((s, seq) => {
       const selector = strMap(s.spec.selector);
-      if (Object.keys(selector).length === 0) continue;
-      const l = m.get(s.namespace) ?? [];
-      l.push({ service: s, selector });
-      m.set(s.namespace, l);
-    }
+      const first = Object.keys(selector)[0];
+      if (first === undefined) return;
+      let byPair = m.get(s.namespace);
+      if (!byPair) m.set(s.namespace, byPair = new Map());
+      pushTo(byPair, `${first}=${selector[first]}`, { service: s, selector, seq });
+    });
     return m;
   });
+}
+
+/** The Services of `namespace` whose selector matches `labels`, in the Services' order. */
+export function servicesSelecting(ctx: AnalysisContext, namespace: string, labels: { [key: string]: string }): Resource[] {
+  const byPair = selectingServices(ctx).get(namespace);
+  if (!byPair) return [];
+  const found: SelectingService[] = [];
+  for (const k of Object.keys(labels)) {
+    for (const s of byPair.get(`${k}=${labels[k]}`) ?? []) if (selectorMatches(s.selector, labels)) found.push(s);
+  }
+  return found.sort((a, b) => a.seq - b.seq).map((s) => s.service);
 }
 
 export const serviceAssociationAnalyzer: AnalyzerDef = {
@@ -28,14 +44,13 @@ export const serviceAssociationAnalyzer: AnalyzerDef = {
   description: 'Checks association between services and pods',
   inputs: ['Service', 'Deployment', 'Rollout', 'Namespace'],
   analyze(ctx) {
-    const byNs = selectingServicesByNamespace(ctx);
     // Argo Rollouts' Rollout runs pods like a Deployment (Istio's analyzer knows Deployments only)
     for (const d of deploymentsAndRollouts(ctx)) {
       if (d.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
       const tm = templateMeta(d);
       const spec = podSpecOf(d);
       if (!inMesh(tm.annotations, tm.labels, d.namespace, arr(spec.containers), findNamespace(ctx))) continue;
-      const svcs = (byNs.get(d.namespace) ?? []).filter((s) => selectorMatches(s.selector, tm.labels)).map((s) => s.service);
+      const svcs = servicesSelecting(ctx, d.namespace, tm.labels);
       // port -> protocol -> service names
       const portMap = new Map<number, Map<string, string[]>>();
       // targetPort -> port -> service name
