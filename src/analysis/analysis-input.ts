@@ -3,7 +3,7 @@
 // receiving them in batches (the synthesis worker, src/core/synthesis-worker.ts, while the app
 // is still rendering) has this part of the analysis done when the last one comes.
 import { isArgoRollout } from './controllers';
-import { DROPPED_NAMESPACES, Obj, Resource, isObj } from './model';
+import { DROPPED_NAMESPACES, Obj, ObjectIndex, Resource, isObj } from './model';
 
 type Labels = { [key: string]: string };
 
@@ -82,6 +82,8 @@ export class AnalysisInput {
   /** Labels of each declared namespace (the last Namespace object of a name wins). */
   public readonly namespaceLabels = new Map<string, Labels>();
   private readonly pods: PendingPod[] = [];
+  /** `resources` indexed (see takeIndex). */
+  private index: ObjectIndex | undefined = new ObjectIndex();
   private readonly declaredNamespaces = new Set<string>();
   private readonly usedNamespaces = new Set<string>();
   private count = 0;
@@ -114,6 +116,7 @@ export class AnalysisInput {
       if (DROPPED_NAMESPACES.has(r.namespace)) continue;
       this.inputIndex.set(r, i);
       this.resources.push(r);
+      this.index?.add(r);
       this.inputResources.push(r);
       if (!this.workloadPods) continue;
       const namespace = isObj(o.metadata) && typeof o.metadata.namespace === 'string' ? o.metadata.namespace : '';
@@ -124,6 +127,7 @@ export class AnalysisInput {
       this.pods.push({ at: this.resources.length, owner: o, namespace, nsLabels });
       this.inputIndex.set(pr, i);
       this.resources.push(pr);
+      this.index?.add(pr);
     }
     return this;
   }
@@ -143,8 +147,20 @@ export class AnalysisInput {
       this.inputIndex.set(pr, this.inputIndex.get(old)!);
       this.inputIndex.delete(old);
       this.resources[pod.at] = pr;
+      this.index?.replace(old, pr);
     }
     return this;
+  }
+
+  /**
+   * The index of `resources`, built as they were added, for the analysis's first run to add its
+   * own objects to; undefined after (a later run indexes the resources anew).
+   */
+  public takeIndex(): ObjectIndex | undefined {
+    this.finish();
+    const index = this.index;
+    this.index = undefined;
+    return index;
   }
 
   /** Namespace objects for the namespaces objects are placed in that no Namespace object declares. */

@@ -326,43 +326,38 @@ export class MeshAnalyzer {
     input.finish();
     const { inputResources, inputIndex } = input;
     const resources = [...input.resources];
+    // the input's index (built as its objects came) the first time it is run
+    const index = input.takeIndex() ?? new ObjectIndex(resources);
     // Objects the analysis assumes exist but the app does not declare: findings on them are dropped.
     const implied = new Set<Resource>();
+    const add = (o: Obj, assumed: boolean) => {
+      const r = new Resource(o, resources.length);
+      resources.push(r);
+      index.add(r);
+      if (assumed) implied.add(r);
+    };
     // What progressive-delivery controllers create at runtime (Flagger's primary workload,
     // Services, DestinationRules and VirtualService for each Canary), with their pods.
     for (const o of controllerObjects(inputResources.map((r) => r.raw))) {
-      const r = new Resource(o, resources.length);
-      implied.add(r);
-      resources.push(r);
+      add(o, true);
       const p = input.podOf(o);
-      if (p) {
-        const pr = new Resource(p, resources.length);
-        implied.add(pr);
-        resources.push(pr);
-      }
+      if (p) add(p, true);
     }
     if (options.impliedNamespaces) {
-      for (const o of input.impliedNamespaceObjects()) {
-        const r = new Resource(o, resources.length);
-        implied.add(r);
-        resources.push(r);
-      }
+      for (const o of input.impliedNamespaceObjects()) add(o, true);
     }
     if (options.defaultIngress !== false && mesh.ingressControllerMode !== 'OFF') {
-      for (const o of defaultIngressObjects(ISTIO_SYSTEM, String(mesh.ingressService || 'istio-ingressgateway'))) {
-        resources.push(new Resource(o, resources.length));
-      }
+      for (const o of defaultIngressObjects(ISTIO_SYSTEM, String(mesh.ingressService || 'istio-ingressgateway'))) add(o, false);
     }
-    resources.push(new Resource({ apiVersion: 'v1alpha1', kind: 'MeshConfig', metadata: { name: 'meshconfig', namespace: ISTIO_SYSTEM } }, resources.length));
+    add({ apiVersion: 'v1alpha1', kind: 'MeshConfig', metadata: { name: 'meshconfig', namespace: ISTIO_SYSTEM } }, false);
     if (options.meshNetworks) {
-      resources.push(new Resource({
+      add({
         apiVersion: 'v1alpha1',
         kind: 'MeshNetworks',
         metadata: { name: 'meshnetworks', namespace: ISTIO_SYSTEM },
         networks: isObj(options.meshNetworks.networks) ? options.meshNetworks.networks : {},
-      }, resources.length));
+      }, false);
     }
-    const index = new ObjectIndex(resources);
     const analyzers = (selected ? selected.map((n) => ANALYZERS_BY_NAME.get(n)!) : ANALYZERS.filter((a) => a.inAll !== false))
       .filter((a) => !(a.allKinds && options.schemaValidation === false));
     const shared = new Map<string, unknown>();

@@ -62,7 +62,8 @@ export class Resource {
   }
 }
 
-function labelPairsOf(labels: { [key: string]: string }): string[] {
+/** Labels as `key=value` strings. */
+export function labelPairsOf(labels: { [key: string]: string }): string[] {
   return Object.keys(labels).map((k) => `${k}=${labels[k]}`);
 }
 
@@ -71,22 +72,29 @@ export class ObjectIndex {
   private readonly byCollection = new Map<string, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
 
-  constructor(resources: Resource[]) {
-    for (const r of resources) {
-      let list = this.byCollection.get(r.collection);
-      if (!list) {
-        list = [];
-        this.byCollection.set(r.collection, list);
-      }
-      list.push(r);
-      const key = `${r.collection}|${r.namespace}|${r.name}`;
-      // last definition wins, as when applying a stream of manifests
-      if (this.byKey.has(key)) {
-        const prev = this.byKey.get(key)!;
-        list.splice(list.indexOf(prev), 1);
-      }
-      this.byKey.set(key, r);
-    }
+  constructor(resources: readonly Resource[] = []) {
+    for (const r of resources) this.add(r);
+  }
+
+  /** Adds an object; a later definition of the same collection, namespace and name replaces the earlier. */
+  public add(r: Resource): void {
+    let list = this.byCollection.get(r.collection);
+    if (!list) this.byCollection.set(r.collection, list = []);
+    list.push(r);
+    const key = `${r.collection}|${r.namespace}|${r.name}`;
+    // last definition wins, as when applying a stream of manifests
+    const prev = this.byKey.get(key);
+    if (prev) list.splice(list.indexOf(prev), 1);
+    this.byKey.set(key, r);
+  }
+
+  /** Puts `next` (same collection, namespace and name) where `prev` is. */
+  public replace(prev: Resource, next: Resource): void {
+    const list = this.byCollection.get(prev.collection) ?? [];
+    const at = list.indexOf(prev);
+    if (at >= 0) list[at] = next;
+    const key = `${prev.collection}|${prev.namespace}|${prev.name}`;
+    if (this.byKey.get(key) === prev) this.byKey.set(key, next);
   }
 
   public all(collection: string): Resource[] {
@@ -303,62 +311,6 @@ export function labelSelectorMatches(sel: unknown, labels: { [key: string]: stri
     }
   }
   return true;
-}
-
-/**
- * Pods (or any labelled objects) indexed by `key=value` so a selector is matched against the
- * objects carrying its rarest pair only, instead of against every object.
- */
-export class LabelIndex {
-  private readonly byPair = new Map<string, Resource[]>();
-  private readonly labelsOf: (r: Resource) => { [key: string]: string };
-
-  constructor(public readonly items: Resource[], labelsOf: (r: Resource) => { [key: string]: string } = (r) => r.labels) {
-    this.labelsOf = labelsOf;
-    for (const r of items) {
-      const l = labelsOf(r);
-      for (const pair of l === r.labels ? r.labelPairs() : labelPairsOf(l)) {
-        let list = this.byPair.get(pair);
-        if (!list) {
-          list = [];
-          this.byPair.set(pair, list);
-        }
-        list.push(r);
-      }
-    }
-  }
-
-  /** Items whose labels match the equality selector (all items for an empty selector). */
-  public matching(sel: { [key: string]: string } | undefined): Resource[] {
-    const keys = sel ? Object.keys(sel) : [];
-    if (keys.length === 0) return this.items;
-    let best: Resource[] | undefined;
-    for (const k of keys) {
-      const list = this.byPair.get(`${k}=${sel![k]}`);
-      if (!list) return [];
-      if (!best || list.length < best.length) best = list;
-    }
-    return best!.filter((r) => selectorMatches(sel, this.labelsOf(r)));
-  }
-
-  public any(sel: { [key: string]: string } | undefined, pred?: (r: Resource) => boolean): boolean {
-    const keys = sel ? Object.keys(sel) : [];
-    const pool = keys.length === 0 ? this.items : this.candidates(sel!, keys);
-    for (const r of pool) {
-      if (selectorMatches(sel, this.labelsOf(r)) && (!pred || pred(r))) return true;
-    }
-    return false;
-  }
-
-  private candidates(sel: { [key: string]: string }, keys: string[]): Resource[] {
-    let best: Resource[] | undefined;
-    for (const k of keys) {
-      const list = this.byPair.get(`${k}=${sel[k]}`);
-      if (!list) return [];
-      if (!best || list.length < best.length) best = list;
-    }
-    return best!;
-  }
 }
 
 // ---------------------------------------------------------------- hosts

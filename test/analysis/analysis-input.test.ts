@@ -79,8 +79,10 @@ describe('AnalysisInput', () => {
       fc.constant<Obj>({ metadata: { name: 'no-kind', namespace: 'nowhere' } }),
     );
     fc.assert(fc.property(fc.array(object, { maxLength: 24 }), fc.array(fc.nat(24), { maxLength: 6 }), (objects, cuts) => {
-      const batched = view(inBatches(objects, cuts));
+      const input = inBatches(objects, cuts);
+      const batched = view(input); // with the index built as the objects came
       expect(batched).toEqual(view(objects));
+      expect(view(input)).toEqual(batched); // a second run indexes the objects anew
       // each workload's pod is made with the labels of its namespace's last Namespace object,
       // wherever that object comes (the pod follows its workload in the resources)
       const last = new Map(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels]));

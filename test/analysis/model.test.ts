@@ -3,7 +3,8 @@
 // analyzers that may see it.
 import * as fc from 'fast-check';
 import { servicesSelecting } from '../../src/analysis/analyzers/deployment/multi-service';
-import { AnalysisContext, LabelIndex, ObjectIndex, Resource, selectorMatches } from '../../src/analysis/model';
+import { LabelIndex } from '../../src/analysis/label-index';
+import { AnalysisContext, ObjectIndex, Resource, selectorMatches } from '../../src/analysis/model';
 
 const pod = (name: string, labels: { [key: string]: string }, seq: number) =>
   new Resource({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels } }, seq);

@@ -1,4 +1,5 @@
-import { AnalyzerDef, arr, inMesh, isObj, LabelIndex, obj, podInAmbientMode, pushTo, Resource, selectorString, str, strMap } from '../../model';
+import { LabelIndex } from '../../label-index';
+import { AnalyzerDef, arr, inMesh, isObj, obj, podInAmbientMode, pushTo, Resource, selectorString, str, strMap } from '../../model';
 
 function namespaceMatch(ns: string, exp: string): boolean {
   if (exp === '*') return true;

@@ -1,4 +1,5 @@
-import { AnalysisContext, LabelIndex, Resource } from '../../model';
+import { LabelIndex } from '../../label-index';
+import { AnalysisContext, Resource } from '../../model';
 
 /** Pods grouped by namespace, each group label-indexed. */
 export function podsByNamespace(ctx: AnalysisContext): Map<string, LabelIndex> {

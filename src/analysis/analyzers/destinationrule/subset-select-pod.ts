@@ -1,4 +1,5 @@
-import { AnalyzerDef, arr, LabelIndex, Resource, str, strMap } from '../../model';
+import { LabelIndex } from '../../label-index';
+import { AnalyzerDef, arr, Resource, str, strMap } from '../../model';
 import { ServiceRegistry } from '../service-registry';
 
 function localityOf(node: Resource | undefined): string {

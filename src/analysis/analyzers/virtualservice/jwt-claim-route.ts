@@ -1,4 +1,5 @@
-import { AnalyzerDef, arr, fullNameString, isObj, LabelIndex, obj, shortOrFullName, str, strMap } from '../../model';
+import { LabelIndex } from '../../label-index';
+import { AnalyzerDef, arr, fullNameString, isObj, obj, shortOrFullName, str, strMap } from '../../model';
 
 function isJwtClaimKey(key: string): boolean {
   return key.startsWith('@request.auth.claims.') || key.startsWith('@request.auth.claims[');
