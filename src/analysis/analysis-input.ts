@@ -12,6 +12,11 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
 /** The Istio release whose analyzers these are (its proxy image stands for injected sidecars). */
 const ISTIO_VERSION = '1.30.3';
 
+/** The namespace an object is placed in ('' for none). */
+function namespaceOf(o: Obj): string {
+  return isObj(o.metadata) && typeof o.metadata.namespace === 'string' ? o.metadata.namespace : '';
+}
+
 /** Labels of a Namespace object (undefined for any other object). */
 function namespaceLabelsOf(o: Obj): Labels | undefined {
   if (o.kind !== 'Namespace' || !isObj(o.metadata) || typeof o.metadata.name !== 'string') return undefined;
@@ -119,7 +124,7 @@ export class AnalysisInput {
       this.index?.add(r);
       this.inputResources.push(r);
       if (!this.workloadPods) continue;
-      const namespace = isObj(o.metadata) && typeof o.metadata.namespace === 'string' ? o.metadata.namespace : '';
+      const namespace = namespaceOf(o);
       const nsLabels = this.namespaceLabels.get(namespace);
       const p = templatePod(o, nsLabels ?? NO_LABELS);
       if (!p) continue;
@@ -171,7 +176,6 @@ export class AnalysisInput {
   /** The template Pod of a workload that is not an input object (one a controller creates). */
   public podOf(o: Obj): Obj | undefined {
     if (!this.workloadPods) return undefined;
-    const namespace = isObj(o.metadata) && typeof o.metadata.namespace === 'string' ? o.metadata.namespace : '';
-    return templatePod(o, this.namespaceLabels.get(namespace) ?? NO_LABELS);
+    return templatePod(o, this.namespaceLabels.get(namespaceOf(o)) ?? NO_LABELS);
   }
 }

@@ -29,13 +29,7 @@ export class LabelIndex {
   public matching(sel: { [key: string]: string } | undefined): Resource[] {
     const keys = sel ? Object.keys(sel) : [];
     if (keys.length === 0) return this.items;
-    let best: Resource[] | undefined;
-    for (const k of keys) {
-      const list = this.byPair.get(`${k}=${sel![k]}`);
-      if (!list) return [];
-      if (!best || list.length < best.length) best = list;
-    }
-    return best!.filter((r) => selectorMatches(sel, this.labelsOf(r)));
+    return this.candidates(sel!, keys).filter((r) => selectorMatches(sel, this.labelsOf(r)));
   }
 
   public any(sel: { [key: string]: string } | undefined, pred?: (r: Resource) => boolean): boolean {
@@ -47,6 +41,7 @@ export class LabelIndex {
     return false;
   }
 
+  /** The items carrying the selector's rarest pair (none when an item carries none of them). */
   private candidates(sel: { [key: string]: string }, keys: string[]): Resource[] {
     let best: Resource[] | undefined;
     for (const k of keys) {

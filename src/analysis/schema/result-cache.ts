@@ -11,7 +11,6 @@
 // library uses it (never the TypeScript sources the tests run); CDK8S_ISTIO_CACHE=off turns it
 // off with the rest of the cache.
 import * as crypto from 'crypto';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PassedChecks } from './cel-rules';
@@ -34,11 +33,11 @@ let store: Store | null | undefined;
 
 /** The app: its working directory and command line (a synthesis runs the app's program). */
 function appKey(): string {
-  return createHash('sha256').update(`${process.cwd()}\0${process.argv.slice(1).join('\0')}`).digest('hex').slice(0, 12);
+  return crypto.createHash('sha256').update(`${process.cwd()}\0${process.argv.slice(1).join('\0')}`).digest('hex').slice(0, 12);
 }
 
 function versionKey(): string {
-  const hash = createHash('sha256');
+  const hash = crypto.createHash('sha256');
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.js')).sort();
   for (const f of files) hash.update(fs.readFileSync(path.join(__dirname, f)));
   for (const pkg of ['ajv', '@bufbuild/cel', 'kubernetes-models', 're2js']) {
@@ -88,7 +87,7 @@ export function rememberedCount(): number {
 /** The SHA-256 of a text, in hex (with Node's one-shot hash where it has one: no Hash object per key). */
 const sha256: (text: string) => string = typeof (crypto as { hash?: unknown }).hash === 'function'
   ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'hex'): string }).hash('sha256', text, 'hex')
-  : (text) => createHash('sha256').update(text).digest('hex');
+  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** The cache key of an object. */
 export function objectKey(obj: unknown): string {
