@@ -172,13 +172,14 @@ export class AnalysisContext {
   }
 
   /**
-   * Caches an index made from one collection alone (`make` reads nothing else), shared by every
-   * analyzer of the run that has the collection as an input; for another it is made anew (from
-   * nothing: it sees none of the collection).
+   * Caches an index made from some collections alone (`make` reads nothing else), shared by
+   * every analyzer of the run that has all of them as inputs; for another it is made anew (from
+   * what it sees of them).
    */
-  public cachedOf<T>(collection: string, key: string, make: () => T): T {
-    if (!this.inputs.has(collection)) return make();
-    const k = `${collection}::${key}`;
+  public cachedOf<T>(collections: string | readonly string[], key: string, make: () => T): T {
+    const from = typeof collections === 'string' ? [collections] : collections;
+    if (!from.every((c) => this.inputs.has(c))) return make();
+    const k = `${from.join(',')}::${key}`;
     if (this.shared.has(k)) return this.shared.get(k) as T;
     const v = make();
     this.shared.set(k, v);

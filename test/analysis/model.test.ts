@@ -43,6 +43,17 @@ describe('AnalysisContext.cachedOf', () => {
     expect(podNames(context(['Service']))).toEqual([]);
     expect(made).toBe(2);
   });
+
+  test('an index made from several collections is shared only by analyzers that have them all as inputs', () => {
+    const index = new ObjectIndex([pod('a', {}, 0), new Resource({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'shop' } }, 1)]);
+    const shared = new Map<string, unknown>();
+    const context = (inputs: string[]) => new AnalysisContext(index, new Set(inputs), 'test', undefined, undefined, shared);
+    const names = (ctx: AnalysisContext) => ctx.cachedOf(['Pod', 'Service'], 'names', () => [...ctx.all('Pod'), ...ctx.all('Service')].map((r) => r.name));
+    const both = names(context(['Service', 'Pod']));
+    expect(both).toEqual(['a', 's']);
+    expect(names(context(['Pod', 'Service', 'Namespace']))).toBe(both);
+    expect(names(context(['Service']))).toEqual(['s']); // not the shared one: this analyzer sees no Pod
+  });
 });
 
 describe('deployment.MultiServiceAnalyzer: the Services selecting a workload', () => {

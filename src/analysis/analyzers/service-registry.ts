@@ -12,7 +12,7 @@ export interface RegistryService {
 /** ServiceEntries and Services keyed by `scope/fqdn`; wildcard hosts are kept apart. */
 export class ServiceRegistry {
   public static of(ctx: AnalysisContext): ServiceRegistry {
-    return ctx.cached('service-registry', () => new ServiceRegistry(ctx));
+    return ctx.cachedOf(['ServiceEntry', 'Service'], 'service-registry', () => new ServiceRegistry(ctx));
   }
 
   private readonly exact = new Map<string, RegistryService>();
