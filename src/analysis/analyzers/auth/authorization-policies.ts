@@ -20,9 +20,7 @@ export const authorizationPoliciesAnalyzer: AnalyzerDef = {
     // namespace -> label index of the mesh workloads (in-mesh or ambient) running there
     const meshPods = new Map<string, Resource[]>();
     const allMesh: Resource[] = [];
-    const podNamespaces = new Set<string>();
     for (const p of ctx.all('Pod')) {
-      podNamespaces.add(p.namespace);
       const containers = [...arr(p.spec.containers), ...arr(p.spec.initContainers)];
       let n = 0;
       if (inMesh(p.annotations, p.labels, p.namespace, containers, findNs)) n++;
@@ -59,7 +57,6 @@ export const authorizationPoliciesAnalyzer: AnalyzerDef = {
       } else if (!(byNs.get(r.namespace)?.any(sel) ?? false)) {
         ctx.report(r, 'NoMatchingWorkloadsFound', selectorString(sel));
       }
-      void podNamespaces;
       for (const rule of arr(r.spec.rules)) {
         for (const from of arr(rule?.from)) {
           const src = obj(from?.source);
