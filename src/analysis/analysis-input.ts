@@ -97,21 +97,15 @@ export class AnalysisInput {
   /** @param workloadPods whether workloads' template Pods stand for pods (`AnalysisOptions.workloadPods`) */
   constructor(public readonly workloadPods: boolean) {}
 
-  /** How many objects were added. */
-  public get size(): number {
-    return this.count;
-  }
-
   /** Adds the next input objects. */
   public add(objects: readonly Obj[]): this {
     if (this.finished) throw new Error('cdk8s-istio: objects added to an analysis input after it was used');
     for (const o of objects) {
       const i = this.count++;
       if (!isObj(o)) continue;
-      if (isObj(o.metadata)) {
-        if (o.apiVersion === 'v1' && o.kind === 'Namespace' && typeof o.metadata.name === 'string') this.declaredNamespaces.add(o.metadata.name);
-        if (typeof o.metadata.namespace === 'string' && o.metadata.namespace !== '') this.usedNamespaces.add(o.metadata.namespace);
-      }
+      const namespace = namespaceOf(o);
+      if (namespace !== '') this.usedNamespaces.add(namespace);
+      if (o.apiVersion === 'v1' && o.kind === 'Namespace' && isObj(o.metadata) && typeof o.metadata.name === 'string') this.declaredNamespaces.add(o.metadata.name);
       if (typeof o.kind !== 'string') continue;
       if (this.workloadPods) {
         const labels = namespaceLabelsOf(o);
@@ -124,7 +118,6 @@ export class AnalysisInput {
       this.index?.add(r);
       this.inputResources.push(r);
       if (!this.workloadPods) continue;
-      const namespace = namespaceOf(o);
       const nsLabels = this.namespaceLabels.get(namespace);
       const p = templatePod(o, nsLabels ?? NO_LABELS);
       if (!p) continue;

@@ -67,6 +67,19 @@ export function labelPairsOf(labels: { [key: string]: string }): string[] {
   return Object.keys(labels).map((k) => `${k}=${labels[k]}`);
 }
 
+/** The key of an object in an ObjectIndex. */
+function indexKey(collection: string, namespace: string, name: string): string {
+  return `${collection}|${namespace}|${name}`;
+}
+
+/** `store`'s value for `key`, made (once) by `make`. */
+function memoIn<T>(store: Map<string, unknown>, key: string, make: () => T): T {
+  if (store.has(key)) return store.get(key) as T;
+  const v = make();
+  store.set(key, v);
+  return v;
+}
+
 /** Objects indexed once by collection and by namespace/name, for linear-time analysis. */
 export class ObjectIndex {
   private readonly byCollection = new Map<string, Resource[]>();
@@ -81,7 +94,7 @@ export class ObjectIndex {
     let list = this.byCollection.get(r.collection);
     if (!list) this.byCollection.set(r.collection, list = []);
     list.push(r);
-    const key = `${r.collection}|${r.namespace}|${r.name}`;
+    const key = indexKey(r.collection, r.namespace, r.name);
     // last definition wins, as when applying a stream of manifests
     const prev = this.byKey.get(key);
     if (prev) list.splice(list.indexOf(prev), 1);
@@ -93,7 +106,7 @@ export class ObjectIndex {
     const list = this.byCollection.get(prev.collection) ?? [];
     const at = list.indexOf(prev);
     if (at >= 0) list[at] = next;
-    const key = `${prev.collection}|${prev.namespace}|${prev.name}`;
+    const key = indexKey(prev.collection, prev.namespace, prev.name);
     if (this.byKey.get(key) === prev) this.byKey.set(key, next);
   }
 
@@ -102,7 +115,7 @@ export class ObjectIndex {
   }
 
   public find(collection: string, namespace: string, name: string): Resource | undefined {
-    return this.byKey.get(`${collection}|${namespace}|${name}`);
+    return this.byKey.get(indexKey(collection, namespace, name));
   }
 
   public collections(): string[] {
@@ -163,12 +176,7 @@ export class AnalysisContext {
 
   /** Caches a derived index for this analyzer run (or across analyzers when `shared`). */
   public cached<T>(key: string, make: () => T, shared = false): T {
-    const store = shared ? this.shared : this.memo;
-    const k = shared ? `${[...this.inputs].sort().join(',')}::${key}` : key;
-    if (store.has(k)) return store.get(k) as T;
-    const v = make();
-    store.set(k, v);
-    return v;
+    return shared ? memoIn(this.shared, `${[...this.inputs].sort().join(',')}::${key}`, make) : memoIn(this.memo, key, make);
   }
 
   /**
@@ -179,11 +187,7 @@ export class AnalysisContext {
   public cachedOf<T>(collections: string | readonly string[], key: string, make: () => T): T {
     const from = typeof collections === 'string' ? [collections] : collections;
     if (!from.every((c) => this.inputs.has(c))) return make();
-    const k = `${from.join(',')}::${key}`;
-    if (this.shared.has(k)) return this.shared.get(k) as T;
-    const v = make();
-    this.shared.set(k, v);
-    return v;
+    return memoIn(this.shared, `${from.join(',')}::${key}`, make);
   }
 
   public report(resource: Resource | undefined, messageName: MessageName | LibraryMessageName, ...args: unknown[]): void {
