@@ -62,7 +62,7 @@ function escape(c: string): string {
 /**
  * A string js-yaml writes byte for byte as the `yaml` library does: printable ASCII on one line,
  * no leading or trailing space, none of the sequences that make either library quote (`: `,
- * ` #`, a final `:`), and a first character that is not a YAML indicator. (Asserted over generated
+ * ` #`, a final `:`), a first character that is not a YAML indicator, and no leading `...`. (Asserted over generated
  * documents in test/core/yaml-writer.test.ts.)
  */
 const SIMPLE_STRING = /^[A-Za-z0-9_./$^(][\x20-\x7e]*$/;
@@ -92,7 +92,8 @@ const enum Way {
 }
 
 function simpleString(s: string): boolean {
-  if (!SIMPLE_STRING.test(s) || SIMPLE_EXCLUDED.test(s)) return false;
+  // `...` opens the document-end marker: the `yaml` library quotes a key that starts with it, js-yaml does not
+  if (!SIMPLE_STRING.test(s) || SIMPLE_EXCLUDED.test(s) || s.startsWith('...')) return false;
   if (!JS_YAML_FORM_START.test(s)) return true;
   return JS_YAML_IMPLICIT !== undefined && !JS_YAML_BASE60.test(s) && !JS_YAML_IMPLICIT.some((t) => t.resolve(s));
 }
