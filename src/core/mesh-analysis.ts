@@ -283,13 +283,18 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions, diagnostics?: An
   return { all, run: MeshAnalyzer._run(objects, options) };
 }
 
+/** True when `c` is `scope` or inside it (what `scope.node.findAll()` would find, without walking the tree). */
+function isWithin(c: IConstruct, scope: IConstruct): boolean {
+  for (let s: IConstruct | undefined = c; s !== undefined; s = s.node.scope) if (s === scope) return true;
+  return false;
+}
+
 function located(scope: IConstruct, all: ApiObject[], run: AppRun['run']): MeshConstructDiagnostic[] {
-  const mine = new Set(scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
   const out: MeshConstructDiagnostic[] = [];
   for (const d of run.diagnostics) {
     if (d.inputIndex === undefined) continue;
     const obj = all[d.inputIndex];
-    if (obj === undefined || !mine.has(obj)) continue; // implicit objects are not reported
+    if (obj === undefined || !isWithin(obj, scope)) continue; // implicit objects are not reported
     const codes = suppressedCodes(obj);
     if (codes.has('*') || codes.has(d.code)) continue;
     out.push({ diagnostic: d, path: ownerPath(obj) });

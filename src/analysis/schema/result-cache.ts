@@ -7,9 +7,10 @@
 // so the file stays the size of the app and reading it costs little. Only valid objects are
 // remembered: an invalid one is validated again and reported every time. Checks inside an
 // object that passed (a CEL rule on a value, the metadata) are remembered the same way, so an
-// object changed in one place does not load the engines of the checks it did not change. Only the compiled
-// library uses it (never the TypeScript sources the tests run); CDK8S_ISTIO_CACHE=off turns it
-// off with the rest of the cache.
+// object changed in one place does not load the engines of the checks it did not change, and
+// so are istiod's admission checks of objects validated ahead (the synthesis worker's). Only
+// the compiled library uses it (never the TypeScript sources the tests run);
+// CDK8S_ISTIO_CACHE=off turns it off with the rest of the cache.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -36,10 +37,25 @@ function appKey(): string {
   return crypto.createHash('sha256').update(`${process.cwd()}\0${process.argv.slice(1).join('\0')}`).digest('hex').slice(0, 12);
 }
 
+/** The compiled files under `dir` (and its subdirectories), sorted; none when it does not exist. */
+function jsFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? jsFiles(path.join(dir, e.name)) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []))
+    .sort();
+}
+
 function versionKey(): string {
   const hash = crypto.createHash('sha256');
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.js')).sort();
-  for (const f of files) hash.update(fs.readFileSync(path.join(__dirname, f)));
+  // the schema validation, istiod's admission checks (remembered the same way, see
+  // ../analyzers/schema/istio-admission) and the resource model they read objects with
+  const analysis = path.dirname(__dirname);
+  const files = [
+    ...fs.readdirSync(__dirname).filter((f) => f.endsWith('.js')).sort().map((f) => path.join(__dirname, f)),
+    ...jsFiles(path.join(analysis, 'analyzers', 'schema')),
+    path.join(analysis, 'model.js'),
+  ];
+  for (const f of files) if (fs.existsSync(f)) hash.update(`${path.relative(analysis, f)}\0`).update(fs.readFileSync(f));
   for (const pkg of ['ajv', '@bufbuild/cel', 'kubernetes-models', 're2js']) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -92,6 +108,14 @@ const sha256: (text: string) => string = typeof (crypto as { hash?: unknown }).h
 /** The cache key of an object. */
 export function objectKey(obj: unknown): string {
   return sha256(JSON.stringify(obj) ?? 'undefined');
+}
+
+/**
+ * The cache key of a check (`check` names it) of a whole object, from the object's key: it
+ * never collides with object keys or with another check's.
+ */
+export function checkKey(check: string, objectKeyOf: string): string {
+  return sha256(`${check}\0${objectKeyOf}`);
 }
 
 /**

@@ -79,7 +79,22 @@ const validatedAhead = new WeakMap<object, ManifestValidation>();
 export function validateAhead(objects: readonly unknown[]): void {
   const todo = objects.filter((o): o is object => o !== null && typeof o === 'object' && !validatedAhead.has(o));
   if (todo.length === 0) return;
-  validateNow(todo).forEach((r, i) => validatedAhead.set(todo[i], r));
+  const keys = resultCacheEnabled() ? todo.map(objectKey) : undefined;
+  validateNow(todo, keys).forEach((r, i) => {
+    validatedAhead.set(todo[i], r);
+    if (keys) keysAhead.set(todo[i], keys[i]);
+  });
+}
+
+/** The result-cache keys of the objects validated ahead, by identity. */
+const keysAhead = new WeakMap<object, string>();
+
+/**
+ * The result-cache key of an object validated ahead (see validateAhead), for checks of the
+ * whole object remembered with it; undefined for other objects or when caching is off.
+ */
+export function keyValidatedAhead(obj: object): string | undefined {
+  return keysAhead.get(obj);
 }
 
 /**
@@ -95,9 +110,9 @@ export function validateManifests(objects: readonly unknown[]): ManifestValidati
   return results as ManifestValidation[];
 }
 
-function validateNow(objects: readonly unknown[]): ManifestValidation[] {
+function validateNow(objects: readonly unknown[], known?: readonly string[]): ManifestValidation[] {
   if (!resultCacheEnabled()) return validateUncached(objects); // no hashing when nothing is remembered
-  const keys = objects.map(objectKey);
+  const keys = known ?? objects.map(objectKey);
   const todo = objects.map((_o, i) => i).filter((i) => !knownValid(keys[i]));
   const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
   if (todo.length > 0) {

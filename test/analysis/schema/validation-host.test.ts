@@ -164,3 +164,43 @@ test('within a synthesis, a CEL rule runs once per value: objects that share a v
   expect(evaluations([vs('a', '5s'), vs('b', '5s'), vs('c', '5s')], 'off').count).toBe(3 * one.count);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('istiod admission checks of objects validated ahead are remembered with them: an admitted object is not checked again, a refused one every time (compiled JS, with the cache)', () => {
+  const { dir, analysis } = appWithCompiledAnalysis();
+  const admitted = virtualService('ok', 'ok.example.com', '5s');
+  // passes the CRD schema; istiod refuses a mesh VirtualService for "*"
+  const refused = { ...virtualService('all', '*', '5s'), metadata: { name: 'all', namespace: 'shop' } };
+  /** The synthesis worker's steps in a fresh process: how often istiod's VirtualService check ran, and the findings. */
+  const run = (objs: object[], cache = '') => {
+    const script = `
+      // every call of the VirtualService check, counted (the dispatch table takes the export when it loads)
+      const vsCheck = require(${JSON.stringify(path.join(analysis, 'analyzers', 'schema', 'admission', 'virtual-service.js'))});
+      const check = vsCheck.virtualService;
+      let count = 0;
+      vsCheck.virtualService = (...args) => { count++; return check(...args); };
+      const host = require(${JSON.stringify(path.join(analysis, 'schema', 'validation-host.js'))});
+      const { admitAhead } = require(${JSON.stringify(path.join(analysis, 'analyzers', 'schema', 'istio-admission.js'))});
+      const { Resource } = require(${JSON.stringify(path.join(analysis, 'model.js'))});
+      const { MeshAnalyzer } = require(${JSON.stringify(path.join(analysis, 'mesh-analyzer.js'))});
+      const objs = ${JSON.stringify(objs)};
+      host.validateAhead(objs);
+      admitAhead(objs.map((o, i) => new Resource(o, i)));
+      const found = MeshAnalyzer._run(objs, { analyzers: ['schema.ManifestSchemaAnalyzer', 'schema.IstioAdmissionAnalyzer'], schemaValidation: true }).diagnostics;
+      process.stdout.write(JSON.stringify({ count, found: found.map((d) => d.name + ' ' + d.code + ' ' + /istiod admission/.test(d.message)) }));
+    `;
+    return runScript(script, cache) as { count: number; found: string[] };
+  };
+  const findings = ['all IST0106 true'];
+  expect(run([admitted, refused])).toEqual({ count: 2, found: findings });
+  // unchanged: the admitted object is answered from the cache, the refused one checked and reported again
+  expect(run([admitted, refused])).toEqual({ count: 1, found: findings });
+  // a changed object is checked again
+  expect(run([virtualService('ok', 'ok.example.com', '6s'), refused])).toEqual({ count: 2, found: findings });
+  // the cache is keyed by the admission code: a change to a check starts a new cache
+  const file = path.join(analysis, 'analyzers', 'schema', 'admission', 'virtual-service.js');
+  fs.appendFileSync(file, '\n// changed\n');
+  expect(run([virtualService('ok', 'ok.example.com', '6s'), refused])).toEqual({ count: 2, found: findings });
+  // with the cache off, every object is checked every time (this app's objects were admitted before)
+  expect(run([admitted, refused], 'off')).toEqual({ count: 2, found: findings });
+  fs.rmSync(dir, { recursive: true, force: true });
+});

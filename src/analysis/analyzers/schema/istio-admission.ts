@@ -19,6 +19,8 @@ import { sidecar } from './admission/sidecar';
 import { telemetry } from './admission/telemetry';
 import { virtualService } from './admission/virtual-service';
 import { workloadEntry, workloadGroup } from './admission/workload-entry';
+import { checkKey, knownValid, rememberValid } from '../../schema/result-cache';
+import { keyValidatedAhead } from '../../schema/validation-host';
 
 /** The check of each kind istiod validates, by `<API group>/<Kind>`. */
 const CHECKS: { [groupKind: string]: AdmissionCheck } = {
@@ -39,10 +41,15 @@ const CHECKS: { [groupKind: string]: AdmissionCheck } = {
   'security.istio.io/RequestAuthentication': requestAuthentication,
 };
 
+/** The check of an object's kind, if istiod validates the kind. */
+function checkOf(r: Resource): AdmissionCheck | undefined {
+  const slash = r.apiVersion.indexOf('/');
+  return slash < 0 ? undefined : CHECKS[`${r.apiVersion.slice(0, slash)}/${r.kind}`];
+}
+
 /** The problems istiod's webhook finds in an object (`path: message`), none for kinds it does not validate. */
 function admissionProblems(r: Resource): string[] {
-  const slash = r.apiVersion.indexOf('/');
-  const check = slash < 0 ? undefined : CHECKS[`${r.apiVersion.slice(0, slash)}/${r.kind}`];
+  const check = checkOf(r);
   if (check === undefined) return [];
   const problems: string[] = [];
   const report: Report = (path, message) => problems.push(`${path}: ${message}`);
@@ -55,13 +62,27 @@ function admissionProblems(r: Resource): string[] {
 const checkedAhead = new WeakMap<object, string[]>();
 
 /**
+ * The problems of an object checked ahead: an object validated ahead that an earlier synthesis
+ * found admitted is not checked again (its key is known, see ../../schema/result-cache), and an
+ * admitted one is remembered. Objects with problems are checked and reported every time.
+ */
+function admittedAhead(r: Resource): string[] {
+  const known = keyValidatedAhead(r.raw);
+  const key = known === undefined || checkOf(r) === undefined ? undefined : checkKey('istiod-admission', known);
+  if (key !== undefined && knownValid(key)) return [];
+  const problems = admissionProblems(r);
+  if (key !== undefined && problems.length === 0) rememberValid([key]);
+  return problems;
+}
+
+/**
  * Checks objects ahead of the analysis that will report on them: the synthesis worker
  * (src/core/synthesis-worker.ts) does this with its own copies of the app's objects while the app
  * is still rendering, and the analyzer answers those objects from memory. The objects must not
  * change afterwards (the worker's copies never do).
  */
 export function admitAhead(resources: readonly Resource[]): void {
-  for (const r of resources) if (!checkedAhead.has(r.raw)) checkedAhead.set(r.raw, admissionProblems(r));
+  for (const r of resources) if (!checkedAhead.has(r.raw)) checkedAhead.set(r.raw, admittedAhead(r));
 }
 
 export const istioAdmissionAnalyzer: AnalyzerDef = {
