@@ -1,5 +1,6 @@
 import { LabelIndex } from '../../label-index';
 import { AnalyzerDef, arr, Resource, str, strMap } from '../../model';
+import { podIndex } from '../common/pods';
 import { ServiceRegistry } from '../service-registry';
 
 function localityOf(node: Resource | undefined): string {
@@ -32,7 +33,8 @@ export const subsetSelectPodAnalyzer: AnalyzerDef = {
       l['kubernetes.io/hostname'] = nodeName;
       augmented.set(p, l);
     }
-    const index = new LabelIndex(ctx.all('Pod'), (p) => augmented.get(p) ?? p.labels);
+    // no pod on a known node: the pods' own labels (the index other analyzers share)
+    const index = augmented.size === 0 ? podIndex(ctx) : new LabelIndex(ctx.all('Pod'), (p) => augmented.get(p) ?? p.labels);
     for (const r of ctx.all('DestinationRule')) {
       const host = str(r.spec.host);
       const se = registry.lookup(r.namespace, arr(r.spec.exportTo).map(str), host);

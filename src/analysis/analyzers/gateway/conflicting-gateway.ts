@@ -1,5 +1,5 @@
-import { podIndex } from './shared';
 import { AnalyzerDef, arr, num, selectorMatches, selectorString, str, strMap } from '../../model';
+import { podIndex } from '../common/pods';
 
 /**
  * Istio `model.CheckDuplicates`: whether hosts of a server clash with an existing host->bind map.

@@ -1,5 +1,5 @@
-import { podIndex } from './shared';
 import { AnalyzerDef, arr, num, Resource, selectorMatches, selectorString, str, strMap } from '../../model';
+import { podIndex } from '../common/pods';
 
 /** Target port as an integer (`IntOrString.IntValue()`: 0 for names). */
 function intValue(v: unknown): number {
@@ -13,6 +13,8 @@ export const ingressGatewayPortAnalyzer: AnalyzerDef = {
   description: "Checks a gateway's ports against the gateway's Kubernetes service ports",
   inputs: ['Gateway', 'Pod', 'Service'],
   analyze(ctx) {
+    const gateways = ctx.all('Gateway');
+    if (gateways.length === 0) return;
     const pods = podIndex(ctx);
     const servicesByNs = new Map<string, Resource[]>();
     for (const s of ctx.all('Service')) {
@@ -20,7 +22,7 @@ export const ingressGatewayPortAnalyzer: AnalyzerDef = {
       l.push(s);
       servicesByNs.set(s.namespace, l);
     }
-    for (const gw of ctx.all('Gateway')) {
+    for (const gw of gateways) {
       const sel = strMap(gw.spec.selector);
       const matched = pods.matching(sel);
       const servicePorts = new Set<number>();

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'crypto';
-import { podIndex } from './shared';
 import { AnalyzerDef, arr, obj, Resource, selectorString, shortOrFullName, str, strMap } from '../../model';
+import { podIndex } from '../common/pods';
 
 function secretCert(secret: Resource): string | undefined {
   const data = obj(secret.raw.data);

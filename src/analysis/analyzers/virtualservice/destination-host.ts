@@ -18,23 +18,29 @@ export const destinationHostAnalyzer: AnalyzerDef = {
   inputs: ['ServiceEntry', 'VirtualService', 'Service'],
   analyze(ctx) {
     const registry = ServiceRegistry.of(ctx);
-    // host -> full names of virtual services routing to that host (one entry per subset destination)
-    const subsetDestinations = new Map<string, string[]>();
-    for (const r of ctx.all('VirtualService')) {
-      const hosts = arr(r.spec.hosts).map(str);
-      for (const http of arr(r.spec.http)) {
-        for (const rd of arr(http?.route)) {
-          const d = obj(rd?.destination);
-          if (!str(d.subset)) continue;
-          for (const h of hosts) {
-            if (str(d.host) !== h) continue;
-            const list = subsetDestinations.get(h) ?? [];
-            list.push(r.fullName);
-            subsetDestinations.set(h, list);
+    // host -> full names of virtual services routing to that host (one entry per subset destination),
+    // read only when a VirtualService bound to gateways asks
+    let subsetDestinations: Map<string, string[]> | undefined;
+    const subsetDestinationsOf = (): Map<string, string[]> => {
+      if (subsetDestinations) return subsetDestinations;
+      subsetDestinations = new Map<string, string[]>();
+      for (const r of ctx.all('VirtualService')) {
+        const hosts = arr(r.spec.hosts).map(str);
+        for (const http of arr(r.spec.http)) {
+          for (const rd of arr(http?.route)) {
+            const d = obj(rd?.destination);
+            if (!str(d.subset)) continue;
+            for (const h of hosts) {
+              if (str(d.host) !== h) continue;
+              const list = subsetDestinations.get(h) ?? [];
+              list.push(r.fullName);
+              subsetDestinations.set(h, list);
+            }
           }
         }
       }
-    }
+      return subsetDestinations;
+    };
     for (const r of ctx.all('VirtualService')) {
       const exportTo = arr(r.spec.exportTo).map(str);
       for (const d of routeDestinations(r.spec)) {
@@ -58,7 +64,7 @@ export const destinationHostAnalyzer: AnalyzerDef = {
         for (const rd of arr(http?.route)) {
           const d = obj(rd?.destination);
           if (str(d.subset)) continue;
-          for (const vs of subsetDestinations.get(str(d.host)) ?? []) {
+          for (const vs of subsetDestinationsOf().get(str(d.host)) ?? []) {
             ctx.report(r, 'IngressRouteRulesNotAffected', vs, r.fullName);
           }
         }

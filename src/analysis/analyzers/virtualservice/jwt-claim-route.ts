@@ -1,5 +1,5 @@
-import { LabelIndex } from '../../label-index';
 import { AnalyzerDef, arr, fullNameString, isObj, obj, shortOrFullName, str, strMap } from '../../model';
+import { podIndex } from '../common/pods';
 
 function isJwtClaimKey(key: string): boolean {
   return key.startsWith('@request.auth.claims.') || key.startsWith('@request.auth.claims[');
@@ -16,7 +16,6 @@ export const jwtClaimRouteAnalyzer: AnalyzerDef = {
       list.push(isObj(r.spec.selector) ? strMap(r.spec.selector.matchLabels) : undefined);
       raByNs.set(r.namespace, list);
     }
-    const pods = ctx.cachedOf('Pod', 'label-index', () => new LabelIndex(ctx.all('Pod')));
     for (const r of ctx.all('VirtualService')) {
       let key = '';
       outer: for (const http of arr(r.spec.http)) {
@@ -35,7 +34,7 @@ export const jwtClaimRouteAnalyzer: AnalyzerDef = {
         const gwFull = shortOrFullName(r.namespace, gwName);
         const gw = ctx.find('Gateway', gwFull.namespace, gwFull.name);
         if (!gw) continue;
-        for (const pod of pods.matching(strMap(gw.spec.selector))) {
+        for (const pod of podIndex(ctx).matching(strMap(gw.spec.selector))) {
           const sels = [...(raByNs.get('istio-system') ?? []), ...(raByNs.get(pod.namespace) ?? [])];
           const covered = sels.some((s) => !s || Object.keys(s).every((k) => k in pod.labels && pod.labels[k] === s[k]));
           if (!covered) ctx.report(r, 'JwtClaimBasedRoutingWithoutRequestAuthN', key, fullNameString(gwFull), pod.name);
