@@ -5,29 +5,42 @@
 // versions of its engines, so any change to them starts a new cache. Each app (working
 // directory and command line) has its own file, holding what its last synthesis found valid,
 // so the file stays the size of the app and reading it costs little. Only valid objects are
-// remembered: an invalid one is validated again and reported every time. Checks inside an
-// object that passed (a CEL rule on a value, the metadata) are remembered the same way, so an
-// object changed in one place does not load the engines of the checks it did not change, and
-// so are istiod's admission checks of objects validated ahead (the synthesis worker's). Only
-// the compiled library uses it (never the TypeScript sources the tests run);
-// CDK8S_ISTIO_CACHE=off turns it off with the rest of the cache.
+// remembered: an invalid one is validated again and reported every time. The checks inside an
+// object that passed (a CEL rule on a value, the metadata) are remembered with it in a second
+// file (a line per object: its key, then theirs) for as long as the object is: when it changes
+// in one place, the checks it did not change are still known and their engines are not loaded.
+// That file is read only then (a synthesis of unchanged objects reads the objects' keys alone).
+// istiod's admission checks of objects validated ahead (the synthesis worker's) are remembered
+// as objects are. Only the compiled library uses it (never the TypeScript sources the tests
+// run); CDK8S_ISTIO_CACHE=off turns it off with the rest of the cache.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PassedChecks } from './cel-rules';
 import { cacheDir } from './compiled-schemas';
 
-/** Entries kept at most; each is 64 bytes of hex on disk. */
+/** Objects (lines) kept at most; an object's key is 64 bytes of hex. */
 const MAX_ENTRIES = 200_000;
 
 interface Store {
+  /** The objects' file: a key per line (objects, and whole-object checks such as istiod's admission). */
   readonly file: string;
-  /** What the file held. */
-  readonly valid: Set<string>;
-  /** What this process found valid (read back or validated): the file's next content. */
+  /** The checks' file: a line per object, its key then the keys of the checks inside it that passed. */
+  readonly checksFile: string;
+  /** What the objects' file held. */
+  valid: Set<string>;
+  /** What this process found valid (read back or validated): the objects' file's next content. */
   readonly used: Set<string>;
   /** Whether `used` holds something the file does not. */
   added: boolean;
+  /** The checks' file, by object (read when a check is first looked up: a changed object). */
+  tails?: Map<string, string>;
+  /** Every check key of `tails`. */
+  checkKeys?: Set<string>;
+  /** Checks that passed in this process (shared by the objects that have the same value). */
+  readonly passedNow: Set<string>;
+  /** Whether `tails` holds something the checks' file does not. */
+  tailsChanged: boolean;
 }
 
 let store: Store | null | undefined;
@@ -75,19 +88,45 @@ function versionKey(): string {
   return hash.digest('hex').slice(0, 20);
 }
 
+/** The lines of a file, none when it does not exist. */
+function linesOf(file: string): string[] {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+}
+
 function open(): Store | null {
   if (store !== undefined) return store;
   store = null;
   const dir = cacheDir();
   if (!dir || __filename.endsWith('.ts')) return store;
   try {
-    const file = path.join(dir, `valid-${versionKey()}-${appKey()}.txt`);
-    const valid = new Set<string>(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length === 64) : []);
-    store = { file, valid, used: new Set(), added: false };
+    const base = path.join(dir, `valid-${versionKey()}-${appKey()}`);
+    const valid = new Set<string>(linesOf(`${base}.txt`).filter((l) => l.length === 64));
+    store = { file: `${base}.txt`, checksFile: `${base}.checks.txt`, valid, used: new Set(), added: false, passedNow: new Set(), tailsChanged: false };
   } catch {
     store = null;
   }
   return store;
+}
+
+/** The checks' file of the store, read once. */
+function tailsOf(s: Store): Map<string, string> {
+  if (s.tails === undefined) {
+    s.tails = new Map();
+    try {
+      for (const line of linesOf(s.checksFile)) if (line.length > 65 && line.charAt(64) === ' ') s.tails.set(line.slice(0, 64), line.slice(65));
+    } catch {
+      // unreadable: the checks run again
+    }
+  }
+  return s.tails;
+}
+
+function checkKeysOf(s: Store): Set<string> {
+  if (s.checkKeys === undefined) {
+    s.checkKeys = new Set();
+    for (const tail of tailsOf(s).values()) for (const k of tail.split(' ')) s.checkKeys.add(k);
+  }
+  return s.checkKeys;
 }
 
 /** True when the result cache is in use (compiled library, cache not turned off). */
@@ -95,7 +134,7 @@ export function resultCacheEnabled(): boolean {
   return open() !== null;
 }
 
-/** How many objects (and checks) an earlier synthesis of the app found valid. */
+/** How many objects an earlier synthesis of the app found valid. */
 export function rememberedCount(): number {
   return open()?.valid.size ?? 0;
 }
@@ -119,9 +158,8 @@ export function checkKey(check: string, objectKeyOf: string): string {
 }
 
 /**
- * True when the object (or check, by key) was found valid before, by an earlier synthesis or
- * earlier in this one (a CEL rule on a value many objects share runs once); false when unknown
- * or caching is off.
+ * True when the object (or whole-object check, by key) was found valid before, by an earlier
+ * synthesis or earlier in this one; false when unknown or caching is off.
  */
 export function knownValid(key: string): boolean {
   const s = open();
@@ -132,14 +170,25 @@ export function knownValid(key: string): boolean {
   return true;
 }
 
-/** Remembers that the objects (or checks) with these keys are valid. */
-export function rememberValid(keys: readonly string[]): void {
+/**
+ * Remembers that the objects (or whole-object checks) with these keys are valid. `checks`, for
+ * one object, are the keys of the checks inside it that passed (its CEL rules, its metadata):
+ * they are kept with the object as long as it is, so that when it changes in one place, the
+ * checks it did not change are still known.
+ */
+export function rememberValid(keys: readonly string[], checks?: readonly string[]): void {
   const s = open();
   if (!s) return;
   for (const k of keys) {
     s.used.add(k);
     if (!s.valid.has(k)) s.added = true;
   }
+  if (checks === undefined || checks.length === 0 || keys.length !== 1) return;
+  const tails = tailsOf(s);
+  const tail = checks.join(' ');
+  if (tails.get(keys[0]) === tail) return;
+  tails.set(keys[0], tail);
+  s.tailsChanged = true;
 }
 
 /**
@@ -148,15 +197,26 @@ export function rememberValid(keys: readonly string[]): void {
  */
 export function saveValid(): void {
   const s = open();
-  if (!s || (!s.added && s.used.size === s.valid.size)) return;
+  if (!s) return;
   try {
-    const all = [...s.used].slice(-MAX_ENTRIES);
     fs.mkdirSync(path.dirname(s.file), { recursive: true });
-    const tmp = `${s.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    fs.writeFileSync(tmp, `${all.join('\n')}\n`);
-    fs.renameSync(tmp, s.file);
-    s.valid.clear();
-    for (const k of all) s.valid.add(k);
+    const write = (file: string, lines: string[]) => {
+      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      fs.writeFileSync(tmp, `${lines.join('\n')}\n`);
+      fs.renameSync(tmp, file);
+    };
+    const all = [...s.used].slice(-MAX_ENTRIES);
+    if (s.tailsChanged && s.tails) {
+      // the checks of the objects this synthesis has (a dropped object's go with it)
+      const kept = new Set(all);
+      for (const k of [...s.tails.keys()]) if (!kept.has(k)) s.tails.delete(k);
+      write(s.checksFile, [...s.tails].map(([k, tail]) => `${k} ${tail}`));
+      s.tailsChanged = false;
+      s.checkKeys = undefined;
+    }
+    if (!s.added && s.used.size === s.valid.size) return;
+    write(s.file, all);
+    s.valid = new Set(all);
     s.used.clear();
     s.added = false;
   } catch {
@@ -174,7 +234,9 @@ export function passedChecks(): PassedChecks | undefined {
   if (!s) return undefined;
   return {
     keyOf: (check, input) => sha256(`${check}\0${JSON.stringify(input) ?? 'undefined'}`),
-    passed: (key) => knownValid(key),
-    remember: (key) => rememberValid([key]),
+    passed: (key) => s.passedNow.has(key) || checkKeysOf(s).has(key),
+    remember: (key) => {
+      s.passedNow.add(key);
+    },
   };
 }

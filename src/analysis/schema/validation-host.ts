@@ -60,11 +60,38 @@ export function prepareValidation(): boolean {
   return true;
 }
 
-function inThread(objects: readonly unknown[]): ManifestValidation[] {
+/** Validations of objects, with the keys of the checks inside each object that passed (when remembered). */
+interface Validated {
+  readonly results: ManifestValidation[];
+  readonly checks?: readonly string[][];
+}
+
+function inThread(objects: readonly unknown[]): Validated {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { validateManifest } = require('./manifest-validator') as typeof import('./manifest-validator');
   const passed = passedChecks(); // checks inside objects that passed in earlier runs
-  return objects.map((o) => validateManifest(o, passed));
+  if (!passed) return { results: objects.map((o) => validateManifest(o)) };
+  const checks: string[][] = [];
+  const results = objects.map((o) => {
+    // the checks of this object that passed, now or before: kept with the object (see rememberValid)
+    const mine = new Set<string>();
+    checks.push([]);
+    const result = validateManifest(o, {
+      keyOf: (check, input) => passed.keyOf(check, input),
+      passed: (key) => {
+        if (!passed.passed(key)) return false;
+        mine.add(key);
+        return true;
+      },
+      remember: (key) => {
+        passed.remember(key);
+        mine.add(key);
+      },
+    });
+    checks[checks.length - 1] = [...mine];
+    return result;
+  });
+  return { results, checks };
 }
 
 /** Results of objects validated ahead of the analysis, by identity (see validateAhead). */
@@ -111,19 +138,22 @@ export function validateManifests(objects: readonly unknown[]): ManifestValidati
 }
 
 function validateNow(objects: readonly unknown[], known?: readonly string[]): ManifestValidation[] {
-  if (!resultCacheEnabled()) return validateUncached(objects); // no hashing when nothing is remembered
+  if (!resultCacheEnabled()) return validateUncached(objects).results; // no hashing when nothing is remembered
   const keys = known ?? objects.map(objectKey);
   const todo = objects.map((_o, i) => i).filter((i) => !knownValid(keys[i]));
   const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
   if (todo.length > 0) {
     const fresh = validateUncached(todo.map((i) => objects[i]));
-    todo.forEach((i, n) => { results[i] = fresh[n]; });
-    rememberValid(todo.filter((_i, n) => fresh[n].problems.length === 0 && !fresh[n].unknownKind).map((i) => keys[i]));
+    todo.forEach((i, n) => {
+      const r = fresh.results[n];
+      results[i] = r;
+      if (r.problems.length === 0 && !r.unknownKind) rememberValid([keys[i]], fresh.checks?.[n]);
+    });
   }
   return results;
 }
 
-function validateUncached(objects: readonly unknown[]): ManifestValidation[] {
+function validateUncached(objects: readonly unknown[]): Validated {
   if (!worker || workerFailed || objects.length === 0) return inThread(objects);
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
@@ -142,5 +172,5 @@ function validateUncached(objects: readonly unknown[]): ManifestValidation[] {
     worker = undefined;
     return inThread(objects);
   }
-  return reply.results;
+  return { results: reply.results };
 }

@@ -79,14 +79,15 @@ test('objects found valid are remembered: an unchanged synthesis loads no valida
     return runScript(script);
   };
   expect(run([goodVs, objects[2], badVs])).toEqual({ problems: [0, 0, 1], celLoaded: true });
-  expect(fs.readdirSync(path.join(dir, 'node_modules', '.cache', 'cdk8s-istio')).filter((f) => f.startsWith('valid-'))).toHaveLength(1);
+  // one file of objects, one of the checks inside them (a VirtualService's CEL rules, its metadata)
+  expect(fs.readdirSync(path.join(dir, 'node_modules', '.cache', 'cdk8s-istio')).filter((f) => f.startsWith('valid-')).map((f) => f.endsWith('.checks.txt'))).toEqual([true, false]);
   // unchanged: nothing to validate, so the CEL engine (needed by VirtualService rules) is never loaded
   expect(run([goodVs, objects[2]])).toEqual({ problems: [0, 0], celLoaded: false });
   // an invalid object is never remembered: validated and reported again
   expect(run([goodVs, badVs])).toEqual({ problems: [0, 1], celLoaded: true });
   // the file holds what the last synthesis found valid: the object the app dropped is gone
   const cacheDir = path.join(dir, 'node_modules', '.cache', 'cdk8s-istio');
-  const entries = () => fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir).find((f) => f.startsWith('valid-'))!), 'utf8').split('\n');
+  const entries = () => fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir).find((f) => f.startsWith('valid-') && !f.endsWith('.checks.txt'))!), 'utf8').split('\n');
   expect(entries()).toContain(objectKey(goodVs));
   expect(entries()).not.toContain(objectKey(objects[2]));
   expect(entries()).not.toContain(objectKey(badVs));
@@ -106,6 +107,8 @@ test('an object changed in one place loads no engine for the checks the change d
     return runScript(script) as { problems: { path: string }[]; cel: boolean; models: boolean };
   };
   expect(run(vs('a.example.com', '5s'))).toEqual({ problems: [], cel: true, models: true }); // first run: every check runs
+  // unchanged: nothing runs; the checks inside the object stay remembered with it
+  expect(run(vs('a.example.com', '5s'))).toEqual({ problems: [], cel: false, models: false });
   expect(run(vs('b.example.com', '5s'))).toEqual({ problems: [], cel: false, models: false }); // host changed: timeout rule and metadata remembered
   const bad = run(vs('b.example.com', '0s')); // the timeout changed: its rule runs again and fails
   expect(bad.cel).toBe(true);
