@@ -167,17 +167,18 @@ describe('VirtualService', () => {
     expect(synthVs(chart).spec.exportTo).toEqual(['.', 'istio-system']);
   });
 
-  test('rendering stays linear: 5000 rules with 1000 hosts synthesize quickly', () => {
+  // (how fast is the benchmark's to say: npx projen bench)
+  test('a VirtualService of 5000 rules and 1000 hosts synthesizes with every rule, in order', () => {
     const chart = fragmentChart();
     const hosts = Array.from({ length: 1000 }, (_, i) => `svc-${i}.example.com`);
     const vs = new VirtualService(chart, 'big', { hosts, gateways: [Gateway.fromGatewayName('gw')] });
     for (let i = 0; i < 5000; i++) {
       vs.addHttpRoute({ match: [{ uri: StringMatch.prefix(`/p${i}`) }], route: [{ host: 'a', subset: 'v1', weight: 50 }, { host: 'a', subset: 'v2', weight: 50 }] });
     }
-    const start = Date.now();
     const obj = synthVs(chart);
     expect(obj.spec.http).toHaveLength(5000);
-    expect(Date.now() - start).toBeLessThan(20000);
+    expect(obj.spec.http[4999].match).toEqual([{ uri: { prefix: '/p4999' } }]);
+    expect(obj.spec.hosts).toHaveLength(1000);
   });
 
   describe('bad input', () => {

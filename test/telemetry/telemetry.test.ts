@@ -212,14 +212,14 @@ describe('Telemetry', () => {
     expect(obj.spec.accessLogging).toEqual([{ providers: [{ name: 'envoy' }] }]);
   });
 
-  test('rendering is linear: 2000 rules synthesize quickly', () => {
+  // (how fast is the benchmark's to say: npx projen bench)
+  test('a Telemetry of 2000 access-logging rules synthesizes with every rule, in order', () => {
     const chart = fragmentChart();
     const t = new Telemetry(chart, 't');
     for (let i = 0; i < 2000; i++) t.addAccessLogging({ providers: [`p${i}`], filter: `response.code >= ${i}` });
-    const start = Date.now();
     const [obj] = Testing.synth(chart);
     expect(obj.spec.accessLogging).toHaveLength(2000);
-    expect(Date.now() - start).toBeLessThan(10_000);
+    expect(obj.spec.accessLogging[1999]).toEqual({ providers: [{ name: 'p1999' }], filter: { expression: 'response.code >= 1999' } });
   });
 
   describe('bad input', () => {
