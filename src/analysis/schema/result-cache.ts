@@ -23,6 +23,10 @@ import { cacheDir } from './compiled-schemas';
 const MAX_ENTRIES = 200_000;
 
 interface Store {
+  /** The cache directory. */
+  readonly dir: string;
+  /** The app's key (see appKey). */
+  readonly app: string;
   /** The objects' file: a key per line (objects, and whole-object checks such as istiod's admission). */
   readonly file: string;
   /** The checks' file: a line per object, its key then the keys of the checks inside it that passed. */
@@ -88,6 +92,18 @@ function versionKey(): string {
   return hash.digest('hex').slice(0, 20);
 }
 
+/**
+ * Removes the files this app's synthesis wrote with other versions of the validation (an
+ * upgrade of the library or of its engines starts a new cache: the old one is never read again).
+ */
+function removeOtherVersions(s: Store): void {
+  const mine = new RegExp(`^valid-[0-9a-f]{20}-${s.app}(\\.checks)?\\.txt$`);
+  for (const f of fs.readdirSync(s.dir)) {
+    if (!mine.test(f) || path.join(s.dir, f) === s.file || path.join(s.dir, f) === s.checksFile) continue;
+    fs.rmSync(path.join(s.dir, f), { force: true });
+  }
+}
+
 /** The lines of a file, none when it does not exist. */
 function linesOf(file: string): string[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
@@ -99,9 +115,10 @@ function open(): Store | null {
   const dir = cacheDir();
   if (!dir || __filename.endsWith('.ts')) return store;
   try {
-    const base = path.join(dir, `valid-${versionKey()}-${appKey()}`);
+    const app = appKey();
+    const base = path.join(dir, `valid-${versionKey()}-${app}`);
     const valid = new Set<string>(linesOf(`${base}.txt`).filter((l) => l.length === 64));
-    store = { file: `${base}.txt`, checksFile: `${base}.checks.txt`, valid, used: new Set(), added: false, passedNow: new Set(), tailsChanged: false };
+    store = { dir, app, file: `${base}.txt`, checksFile: `${base}.checks.txt`, valid, used: new Set(), added: false, passedNow: new Set(), tailsChanged: false };
   } catch {
     store = null;
   }
@@ -215,6 +232,7 @@ export function saveValid(): void {
       s.checkKeys = undefined;
     }
     if (!s.added && s.used.size === s.valid.size) return;
+    if (!fs.existsSync(s.file)) removeOtherVersions(s);
     write(s.file, all);
     s.valid = new Set(all);
     s.used.clear();

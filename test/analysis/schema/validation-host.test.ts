@@ -199,10 +199,21 @@ test('istiod admission checks of objects validated ahead are remembered with the
   expect(run([admitted, refused])).toEqual({ count: 1, found: findings });
   // a changed object is checked again
   expect(run([virtualService('ok', 'ok.example.com', '6s'), refused])).toEqual({ count: 2, found: findings });
-  // the cache is keyed by the admission code: a change to a check starts a new cache
+  // the cache is keyed by the admission code: a change to a check starts a new cache, and the
+  // app's files of the old one go (another app's stay)
+  const cacheDir = path.join(dir, 'node_modules', '.cache', 'cdk8s-istio');
+  const validFiles = () => fs.readdirSync(cacheDir).filter((f) => f.startsWith('valid-')).sort();
+  const before = validFiles();
+  expect(before).toHaveLength(2); // the objects and the checks inside them
+  const otherApp = `valid-${'0'.repeat(20)}-${'f'.repeat(12)}.txt`;
+  fs.writeFileSync(path.join(cacheDir, otherApp), '');
   const file = path.join(analysis, 'analyzers', 'schema', 'admission', 'virtual-service.js');
   fs.appendFileSync(file, '\n// changed\n');
   expect(run([virtualService('ok', 'ok.example.com', '6s'), refused])).toEqual({ count: 2, found: findings });
+  const after = validFiles();
+  expect(after).toHaveLength(3);
+  expect(after).toContain(otherApp);
+  expect(after.filter((f) => before.includes(f))).toEqual([]);
   // with the cache off, every object is checked every time (this app's objects were admitted before)
   expect(run([admitted, refused], 'off')).toEqual({ count: 2, found: findings });
   fs.rmSync(dir, { recursive: true, force: true });
