@@ -62,8 +62,8 @@ function escape(c: string): string {
 /**
  * A string js-yaml writes byte for byte as the `yaml` library does: printable ASCII on one line,
  * no leading or trailing space, none of the sequences that make either library quote (`: `,
- * ` #`, a final `:`), a first character that is not a YAML indicator, and no leading `...`. (Asserted over generated
- * documents in test/core/yaml-writer.test.ts.)
+ * ` #`, a final `:`), a first character that is not a YAML indicator, and no leading `...`.
+ * (Asserted over generated documents in test/core/yaml-writer.test.ts.)
  */
 const SIMPLE_STRING = /^[A-Za-z0-9_./$^(][\x20-\x7e]*$/;
 const SIMPLE_EXCLUDED = /: |:$| #| $|["'\\]/;

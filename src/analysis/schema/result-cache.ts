@@ -188,23 +188,21 @@ export function knownValid(key: string): boolean {
 }
 
 /**
- * Remembers that the objects (or whole-object checks) with these keys are valid. `checks`, for
- * one object, are the keys of the checks inside it that passed (its CEL rules, its metadata):
- * they are kept with the object as long as it is, so that when it changes in one place, the
- * checks it did not change are still known.
+ * Remembers that the object (or whole-object check) with this key is valid. `checks` are the
+ * keys of the checks inside the object that passed (its CEL rules, its metadata): they are kept
+ * with the object as long as it is, so that when it changes in one place, the checks it did not
+ * change are still known.
  */
-export function rememberValid(keys: readonly string[], checks?: readonly string[]): void {
+export function rememberValid(key: string, checks?: readonly string[]): void {
   const s = open();
   if (!s) return;
-  for (const k of keys) {
-    s.used.add(k);
-    if (!s.valid.has(k)) s.added = true;
-  }
-  if (checks === undefined || checks.length === 0 || keys.length !== 1) return;
+  s.used.add(key);
+  if (!s.valid.has(key)) s.added = true;
+  if (checks === undefined || checks.length === 0) return;
   const tails = tailsOf(s);
   const tail = checks.join(' ');
-  if (tails.get(keys[0]) === tail) return;
-  tails.set(keys[0], tail);
+  if (tails.get(key) === tail) return;
+  tails.set(key, tail);
   s.tailsChanged = true;
 }
 

@@ -75,20 +75,19 @@ function inThread(objects: readonly unknown[]): Validated {
   const results = objects.map((o) => {
     // the checks of this object that passed, now or before: kept with the object (see rememberValid)
     const mine = new Set<string>();
-    checks.push([]);
     const result = validateManifest(o, {
-      keyOf: (check, input) => passed.keyOf(check, input),
+      keyOf: passed.keyOf,
       passed: (key) => {
-        if (!passed.passed(key)) return false;
-        mine.add(key);
-        return true;
+        const known = passed.passed(key);
+        if (known) mine.add(key);
+        return known;
       },
       remember: (key) => {
         passed.remember(key);
         mine.add(key);
       },
     });
-    checks[checks.length - 1] = [...mine];
+    checks.push([...mine]);
     return result;
   });
   return { results, checks };
@@ -147,7 +146,7 @@ function validateNow(objects: readonly unknown[], known?: readonly string[]): Ma
     todo.forEach((i, n) => {
       const r = fresh.results[n];
       results[i] = r;
-      if (r.problems.length === 0 && !r.unknownKind) rememberValid([keys[i]], fresh.checks?.[n]);
+      if (r.problems.length === 0 && !r.unknownKind) rememberValid(keys[i], fresh.checks?.[n]);
     });
   }
   return results;

@@ -71,7 +71,7 @@ function admittedAhead(r: Resource): string[] {
   const key = known === undefined || checkOf(r) === undefined ? undefined : checkKey('istiod-admission', known);
   if (key !== undefined && knownValid(key)) return [];
   const problems = admissionProblems(r);
-  if (key !== undefined && problems.length === 0) rememberValid([key]);
+  if (key !== undefined && problems.length === 0) rememberValid(key);
   return problems;
 }
 
