@@ -57,7 +57,8 @@ export function cacheDir(): string | null {
   return cacheDirMemo;
 }
 
-function writeAtomic(file: string, content: string): void {
+/** Writes a file under a temporary name and renames it into place (readers never see half a file). */
+export function writeAtomic(file: string, content: string): void {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);

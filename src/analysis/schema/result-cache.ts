@@ -17,7 +17,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PassedChecks } from './cel-rules';
-import { cacheDir } from './compiled-schemas';
+import { cacheDir, writeAtomic } from './compiled-schemas';
 
 /** Objects (lines) kept at most; an object's key is 64 bytes of hex. */
 const MAX_ENTRIES = 200_000;
@@ -215,11 +215,7 @@ export function saveValid(): void {
   if (!s) return;
   try {
     fs.mkdirSync(path.dirname(s.file), { recursive: true });
-    const write = (file: string, lines: string[]) => {
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      fs.writeFileSync(tmp, `${lines.join('\n')}\n`);
-      fs.renameSync(tmp, file);
-    };
+    const write = (file: string, lines: string[]) => writeAtomic(file, `${lines.join('\n')}\n`);
     const all = [...s.used].slice(-MAX_ENTRIES);
     if (s.tailsChanged && s.tails) {
       // the checks of the objects this synthesis has (a dropped object's go with it)
