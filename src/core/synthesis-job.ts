@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
+import { exactJsonText } from './json-text';
 import { stringifyYamlDocument } from './yaml-writer';
 import type { AnalysisDiagnostic, AnalysisOptions } from '../analysis/mesh-analyzer';
 
@@ -159,6 +160,8 @@ export class SynthesisJob {
 
   /** How many documents the worker wrote (known once the YAML was asked for). */
   public workerDocuments = 0;
+  /** How many documents were handed to the worker as JSON text (./json-text), not cloned. */
+  public handedAsJson = 0;
   /** How many documents the worker validated before it had them all (known with its analysis). */
   public validatedAhead = 0;
   /** How many documents the worker added to the analysis's input before it had them all (known with its analysis). */
@@ -193,7 +196,16 @@ export class SynthesisJob {
     });
     if (Atomics.load(this.control, POSTED) < 0) return;
     try {
-      this.port.postMessage({ start, docs: batch });
+      // as JSON texts when JSON carries every document of the batch exactly (./json-text), else cloned
+      const json: string[] = [];
+      for (const d of batch) {
+        const text = exactJsonText(d);
+        if (text === undefined) break;
+        json.push(text);
+      }
+      const asJson = json.length === batch.length;
+      this.port.postMessage(asJson ? { start, json } : { start, docs: batch });
+      if (asJson) this.handedAsJson += batch.length;
       Atomics.store(this.control, POSTED, this.docs.length);
     } catch {
       Atomics.store(this.control, POSTED, -1); // not cloneable: the rest is done here

@@ -18,11 +18,8 @@ interface SynthesisWorkerJob {
   readonly analysis?: AnalysisOptions;
 }
 
-/** A batch of documents posted by the host. */
-interface SynthesisBatch {
-  readonly start: number;
-  readonly docs: unknown[];
-}
+/** A batch of documents posted by the host: cloned, or as their JSON texts (see ./json-text). */
+type SynthesisBatch = { readonly start: number } & ({ readonly docs: unknown[] } | { readonly json: string[] });
 
 /** Documents validated ahead at a time (between them the worker looks for new batches). */
 const AHEAD = 64;
@@ -31,6 +28,15 @@ type ValidationHost = typeof import('../analysis/schema/validation-host');
 function validationHost(): ValidationHost {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../analysis/schema/validation-host') as ValidationHost;
+}
+
+/** The result-cache key of a document from its JSON text, if the validation can say (else it computes it). */
+function keyOf(json: string): string | undefined {
+  try {
+    return validationHost().keyOfJson(json);
+  } catch {
+    return undefined; // validating fails alike, and is handled there
+  }
 }
 
 type Input = typeof import('../analysis/analysis-input');
@@ -112,12 +118,23 @@ if (parentPort && workerData === SYNTH_WORKER) {
       return;
     }
     const docs: unknown[] = new Array(total);
+    // The result-cache keys of documents received as JSON text, kept until validated ahead: the
+    // validation fingerprints an object by its JSON text (../analysis/schema/result-cache).
+    const keys: (string | undefined)[] = [];
     let held = 0; // the documents received (batches come in order)
     const receive = () => {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
         const batch = m.message as SynthesisBatch;
-        batch.docs.forEach((d, k) => { docs[batch.start + k] = d; });
-        held = batch.start + batch.docs.length;
+        if ('json' in batch) {
+          batch.json.forEach((t, k) => {
+            docs[batch.start + k] = JSON.parse(t);
+            if (validating) keys[batch.start + k] = keyOf(t);
+          });
+          held = batch.start + batch.json.length;
+        } else {
+          batch.docs.forEach((d, k) => { docs[batch.start + k] = d; });
+          held = batch.start + batch.docs.length;
+        }
       }
     };
     // whatever is written is posted, even if a document throws: the host writes the rest
@@ -152,11 +169,12 @@ if (parentPort && workerData === SYNTH_WORKER) {
           const batch = docs.slice(from, Math.min(from + AHEAD, held));
           if (validating && validated === from) {
             try {
-              validationHost().validateAhead(batch);
+              validationHost().validateAhead(batch, keys.slice(from, from + batch.length));
               validated += batch.length;
             } catch {
               validating = false; // the analysis validates them
             }
+            keys.fill(undefined, from, from + batch.length);
           }
           if (input && indexed === from) {
             const before = input.inputResources.length;

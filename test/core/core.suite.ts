@@ -8,6 +8,7 @@ runTestFiles(__dirname, {
   'duplicate-objects.test.ts': () => require('./duplicate-objects.test'),
   'duration.test.ts': () => require('./duration.test'),
   'errors.test.ts': () => require('./errors.test'),
+  'json-text.test.ts': () => require('./json-text.test'),
   'legal-inputs.test.ts': () => require('./legal-inputs.test'),
   'mesh-analysis.test.ts': () => require('./mesh-analysis.test'),
   'mesh-config-source.test.ts': () => require('./mesh-config-source.test'),

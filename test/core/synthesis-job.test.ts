@@ -19,14 +19,18 @@ function compileJob(): string {
   compileAnalysis(root);
   const dir = path.join(root, 'lib', 'src', 'core');
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of ['synthesis-job', 'synthesis-worker', 'yaml-writer']) {
+  for (const f of ['synthesis-job', 'synthesis-worker', 'json-text', 'yaml-writer']) {
     const js = ts.transpileModule(fs.readFileSync(path.join(ROOT, 'src', 'core', `${f}.ts`), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
     fs.writeFileSync(path.join(dir, `${f}.js`), js.outputText);
   }
   return dir;
 }
 
-/** Documents like an app's, with strings that take the writer's slow path (quoting) and an undefined value. */
+/**
+ * Documents like an app's, with strings that take the writer's slow path (quoting), and every
+ * 150th one with a value JSON does not carry (undefined, NaN, -0, Infinity, a Date): a batch
+ * holding one is cloned to the worker, the others go as JSON text (src/core/json-text.ts).
+ */
 function documents(n: number): unknown[] {
   return Array.from({ length: n }, (_v, i) => (i % 10 === 9 ? {
     // istiod refuses an underscore in a host (its admission check, not the CRD schema)
@@ -38,7 +42,7 @@ function documents(n: number): unknown[] {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: `cm-${i}`, namespace: `team-${i % 7}`, labels: { app: `svc-${i}`, version: i % 3 === 0 ? 'on' : 'v1' } },
-    data: { port: String(9000 + i), multi: `line ${i}\nline 2`, list: [i, i * 0.5, i % 2 === 0, null], skipped: i % 5 === 0 ? undefined : `x${i}` },
+    data: { port: String(9000 + i), multi: `line ${i}\nline 2`, list: [i, i * 0.5, i % 2 === 0, null], skipped: i % 150 === 5 ? [undefined, NaN, -0, Infinity, new Date(0)][Math.floor(i / 150) % 5] : `x${i}` },
   }));
 }
 
@@ -116,13 +120,14 @@ const STREAM = (dir: string, n: number, analysis: object | undefined, abortAfter
     diagnostics = job.analysis();
   }
   const texts = docs.map((d) => job.textOf(d));
-  process.stdout.write(JSON.stringify({ early, worker: job.workerDocuments, ahead: job.validatedAhead, indexed: job.indexedAhead, diagnostics, texts }));
+  process.stdout.write(JSON.stringify({ early, worker: job.workerDocuments, json: job.handedAsJson, ahead: job.validatedAhead, indexed: job.indexedAhead, diagnostics, texts }));
 `;
 
-test('documents handed over as they are rendered: the worker writes YAML meanwhile', () => {
+test('documents handed over as they are rendered: the worker writes YAML meanwhile; batches JSON carries exactly go as text, the others cloned, and every text is this thread\'s', () => {
   const n = 700;
   const out = run(compiled, STREAM(compiled, n, undefined));
   expect(out.early).toBeGreaterThan(0);
+  expect(out.json).toBe(200); // batches of 100: those from 200 and 500 hold no value JSON would change
   expect(out.diagnostics).toBeUndefined();
   expect(out.texts).toEqual(documents(n).map(stringifyYamlDocument));
 });
@@ -134,6 +139,7 @@ test('with an analysis, the worker validates documents and adds them to the anal
   expect(out.ahead).toBeGreaterThan(0);
   expect(out.ahead).toBeLessThan(n); // the last batch arrives complete: the analysis validates it
   expect(out.indexed).toBe(out.ahead);
+  expect(out.json).toBe(200);
   // istiod's admission checks, run ahead on the documents the worker had, find what they find in this thread
   expect(out.diagnostics.filter((d: { message: string }) => d.message.endsWith('(istiod admission)')).length).toBe(Math.floor((n + 10) / 20));
   const inThread = MeshAnalyzer._run(documents(n) as { [key: string]: any }[], options).diagnostics;
@@ -158,11 +164,14 @@ test('a worker prepared while the app is constructed loads the engines of a firs
     const { SynthesisJob, prepareSynthesisWorker } = require(${JSON.stringify(path.join(compiled, 'synthesis-job.js'))});
     prepareSynthesisWorker({ analysis: true, schemaValidation: true });
     const docs = ${JSON.stringify(docs)};
-    const job = SynthesisJob.start(docs, ${JSON.stringify(options)});
+    // two batches, both handed over as JSON text (the documents came through JSON) and fingerprinted from it
+    const job = SynthesisJob.open(docs.length, ${JSON.stringify(options)});
+    job.add(docs.slice(0, 400));
+    job.add(docs.slice(400));
     ${UNTIL_JOINED}
     const diagnostics = job.analysis();
     docs.forEach((d) => job.textOf(d));
-    process.stdout.write(JSON.stringify({ prepared: job.preparedEngines, diagnostics }));
+    process.stdout.write(JSON.stringify({ prepared: job.preparedEngines, json: job.handedAsJson, diagnostics }));
   `;
   const inThread = JSON.parse(JSON.stringify(MeshAnalyzer._run(docs, options).diagnostics));
   expect(inThread.length).toBeGreaterThan(0);
@@ -170,9 +179,9 @@ test('a worker prepared while the app is constructed loads the engines of a firs
   fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app"}'); // the cache lives in <app>/node_modules/.cache
   try {
     // a first synthesis: the engines are loaded ahead
-    expect(run(compiled, script, { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: true, diagnostics: inThread });
+    expect(run(compiled, script, { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: true, json: 500, diagnostics: inThread });
     // a re-synthesis (objects remembered valid by the first) prepares nothing; the invalid objects are reported again
-    expect(run(compiled, script, { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: false, diagnostics: inThread });
+    expect(run(compiled, script, { CDK8S_ISTIO_CACHE: '' })).toEqual({ prepared: false, json: 500, diagnostics: inThread });
   } finally {
     fs.rmSync(path.join(app, 'package.json'));
     fs.rmSync(path.join(app, 'node_modules'), { recursive: true, force: true });

@@ -161,9 +161,12 @@ const sha256: (text: string) => string = typeof (crypto as { hash?: unknown }).h
   ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'hex'): string }).hash('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/** The cache key of an object. */
-export function objectKey(obj: unknown): string {
-  return sha256(JSON.stringify(obj) ?? 'undefined');
+/**
+ * The cache key of an object: the hash of its JSON text (`json`, when the caller has it, must be
+ * `JSON.stringify(obj)`; `obj` is then not read).
+ */
+export function objectKey(obj: unknown, json?: string): string {
+  return sha256(json ?? JSON.stringify(obj) ?? 'undefined');
 }
 
 /**

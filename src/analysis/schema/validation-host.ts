@@ -97,15 +97,31 @@ function inThread(objects: readonly unknown[]): Validated {
 const validatedAhead = new WeakMap<object, ManifestValidation>();
 
 /**
+ * The result-cache key of an object from its JSON text (`JSON.stringify` of the object), for
+ * validateAhead; undefined when caching is off. The synthesis worker takes it from the text it
+ * parses its copy from, so the object is not written to JSON again.
+ */
+export function keyOfJson(json: string): string | undefined {
+  return resultCacheEnabled() ? objectKey(undefined, json) : undefined;
+}
+
+/**
  * Validates objects ahead of the analysis that will ask for them: the synthesis worker
  * (src/core/synthesis-worker.ts) does this with its own copies of the app's objects while the app
  * is still rendering, and validateManifests answers those objects from memory. The objects must
- * not change afterwards (the worker's copies never do).
+ * not change afterwards (the worker's copies never do). `knownKeys[i]`, when given, is the
+ * result-cache key of `objects[i]` (see keyOfJson).
  */
-export function validateAhead(objects: readonly unknown[]): void {
-  const todo = objects.filter((o): o is object => o !== null && typeof o === 'object' && !validatedAhead.has(o));
+export function validateAhead(objects: readonly unknown[], knownKeys: readonly (string | undefined)[] = []): void {
+  const todo: object[] = [];
+  const known: (string | undefined)[] = [];
+  objects.forEach((o, i) => {
+    if (o === null || typeof o !== 'object' || validatedAhead.has(o)) return;
+    todo.push(o);
+    known.push(knownKeys[i]);
+  });
   if (todo.length === 0) return;
-  const keys = resultCacheEnabled() ? todo.map(objectKey) : undefined;
+  const keys = resultCacheEnabled() ? todo.map((o, i) => known[i] ?? objectKey(o)) : undefined;
   validateNow(todo, keys).forEach((r, i) => {
     validatedAhead.set(todo[i], r);
     if (keys) keysAhead.set(todo[i], keys[i]);
@@ -138,7 +154,7 @@ export function validateManifests(objects: readonly unknown[]): ManifestValidati
 
 function validateNow(objects: readonly unknown[], known?: readonly string[]): ManifestValidation[] {
   if (!resultCacheEnabled()) return validateUncached(objects).results; // no hashing when nothing is remembered
-  const keys = known ?? objects.map(objectKey);
+  const keys = known ?? objects.map((o) => objectKey(o));
   const todo = objects.map((_o, i) => i).filter((i) => !knownValid(keys[i]));
   const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
   if (todo.length > 0) {
