@@ -42,6 +42,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Argo CD / Flux CRD models: the tests validate the GitOps objects MeshInstallation writes
     '@kubernetes-models/argo-cd@4.0.0',
     '@kubernetes-models/flux-cd@4.0.0',
+    // the tests' transformer (see the jest transform below)
+    '@swc/core@^1.16.22',
+    '@swc/jest@^0.2.39',
   ],
   // GitHub workflows and release automation are not used: CI is `.ci/run`.
   github: false,
@@ -58,8 +61,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
     include: ['imports/**/*.ts', 'examples/**/*.ts'],
   },
-  // Tests are transpiled without type-checking (fast): ts-jest transpiles each file alone because
-  // test/tsconfig.json sets isolatedModules; the `typecheck` step of the test task type-checks
+  // Tests are transpiled without type-checking (fast): @swc/jest (see the jest transform below)
+  // transpiles each file alone (test/tsconfig.json sets isolatedModules, so tsc checks that no
+  // file needs the others to be transpiled); the `typecheck` step of the test task type-checks
   // src, test, examples and the README's examples with tsc instead.
   eslintOptions: {
     dirs: ['src'],
@@ -113,6 +117,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // registry, with the same snapshots. (An override: projen adds its default patterns to a
 // testMatch given in jestConfig.)
 project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.suite.ts']);
+
+// Test files are transpiled by swc, not ts-jest (TypeScript's transpileModule): the whole suite
+// with coverage took 77 s with an empty jest cache and 63 s with a warm one under ts-jest, 68 s
+// and 56-58 s under swc (same tests, same coverage). Type checking stays with tsc (typecheck).
+// The target and class-field semantics are tsconfig.json's (ES2022, fields defined).
+project.package.file.addOverride('jest.transform', {
+  '^.+\\.[t]sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' }],
+});
+project.deps.removeDependency('ts-jest');
 
 // The compiled entry point lives under lib/src because jsii compiles the
 // top-level imports/ folder (generated L1 bindings) together with src/.

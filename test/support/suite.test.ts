@@ -8,6 +8,8 @@ import { testFilesIn } from './suite';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TEST = path.join(ROOT, 'test');
+/** The project's jest transform (package.json), for the jest runs on fixture directories. */
+const PROJECT_TRANSFORM: { [pattern: string]: [string, object] } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).jest.transform;
 
 function dirsUnder(dir: string): string[] {
   return [dir, ...fs.readdirSync(dir, { withFileTypes: true })
@@ -52,7 +54,8 @@ describe('snapshots in a suite', () => {
     const config = {
       rootDir: dir,
       testMatch: [files === 'suites' ? '<rootDir>/**/*.suite.ts' : '<rootDir>/**/*.test.ts'],
-      transform: { '^.+\\.ts$': [require.resolve('ts-jest'), { tsconfig: path.join(TEST, 'tsconfig.json') }] },
+      // the project's transformer (package.json's jest.transform), resolved from here
+      transform: Object.fromEntries(Object.entries(PROJECT_TRANSFORM).map(([re, [name, options]]) => [re, [require.resolve(name), options]])),
     };
     const r = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--coverage=false', ...args], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' },
