@@ -1,7 +1,8 @@
 // A rendered document as JSON text, for handing it to the synthesis worker (./synthesis-job):
-// the worker parses its copy from the text instead of a structured clone. V8's JSON parser
-// shares the strings a document repeats (keys, short values), so the worker's copies take less
-// memory, and the text is the one the worker's validation fingerprints the object by
+// the worker parses its copy from the text instead of deserializing a structured clone (for the
+// benchmark mesh's 35,300 documents: the text costs the app's thread about what the clone's
+// serialization did, and parsing it costs the worker about a third of the deserialization), and
+// the text is the one the worker's validation fingerprints the object by
 // (../analysis/schema/result-cache hashes JSON.stringify(obj)), so it is not written twice.
 // Only a document JSON carries exactly is handed over so: its copy must write the same YAML
 // and get the same findings as the original.
