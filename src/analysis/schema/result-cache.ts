@@ -161,12 +161,14 @@ const sha256: (text: string) => string = typeof (crypto as { hash?: unknown }).h
   ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'hex'): string }).hash('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/**
- * The cache key of an object: the hash of its JSON text (`json`, when the caller has it, must be
- * `JSON.stringify(obj)`; `obj` is then not read).
- */
-export function objectKey(obj: unknown, json?: string): string {
-  return sha256(json ?? JSON.stringify(obj) ?? 'undefined');
+/** The cache key of an object: the hash of its JSON text (see jsonKey). */
+export function objectKey(obj: unknown): string {
+  return jsonKey(JSON.stringify(obj) ?? 'undefined');
+}
+
+/** The cache key of an object from its JSON text (`JSON.stringify` of it), for callers that have the text. */
+export function jsonKey(json: string): string {
+  return sha256(json);
 }
 
 /**

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import type { ManifestValidation } from './manifest-validator';
-import { knownValid, objectKey, passedChecks, rememberValid, rememberedCount, resultCacheEnabled, saveValid } from './result-cache';
+import { jsonKey, knownValid, objectKey, passedChecks, rememberValid, rememberedCount, resultCacheEnabled, saveValid } from './result-cache';
 
 /** How long a synthesis waits for the worker before validating in its own thread. */
 const WORKER_TIMEOUT_MS = 120_000;
@@ -102,7 +102,7 @@ const validatedAhead = new WeakMap<object, ManifestValidation>();
  * parses its copy from, so the object is not written to JSON again.
  */
 export function keyOfJson(json: string): string | undefined {
-  return resultCacheEnabled() ? objectKey(undefined, json) : undefined;
+  return resultCacheEnabled() ? jsonKey(json) : undefined;
 }
 
 /**
@@ -154,7 +154,7 @@ export function validateManifests(objects: readonly unknown[]): ManifestValidati
 
 function validateNow(objects: readonly unknown[], known?: readonly string[]): ManifestValidation[] {
   if (!resultCacheEnabled()) return validateUncached(objects).results; // no hashing when nothing is remembered
-  const keys = known ?? objects.map((o) => objectKey(o));
+  const keys = known ?? objects.map(objectKey);
   const todo = objects.map((_o, i) => i).filter((i) => !knownValid(keys[i]));
   const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
   if (todo.length > 0) {
