@@ -1,9 +1,18 @@
-// Runs projen tasks at the same time (the test task's type check and lint: each is one thread,
-// and together they take the longer one's time, not the sum) and prints each task's output whole
-// when it ends, in the order given, so the two never interleave. Fails when any task failed.
+// Runs projen tasks at the same time as a command: the test task type-checks and lints while
+// jest runs (on a 2-core machine the test task's parts together take less than one after the
+// other: the lint's program build and the type check fill the gaps jest's two workers leave).
+//
+//   parallel-tasks.ts <task>... [-- <command> [<arg>...]]
+//
+// The command's output is shown as it comes; each task's output is held and printed whole once
+// the command (or, without one, the task) has ended, in the order given, so outputs never
+// interleave. Fails when the command or any task failed.
 import { spawn } from 'child_process';
 
-function run(task: string): Promise<{ code: number; output: Buffer }> {
+interface Done { readonly code: number; readonly output: Buffer }
+
+/** Runs a projen task, its output held. */
+function runTask(task: string): Promise<Done> {
   return new Promise((resolve) => {
     const child = spawn('npx', ['projen', task], { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
@@ -14,9 +23,31 @@ function run(task: string): Promise<{ code: number; output: Buffer }> {
   });
 }
 
-async function main(tasks: string[]): Promise<number> {
-  const runs = tasks.map(run);
+/** Runs a command (through npx, as projen's steps do), its output shown as it comes. */
+function runCommand(command: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('npx', command, { stdio: 'inherit' });
+    child.on('error', (e) => {
+      process.stderr.write(`parallel-tasks: ${command[0]}: ${e.message}\n`);
+      resolve(1);
+    });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function main(args: string[]): Promise<number> {
+  const dash = args.indexOf('--');
+  const tasks = dash < 0 ? args : args.slice(0, dash);
+  const command = dash < 0 ? [] : args.slice(dash + 1);
+  const runs = tasks.map(runTask);
   let failed = 0;
+  if (command.length > 0) {
+    const code = await runCommand(command);
+    if (code !== 0) {
+      failed++;
+      process.stderr.write(`parallel-tasks: ${command.join(' ')} failed (exit ${code})\n`);
+    }
+  }
   for (const [i, done] of runs.entries()) {
     const { code, output } = await done;
     process.stdout.write(output);
