@@ -280,7 +280,8 @@ function analyzeApp(root: IConstruct, options: AnalysisOptions, diagnostics?: An
   const all = appApiObjects(root);
   if (diagnostics) return { all, run: { diagnostics } };
   const objects = renderedObjects(root) as { [key: string]: any }[];
-  return { all, run: MeshAnalyzer._run(objects, options) };
+  // only the findings are kept: the run's model of the app (a Resource per object) is garbage now
+  return { all, run: { diagnostics: MeshAnalyzer._run(objects, options).diagnostics } };
 }
 
 /** True when `c` is `scope` or inside it (what `scope.node.findAll()` would find, without walking the tree). */

@@ -4,7 +4,7 @@
 // rendered (see ./synthesis-job).
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { appApiObjects, synthesisJob, synthesisMemo, synthesisRenderings, synthesisWritesYaml } from './synthesis';
+import { appApiObjects, chartsRenderAsCdk8s, synthesisJob, synthesisMemo, synthesisRenderings, synthesisWritesYaml } from './synthesis';
 import { SynthesisJob } from './synthesis-job';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
@@ -71,7 +71,9 @@ export function renderedObjects(root: IConstruct, batch?: (docs: unknown[]) => v
 export function startSynthesisJob(root: IConstruct, analysis: AnalysisOptions | undefined): void {
   if (!synthesisWritesYaml(root)) return;
   synthesisJob(root, () => {
-    const job = SynthesisJob.open(appApiObjects(root).length, analysis);
+    // the worker writes YAML from its copies of the objects as rendered: not for an app whose
+    // charts change them afterwards (a Chart subclass that edits what `super.toJson()` returns)
+    const job = chartsRenderAsCdk8s(root) ? SynthesisJob.open(appApiObjects(root).length, analysis) : undefined;
     if (!job) {
       renderedObjects(root);
       return undefined;

@@ -28,6 +28,8 @@ interface SynthesisState {
 
 const STATE = new WeakMap<IConstruct, SynthesisState>();
 const WRAPPED = new WeakSet<object>();
+/** The methods the library's synthesis tracking wrapped, by their wrapper. */
+const WRAPPED_METHODS = new WeakMap<Function, unknown>();
 
 function stateOf(root: IConstruct): SynthesisState {
   let state = STATE.get(root);
@@ -127,54 +129,67 @@ function wrap(target: any, method: string, root: IConstruct, writesYaml: boolean
   const original = target[method];
   if (typeof original !== 'function') return;
   const state = stateOf(root);
-  Object.defineProperty(target, method, {
-    configurable: true,
-    writable: true,
-    value: function synthesis(this: unknown, ...args: unknown[]) {
-      const outer = state.depth === 0;
-      if (outer) {
-        state.id++;
-        state.memo = new Map();
-        state.writesYaml = writesYaml;
+  const synthesis = function synthesis(this: unknown, ...args: unknown[]) {
+    const outer = state.depth === 0;
+    if (outer) {
+      state.id++;
+      state.memo = new Map();
+      state.writesYaml = writesYaml;
+    }
+    state.depth++;
+    // While the app writes its YAML, cdk8s's writer is replaced by one whose output kubectl
+    // reads back as written (see ./yaml-writer); synthesis is synchronous, so the swap is
+    // scoped to this call.
+    // Files written by `app.synth()` start with the synth marker, so that `cdk8s-istio
+    // analyze` recognizes them (see ../analysis/synth-marker).
+    const stringify = Yaml.stringify;
+    const save = Yaml.save;
+    const synthChart = APP_STATICS._synthChart;
+    if (writesYaml) Yaml.stringify = yamlWriter(root);
+    if (writesYaml && method === 'synth') Yaml.save = markedSaver(root);
+    // Within the app's synthesis (which resolved dependencies and validated the whole app
+    // once), each chart only renders its objects; charts of other apps are left to cdk8s.
+    if (outer && writesYaml && typeof synthChart === 'function') {
+      APP_STATICS._synthChart = (chart: Chart) => (chart.node.root === root ? renderChart(root, chart) : synthChart.call(App, chart));
+    }
+    // The app's charts in dependency order (cdk8s's `App.charts` builds the whole app's graph).
+    const ownCharts = outer && writesYaml && this === root && !Object.prototype.hasOwnProperty.call(root, 'charts');
+    if (ownCharts) {
+      Object.defineProperty(root, 'charts', { configurable: true, get: () => appTopology(root).filter((c): c is Chart => c instanceof Chart) });
+    }
+    try {
+      const result = original.apply(this, args);
+      if (outer && method === 'synth' && this === root) for (const fn of state.afterSynth?.values() ?? []) fn();
+      return result;
+    } finally {
+      if (writesYaml) Yaml.stringify = stringify;
+      if (writesYaml) Yaml.save = save;
+      if (outer && writesYaml) APP_STATICS._synthChart = synthChart;
+      if (ownCharts) delete (root as { charts?: unknown }).charts;
+      state.depth--;
+      if (state.depth === 0) {
+        state.memo = undefined;
+        state.writesYaml = undefined;
       }
-      state.depth++;
-      // While the app writes its YAML, cdk8s's writer is replaced by one whose output kubectl
-      // reads back as written (see ./yaml-writer); synthesis is synchronous, so the swap is
-      // scoped to this call.
-      // Files written by `app.synth()` start with the synth marker, so that `cdk8s-istio
-      // analyze` recognizes them (see ../analysis/synth-marker).
-      const stringify = Yaml.stringify;
-      const save = Yaml.save;
-      const synthChart = APP_STATICS._synthChart;
-      if (writesYaml) Yaml.stringify = yamlWriter(root);
-      if (writesYaml && method === 'synth') Yaml.save = markedSaver(root);
-      // Within the app's synthesis (which resolved dependencies and validated the whole app
-      // once), each chart only renders its objects; charts of other apps are left to cdk8s.
-      if (outer && writesYaml && typeof synthChart === 'function') {
-        APP_STATICS._synthChart = (chart: Chart) => (chart.node.root === root ? renderChart(root, chart) : synthChart.call(App, chart));
-      }
-      // The app's charts in dependency order (cdk8s's `App.charts` builds the whole app's graph).
-      const ownCharts = outer && writesYaml && this === root && !Object.prototype.hasOwnProperty.call(root, 'charts');
-      if (ownCharts) {
-        Object.defineProperty(root, 'charts', { configurable: true, get: () => appTopology(root).filter((c): c is Chart => c instanceof Chart) });
-      }
-      try {
-        const result = original.apply(this, args);
-        if (outer && method === 'synth' && this === root) for (const fn of state.afterSynth?.values() ?? []) fn();
-        return result;
-      } finally {
-        if (writesYaml) Yaml.stringify = stringify;
-        if (writesYaml) Yaml.save = save;
-        if (outer && writesYaml) APP_STATICS._synthChart = synthChart;
-        if (ownCharts) delete (root as { charts?: unknown }).charts;
-        state.depth--;
-        if (state.depth === 0) {
-          state.memo = undefined;
-          state.writesYaml = undefined;
-        }
-      }
-    },
-  });
+    }
+  };
+  WRAPPED_METHODS.set(synthesis, original);
+  Object.defineProperty(target, method, { configurable: true, writable: true, value: synthesis });
+}
+
+/**
+ * Whether each chart of the app renders as cdk8s's `Chart.toJson()` does (under this library's
+ * tracking): no subclass or patch of a chart's `toJson` changes its objects between their
+ * rendering and the YAML.
+ * @internal
+ */
+export function chartsRenderAsCdk8s(root: IConstruct): boolean {
+  return synthesisMemo(root, 'charts-as-cdk8s', () => appConstructs(root).every((c) => {
+    if (!(c instanceof Chart)) return true;
+    let toJson: unknown = (c as unknown as { toJson: unknown }).toJson;
+    while (typeof toJson === 'function' && WRAPPED_METHODS.has(toJson)) toJson = WRAPPED_METHODS.get(toJson);
+    return toJson === Chart.prototype.toJson;
+  }));
 }
 
 /**

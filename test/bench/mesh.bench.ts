@@ -1,6 +1,7 @@
 // The synthesis benchmark of issue #14: one mesh (see ./mesh/ways.ts) written four ways — the
 // library (synth-time analysis and validation on: a first synthesis and a re-synthesis, which
-// finds the objects validated before remembered; and off), the same intent by hand with
+// finds the objects validated before remembered; the re-synthesis with the opt-in synthesis
+// worker; and off), the same intent by hand with
 // cdk8s-plus-28 + ApiObjects, raw ApiObjects, plain objects through `yaml` — plus the analysis
 // of the manifests alone; each run in a fresh Node process against the compiled library (run
 // `npx projen compile` first), the modes interleaved, BENCH_RUNS runs (default 3), medians. Reports wall time, peak RSS and YAML bytes,
@@ -21,6 +22,8 @@ const MODES = [
   { key: 'library-first', way: 'library', analysis: 'on', label: 'library (analysis + validation on), first synthesis', cold: true },
   { key: 'library', way: 'library', analysis: 'on', label: 'library (analysis + validation on), re-synthesis' },
   { key: 'library-off', way: 'library', analysis: 'off', label: 'library (analysis + validation off)' },
+  // the opt-in synthesis worker (src/core/synthesis-job.ts): the same re-synthesis shared with a second thread
+  { key: 'library-worker', way: 'library', analysis: 'on', label: 'library (analysis + validation on), re-synthesis, synthesis worker on (CDK8S_ISTIO_SYNTH_WORKER=on)', worker: true },
   { key: 'cdk8s-plus', way: 'cdk8s-plus', analysis: 'off', label: 'hand-written cdk8s-plus-28 + ApiObjects' },
   { key: 'raw', way: 'raw', analysis: 'off', label: 'raw cdk8s ApiObjects' },
   { key: 'yaml', way: 'yaml', analysis: 'off', label: 'plain objects -> yaml (the floor)' },
@@ -47,10 +50,12 @@ function compileChild(): string {
   return file;
 }
 
-function child(file: string, args: string[]): string {
+function child(file: string, args: string[], worker = false): string {
   const env = { ...process.env };
   delete env.CDK8S_ISTIO_ANALYSIS;
   delete env.CDK8S_ISTIO_SCHEMA_VALIDATION;
+  delete env.CDK8S_ISTIO_SYNTH_WORKER;
+  if (worker) env.CDK8S_ISTIO_SYNTH_WORKER = 'on';
   const r = spawnSync(process.execPath, [file, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
   if (r.status !== 0) throw new Error(`node ways.js ${args.join(' ')} failed:\n${r.stderr}`);
   return r.stdout.trim().split('\n').pop() ?? '';
@@ -71,7 +76,7 @@ function main(): void {
     for (let r = 0; r < runs; r++) {
       for (const m of MODES) {
         if ('cold' in m) forgetValidationResults();
-        samples.get(m.key)!.push(JSON.parse(child(file, [m.way, String(n), m.analysis, manifests])));
+        samples.get(m.key)!.push(JSON.parse(child(file, [m.way, String(n), m.analysis, manifests], 'worker' in m)));
         process.stderr.write('.');
       }
     }

@@ -18,6 +18,7 @@ runTestFiles(__dirname, {
   'resource.test.ts': () => require('./resource.test'),
   'schema-validation.test.ts': () => require('./schema-validation.test'),
   'synthesis-job.test.ts': () => require('./synthesis-job.test'),
+  'synthesis.test.ts': () => require('./synthesis.test'),
   'workload-selector.test.ts': () => require('./workload-selector.test'),
   'yaml-writer.test.ts': () => require('./yaml-writer.test'),
 });

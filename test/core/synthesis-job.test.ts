@@ -47,7 +47,7 @@ function documents(n: number): unknown[] {
 }
 
 function run(dir: string, script: string, env: NodeJS.ProcessEnv = {}): any {
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), ...env }, cwd: dir });
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_SYNTH_WORKER: 'on', ...env }, cwd: dir });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout);
@@ -188,8 +188,11 @@ test('a worker prepared while the app is constructed loads the engines of a firs
   }
 });
 
-test('small apps, CDK8S_ISTIO_SYNTH_WORKER=off and TypeScript sources write in one thread', () => {
+test('small apps, apps that did not opt in (CDK8S_ISTIO_SYNTH_WORKER unset or not "on") and TypeScript sources write in one thread', () => {
   expect(run(compiled, SCRIPT(compiled, 100, 0)).started).toBe(false);
-  expect(run(compiled, SCRIPT(compiled, 1200, 0), { CDK8S_ISTIO_SYNTH_WORKER: 'off' }).started).toBe(false);
+  expect(run(compiled, SCRIPT(compiled, 1200, 0)).started).toBe(true);
+  for (const setting of ['', 'off', 'yes-please']) {
+    expect(run(compiled, SCRIPT(compiled, 1200, 0), { CDK8S_ISTIO_SYNTH_WORKER: setting }).started).toBe(false);
+  }
   expect(SynthesisJob.start(documents(1200))).toBeUndefined(); // no compiled worker next to the sources
 });
