@@ -39,12 +39,20 @@ function stateOf(root: IConstruct): SynthesisState {
 
 /**
  * The library's YAML writer (./yaml-writer) for the synthesis of `root`: documents the
- * synthesis handed to a worker are written by both threads (./synthesis-job).
+ * synthesis handed to a worker are written by both threads (./synthesis-job). The app's YAML is
+ * appended to as each document is written: V8 keeps it as the list of the documents' texts
+ * until it is first read whole (written to a file, measured), so the texts and a joined copy of
+ * them are never held at once while the app's objects are.
  */
 function yamlWriter(root: IConstruct): (...docs: unknown[]) => string {
   return (...docs) => {
     const job = synthesisJob(root);
-    return docs.map((d) => (job ? job.textOf(d) : stringifyYamlDocument(d))).join('---\n');
+    let yaml = '';
+    for (let i = 0; i < docs.length; i++) {
+      if (i > 0) yaml += '---\n';
+      yaml += job ? job.textOf(docs[i]) : stringifyYamlDocument(docs[i]);
+    }
+    return yaml;
   };
 }
 
