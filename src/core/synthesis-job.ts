@@ -9,9 +9,9 @@
 // deliver (it failed to start, threw, or timed out) is done here. The worker is opt-in
 // (CDK8S_ISTIO_SYNTH_WORKER=on): it holds a second copy of the app's objects and of the
 // analysis's model of them, so in `npx projen bench` it takes 10 % less time at 5,000 services
-// for 40 % more memory (541 -> 762 MB peak RSS), and gains nothing at 1,000. Apps below MIN_DOCUMENTS objects,
-// apps whose charts edit their objects after rendering (./rendering) and TypeScript sources
-// (tests) use no worker.
+// for 40 % more memory (541 -> 762 MB peak RSS), and gains nothing at 1,000. Apps below
+// MIN_DOCUMENTS objects, apps whose charts edit their objects after rendering (./rendering)
+// and TypeScript sources (tests) use no worker.
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
