@@ -201,7 +201,12 @@ function countConstruct(scope: IConstruct): void {
   if (count !== LARGE_APP_CONSTRUCTS) return;
   try {
     const mode = analysisMode(scope);
-    prepareSynthesisWorker({ analysis: mode !== 'off', schemaValidation: mode !== 'off' && schemaValidation(scope) });
+    const validates = mode !== 'off' && schemaValidation(scope);
+    if (!prepareSynthesisWorker({ analysis: mode !== 'off', schemaValidation: validates }) && validates) {
+      // without a synthesis worker, a worker validates the objects as they are rendered (a first synthesis)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('../analysis/schema/validation-host') as typeof import('../analysis/schema/validation-host')).ValidationStream.prepareForLargeApp();
+    }
   } catch {
     // an invalid mode fails the synthesis, which names it
   }

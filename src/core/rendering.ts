@@ -63,9 +63,25 @@ export function renderedObjects(root: IConstruct, batch?: (docs: unknown[]) => v
 }
 
 /**
+ * Where rendered objects go to be validated as they are rendered: the validation worker, when the
+ * synthesis validates schemas and one was started for a large app (see
+ * ../analysis/schema/validation-host), unless the app's charts edit their objects after rendering
+ * (the worker would validate them as they were).
+ */
+function validationStream(root: IConstruct, analysis: AnalysisOptions | undefined): ((docs: unknown[]) => void) | undefined {
+  if (analysis === undefined || analysis.schemaValidation === false) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const host = require('../analysis/schema/validation-host') as typeof import('../analysis/schema/validation-host');
+  const { ValidationStream } = host;
+  return ValidationStream.running() && chartsRenderAsCdk8s(root) ? (docs) => ValidationStream.add(docs) : undefined;
+}
+
+/**
  * When the synthesis in progress writes YAML (`app.synth()`, `app.synthYaml()`): renders the
  * app's objects and hands them to a worker (once) as they are rendered; it writes their YAML
  * meanwhile, and analyzes them with `analysis` (unless undefined) once it has them all.
+ * Without a synthesis worker, a validation worker may validate them as they are rendered (see
+ * validationStream).
  * @internal
  */
 export function startSynthesisJob(root: IConstruct, analysis: AnalysisOptions | undefined): void {
@@ -75,7 +91,7 @@ export function startSynthesisJob(root: IConstruct, analysis: AnalysisOptions | 
     // charts change them afterwards (a Chart subclass that edits what `super.toJson()` returns)
     const job = chartsRenderAsCdk8s(root) ? SynthesisJob.open(appApiObjects(root).length, analysis) : undefined;
     if (!job) {
-      renderedObjects(root);
+      renderedObjects(root, validationStream(root, analysis));
       return undefined;
     }
     let streamed = 0;

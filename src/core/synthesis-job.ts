@@ -97,18 +97,20 @@ let prepared = false;
  * (once per process), while the app is still being constructed: a large app's construction
  * keeps this thread busy long enough for the worker to be ready when its objects are rendered.
  * Called when an app's construction shows it will be large (see ./mesh-analysis).
+ * @returns whether there is a synthesis worker (opt-in, see the file's header)
  * @internal
  */
-export function prepareSynthesisWorker(preparation: WorkerPreparation): void {
-  if (prepared) return;
+export function prepareSynthesisWorker(preparation: WorkerPreparation): boolean {
+  if (prepared) return worker !== undefined;
   prepared = true;
   const w = theWorker();
-  if (!w) return;
+  if (!w) return false;
   try {
     w.postMessage({ prepare: preparation });
   } catch {
     // the job's own message reports a broken worker
   }
+  return true;
 }
 
 /** What the worker posts: its analysis first (when asked for), then its texts. */

@@ -223,3 +223,61 @@ test('istiod admission checks of objects validated ahead are remembered with the
   expect(run([admitted, refused], 'off')).toEqual({ count: 2, found: findings });
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * Objects as a large app renders them: valid ones, one the CRD schema refuses, one whose metadata
+ * the API server refuses, one of a kind no schema knows, one with values JSON does not carry
+ * (undefined, a Date: the API server receives its JSON) and one JSON cannot write (a BigInt).
+ */
+function rendered(): unknown[] {
+  const vs = (name: string, timeout: string) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name, namespace: 'shop' },
+    spec: { hosts: [`${name}.example.com`], http: [{ timeout, route: [{ destination: { host: name } }] }] },
+  });
+  return [
+    vs('a', '5s'),
+    vs('b', '1 s'),
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: '9lives', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } },
+    { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop', labels: { gone: undefined } }, data: { at: new Date(0) } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'shop' }, data: { n: BigInt(1) } },
+    vs('c', '7s'),
+  ];
+}
+
+test('objects handed to the worker as they are rendered (a large app\'s first synthesis): the same results, the valid ones remembered and not handed over again; the process exits by itself (compiled JS)', () => {
+  const { dir, analysis } = appWithCompiledAnalysis();
+  /** A synthesis in a fresh process: the worker started (`start`), the objects handed over in two batches as rendered, then validated. */
+  const run = (start: 'ValidationStream.prepareForLargeApp' | 'prewarmSchemaValidation', cache = '') => runScript(`
+    const host = require(${JSON.stringify(path.join(analysis, 'schema', 'validation-host.js'))});
+    host.${start}();
+    const worker = host.ValidationStream.running();
+    const objs = (${rendered.toString()})();
+    host.ValidationStream.add(objs.slice(0, 4));
+    host.ValidationStream.add(objs.slice(4));
+    host.ValidationStream.add(objs.slice(0, 1)); // handed over once
+    const results = host.validateManifests(objs);
+    // whether this thread loaded an engine (it validated an object the worker did not answer)
+    const engines = Object.keys(require.cache).some((f) => /(@bufbuild[/]cel|kubernetes-models|[/]ajv)[/].*[.]js$/.test(f));
+    process.stdout.write(JSON.stringify({ worker, streamed: host.ValidationStream.handedOver, engines, results }));
+  `, cache) as { worker: boolean; streamed: number; engines: boolean; results: unknown[] };
+  const inThread = JSON.parse(JSON.stringify(validateManifests(rendered())));
+  expect(inThread.map((r: any) => r.problems.map((p: any) => p.path))).toEqual([[], ['spec.http[0].timeout'], ['metadata.name'], [], [], ['<root>'], []]);
+  expect(inThread[3].unknownKind).toBe(true);
+  // a first synthesis: the worker validates every object JSON can write, this thread none
+  expect(run('ValidationStream.prepareForLargeApp')).toEqual({ worker: true, streamed: 6, engines: false, results: inThread });
+  // again: objects were found valid, so a large app's synthesis starts no worker (and validates the invalid ones itself)
+  expect(run('ValidationStream.prepareForLargeApp')).toEqual({ worker: false, streamed: 0, engines: true, results: inThread });
+  // with a worker, only the objects not found valid before are handed over (the invalid ones, the unknown kind)
+  expect(run('prewarmSchemaValidation')).toEqual({ worker: true, streamed: 3, engines: false, results: inThread });
+  // what the worker found valid was remembered: the same file as validating in this thread writes
+  const cacheDir = path.join(dir, 'node_modules', '.cache', 'cdk8s-istio');
+  const entries = () => fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir).find((f) => f.startsWith('valid-') && !f.endsWith('.checks.txt'))!), 'utf8').split('\n').filter((l) => l !== '').sort();
+  const objs = rendered();
+  expect(entries()).toEqual([objs[0], objs[4], objs[6]].map((o) => objectKey(o)).sort());
+  // with the cache off, every object goes to the worker every time
+  expect(run('ValidationStream.prepareForLargeApp', 'off')).toEqual({ worker: true, streamed: 6, engines: false, results: inThread });
+  fs.rmSync(dir, { recursive: true, force: true });
+});
