@@ -3,7 +3,7 @@ import { controllerObjects } from './controllers';
 import { builtInExtensionProviders } from './extension-provider-kinds';
 import { readManifestText } from './manifest-reader';
 import {
-  AnalysisContext, ISTIO_SYSTEM, ObjectIndex, Obj, RawDiagnostic, Resource, isObj,
+  AnalysisContext, ISTIO_SYSTEM, ObjectIndex, Obj, RawDiagnostic, Resource, isObj, runWhenDone,
 } from './model';
 import { ANALYZERS, ANALYZERS_BY_NAME } from './registry';
 
@@ -368,6 +368,7 @@ export class MeshAnalyzer {
       a.analyze(ctx);
       for (const d of ctx.out) raw.push(d);
     }
+    runWhenDone(shared);
     const suppressions = (options.suppressions ?? []).map((s) => ({ code: s.code.trim().toUpperCase(), match: resourceMatcher(s.resource) }));
     const kept = raw.filter((d) => {
       if (implied.has(d.resource)) return false;

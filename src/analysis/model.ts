@@ -80,6 +80,14 @@ function memoIn<T>(store: Map<string, unknown>, key: string, make: () => T): T {
   return v;
 }
 
+/** The prefix of the keys of `AnalysisContext.whenDone`'s tasks in a run's shared cache. */
+export const WHEN_DONE = 'when-done::';
+
+/** Runs the tasks the analyzers of a run left for its end (see `AnalysisContext.whenDone`). */
+export function runWhenDone(shared: ReadonlyMap<string, unknown>): void {
+  for (const [key, task] of shared) if (key.startsWith(WHEN_DONE)) (task as () => void)();
+}
+
 /** Objects indexed once by collection and by namespace/name, for linear-time analysis. */
 export class ObjectIndex {
   private readonly byCollection = new Map<string, Resource[]>();
@@ -177,6 +185,14 @@ export class AnalysisContext {
   /** Caches a derived index for this analyzer run (or across analyzers when `shared`). */
   public cached<T>(key: string, make: () => T, shared = false): T {
     return shared ? memoIn(this.shared, `${[...this.inputs].sort().join(',')}::${key}`, make) : memoIn(this.memo, key, make);
+  }
+
+  /**
+   * Runs `done` once when every analyzer of the run has run (once per `key`, whichever analyzers
+   * ask for it).
+   */
+  public whenDone(key: string, done: () => void): void {
+    memoIn(this.shared, `${WHEN_DONE}${key}`, () => done);
   }
 
   /**

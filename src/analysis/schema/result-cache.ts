@@ -10,9 +10,10 @@
 // file (a line per object: its key, then theirs) for as long as the object is: when it changes
 // in one place, the checks it did not change are still known and their engines are not loaded.
 // That file is read only then (a synthesis of unchanged objects reads the objects' keys alone).
-// istiod's admission checks of objects validated ahead (the synthesis worker's) are remembered
-// as objects are. Only the compiled library uses it (never the TypeScript sources the tests
-// run); CDK8S_ISTIO_CACHE=off turns it off with the rest of the cache.
+// istiod's admission checks of the objects are remembered as objects are (by the object's key,
+// see ../analyzers/schema/istio-admission), written with them at the end of the analysis. Only
+// the compiled library uses it (never the TypeScript sources the tests run);
+// CDK8S_ISTIO_CACHE=off turns it off with the rest of the cache.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';

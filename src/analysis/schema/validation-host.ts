@@ -279,16 +279,37 @@ function collect(s: Stream): void {
   s.port.close();
 }
 
-/** The worker's result for an object handed over by ValidationStream.add; undefined for other objects (or one it did not answer). */
-function streamedResult(o: object): ManifestValidation | undefined {
+/**
+ * The worker's result for an object handed over by ValidationStream.add; undefined for other
+ * objects (or one it did not answer). Its result-cache key goes to `keysOut`.
+ */
+function streamedResult(o: object, keysOut?: Map<object, string>): ManifestValidation | undefined {
   const e = streamed.get(o);
   if (!e) return undefined;
   collect(e.stream);
   const r = e.index < 0 ? { problems: [], unknownKind: false } : e.stream.results[e.index];
-  if (!r || e.index < 0 || r.problems.length > 0 || r.unknownKind) return r;
+  if (!r) return undefined;
   const key = e.key ?? e.stream.keys[e.index];
-  if (key !== undefined && resultCacheEnabled()) rememberValid(key, e.stream.checks[e.index]);
+  if (key === undefined || !resultCacheEnabled()) return r;
+  keysOut?.set(o, key);
+  if (e.index >= 0 && r.problems.length === 0 && !r.unknownKind) rememberValid(key, e.stream.checks[e.index]);
   return r;
+}
+
+/** Options of validateManifests. */
+export interface ValidateManifestsOptions {
+  /** Receives the result-cache key of each object (when the cache is on), for checks of the whole object remembered with it. */
+  readonly keysOut?: Map<object, string>;
+  /**
+   * Whether to write what was found valid to the result cache now (default true); false when
+   * the caller remembers more with the objects' keys and then calls saveValidation.
+   */
+  readonly save?: boolean;
+}
+
+/** Writes what was found valid to the result cache (see validateManifests' `save`). */
+export function saveValidation(): void {
+  if (resultCacheEnabled()) saveValid();
 }
 
 /**
@@ -297,11 +318,19 @@ function streamedResult(o: object): ManifestValidation | undefined {
  * (ValidationStream) are answered from what was found, the rest are validated in the prewarmed
  * worker when there is one, else in this thread.
  */
-export function validateManifests(objects: readonly unknown[]): ManifestValidation[] {
-  const results: (ManifestValidation | undefined)[] = objects.map((o) => (o !== null && typeof o === 'object' ? validatedAhead.get(o) ?? streamedResult(o) : undefined));
+export function validateManifests(objects: readonly unknown[], options: ValidateManifestsOptions = {}): ManifestValidation[] {
+  const { keysOut } = options;
+  const results: (ManifestValidation | undefined)[] = objects.map((o) => {
+    if (o === null || typeof o !== 'object') return undefined;
+    const ahead = validatedAhead.get(o);
+    if (ahead === undefined) return streamedResult(o, keysOut);
+    const key = keysAhead.get(o);
+    if (key !== undefined) keysOut?.set(o, key);
+    return ahead;
+  });
   const rest = results.flatMap((r, i) => (r ? [] : [i]));
-  if (rest.length > 0) validateNow(rest.map((i) => objects[i])).forEach((r, n) => { results[rest[n]] = r; });
-  if (resultCacheEnabled()) saveValid();
+  if (rest.length > 0) validateNow(rest.map((i) => objects[i]), undefined, keysOut).forEach((r, n) => { results[rest[n]] = r; });
+  if (options.save !== false) saveValidation();
   return results as ManifestValidation[];
 }
 
@@ -314,9 +343,14 @@ function keyOf(o: unknown): string | undefined {
   }
 }
 
-function validateNow(objects: readonly unknown[], known?: readonly (string | undefined)[]): ManifestValidation[] {
+function validateNow(objects: readonly unknown[], known?: readonly (string | undefined)[], keysOut?: Map<object, string>): ManifestValidation[] {
   if (!resultCacheEnabled()) return validateUncached(objects).results; // no hashing when nothing is remembered
   const keys = known ?? objects.map(keyOf);
+  if (keysOut) {
+    objects.forEach((o, i) => {
+      if (keys[i] !== undefined && o !== null && typeof o === 'object') keysOut.set(o, keys[i]!);
+    });
+  }
   const todo = objects.map((_o, i) => i).filter((i) => keys[i] === undefined || !knownValid(keys[i]!));
   const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
   if (todo.length > 0) {

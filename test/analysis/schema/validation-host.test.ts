@@ -281,3 +281,35 @@ test('objects handed to the worker as they are rendered (a large app\'s first sy
   expect(run('ValidationStream.prepareForLargeApp', 'off')).toEqual({ worker: true, streamed: 6, engines: false, results: inThread });
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('an analysis remembers istiod\'s admission checks with the objects it validated: an admitted object is not checked again, a refused one every time, and the cache is written once, at the end of the run (compiled JS, with the cache)', () => {
+  const { dir, analysis } = appWithCompiledAnalysis();
+  const admitted = virtualService('ok', 'ok.example.com', '5s');
+  const refused = virtualService('all', '*', '5s'); // istiod refuses a mesh VirtualService for "*"
+  const cacheDir = path.join(dir, 'node_modules', '.cache', 'cdk8s-istio');
+  const objectsFile = () => path.join(cacheDir, fs.readdirSync(cacheDir).find((f) => f.startsWith('valid-') && !f.endsWith('.checks.txt'))!);
+  /** An analysis in a fresh process (these analyzers): how often istiod's VirtualService check ran, the findings and the lines the cache file holds. */
+  const run = (objs: object[], analyzers = ['schema.ManifestSchemaAnalyzer', 'schema.IstioAdmissionAnalyzer']) => {
+    const out = runScript(`
+      const vsCheck = require(${JSON.stringify(path.join(analysis, 'analyzers', 'schema', 'admission', 'virtual-service.js'))});
+      const check = vsCheck.virtualService;
+      let count = 0;
+      vsCheck.virtualService = (...args) => { count++; return check(...args); };
+      const { MeshAnalyzer } = require(${JSON.stringify(path.join(analysis, 'mesh-analyzer.js'))});
+      const found = MeshAnalyzer._run(${JSON.stringify(objs)}, { analyzers: ${JSON.stringify(analyzers)}, schemaValidation: true }).diagnostics;
+      process.stdout.write(JSON.stringify({ count, found: found.map((d) => d.name + ' ' + d.code + ' ' + /istiod admission/.test(d.message)) }));
+    `) as { count: number; found: string[] };
+    return { ...out, lines: fs.readFileSync(objectsFile(), 'utf8').split('\n').filter((l) => l !== '').length };
+  };
+  const findings = ['all IST0106 true'];
+  // both objects pass the schema (two lines), one is admitted (a third line: its check, remembered with it)
+  expect(run([admitted, refused])).toEqual({ count: 2, found: findings, lines: 3 });
+  const written = fs.statSync(objectsFile()).mtimeMs;
+  expect(run([admitted, refused])).toEqual({ count: 1, found: findings, lines: 3 }); // the refused one is checked again
+  expect(fs.statSync(objectsFile()).mtimeMs).toBe(written); // nothing new: the file is not written
+  // the admission check alone (no schema validation: no keys) checks every object and leaves the cache as it was
+  expect(run([admitted, refused], ['schema.IstioAdmissionAnalyzer'])).toEqual({ count: 2, found: findings, lines: 3 });
+  // a changed object is checked again; the file holds what this run found (the old object and its check are gone)
+  expect(run([virtualService('ok', 'ok.example.com', '6s'), refused])).toEqual({ count: 2, found: findings, lines: 3 });
+  fs.rmSync(dir, { recursive: true, force: true });
+});

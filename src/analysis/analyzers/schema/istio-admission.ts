@@ -19,6 +19,7 @@ import { sidecar } from './admission/sidecar';
 import { telemetry } from './admission/telemetry';
 import { virtualService } from './admission/virtual-service';
 import { workloadEntry, workloadGroup } from './admission/workload-entry';
+import { objectKeys } from './manifest-schema';
 import { checkKey, knownValid, rememberValid } from '../../schema/result-cache';
 import { keyValidatedAhead } from '../../schema/validation-host';
 
@@ -62,12 +63,13 @@ function admissionProblems(r: Resource): string[] {
 const checkedAhead = new WeakMap<object, string[]>();
 
 /**
- * The problems of an object checked ahead: an object validated ahead that an earlier synthesis
- * found admitted is not checked again (its key is known, see ../../schema/result-cache), and an
- * admitted one is remembered. Objects with problems are checked and reported every time.
+ * The problems istiod's webhook finds in an object whose result-cache key is known (validated
+ * ahead, or in this run: `keys`): one an earlier synthesis found admitted is not checked again
+ * (see ../../schema/result-cache), and an admitted one is remembered. Objects with problems are
+ * checked and reported every time; without a key, an object is checked.
  */
-function admittedAhead(r: Resource): string[] {
-  const known = keyValidatedAhead(r.raw);
+function admittedAhead(r: Resource, keys?: ReadonlyMap<object, string>): string[] {
+  const known = keyValidatedAhead(r.raw) ?? keys?.get(r.raw);
   const key = known === undefined || checkOf(r) === undefined ? undefined : checkKey('istiod-admission', known);
   if (key !== undefined && knownValid(key)) return [];
   const problems = admissionProblems(r);
@@ -91,8 +93,10 @@ export const istioAdmissionAnalyzer: AnalyzerDef = {
   inputs: [],
   allKinds: true,
   analyze(ctx: AnalysisContext): void {
+    // the objects' keys, when the schema validation ran before: what was admitted is remembered with them
+    const keys = objectKeys(ctx);
     for (const r of ctx.inputObjects()) {
-      for (const p of checkedAhead.get(r.raw) ?? admissionProblems(r)) ctx.report(r, 'SchemaValidationError', `${p} (istiod admission)`);
+      for (const p of checkedAhead.get(r.raw) ?? admittedAhead(r, keys)) ctx.report(r, 'SchemaValidationError', `${p} (istiod admission)`);
     }
   },
 };
