@@ -30,8 +30,8 @@ export class Resource {
   public readonly apiVersion: string;
   public readonly namespace: string;
   public readonly name: string;
-  public readonly labels: { [key: string]: string };
-  public readonly annotations: { [key: string]: string };
+  public readonly labels: { readonly [key: string]: string };
+  public readonly annotations: { readonly [key: string]: string };
   public readonly spec: Obj;
   public readonly status: Obj | undefined;
   /** Full name: `ns/name`, or `name` when there is no namespace. */
@@ -47,8 +47,8 @@ export class Resource {
     this.collection = collectionOf(this.apiVersion, this.kind);
     this.namespace = str(md.namespace);
     this.name = str(md.name);
-    this.labels = strMap(md.labels);
-    this.annotations = strMap(md.annotations);
+    this.labels = strMapView(md.labels);
+    this.annotations = strMapView(md.annotations);
     // core objects keep their payload at the top level (ConfigMap data, Secret data, webhooks, ...)
     this.spec = isObj(raw.spec) ? raw.spec : {};
     this.status = isObj(raw.status) ? raw.status : undefined;
@@ -273,6 +273,16 @@ export function arr(v: unknown): any[] {
 
 export function obj(v: unknown): Obj {
   return isObj(v) ? v : {};
+}
+
+/**
+ * `strMap` for reading only: a plain object whose values are all strings (labels, annotations
+ * as manifests hold them) is returned as it is, not copied.
+ */
+export function strMapView(v: unknown): { readonly [key: string]: string } {
+  if (!isObj(v) || Object.getPrototypeOf(v) !== Object.prototype) return strMap(v);
+  for (const k in v) if (typeof v[k] !== 'string') return strMap(v);
+  return v;
 }
 
 export function strMap(v: unknown): { [key: string]: string } {
