@@ -65,16 +65,16 @@ test('nothing is handed over when the charts edit their objects after rendering,
   }
 });
 
-test('a large app\'s construction starts the validation worker (once it has 250 library constructs), unless it validates no schemas', () => {
+test('a large app\'s construction starts the validation worker (once it has 1,000 library constructs), unless it validates no schemas', () => {
   const prewarm = jest.spyOn(ValidationStream, 'prepareForLargeApp').mockImplementation(() => undefined);
   try {
-    withRoutes(new Chart(new App(), 'small'), 249);
+    withRoutes(new Chart(new App(), 'small'), 999);
     expect(prewarm).not.toHaveBeenCalled();
-    withRoutes(new Chart(new App(), 'large'), 260);
+    withRoutes(new Chart(new App(), 'large'), 1010);
     expect(prewarm).toHaveBeenCalledTimes(1);
     const off = new App();
     off.node.setContext('cdk8s-istio/schema-validation', 'off');
-    withRoutes(new Chart(off, 'large'), 260);
+    withRoutes(new Chart(off, 'large'), 1010);
     expect(prewarm).toHaveBeenCalledTimes(1);
   } finally {
     prewarm.mockRestore();
