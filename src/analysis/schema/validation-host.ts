@@ -152,6 +152,9 @@ export function keyValidatedAhead(obj: object): string | undefined {
   return keysAhead.get(obj);
 }
 
+/** The result of an object found valid by an earlier synthesis (one for all: it is never changed). */
+const FOUND_VALID: ManifestValidation = Object.freeze({ problems: Object.freeze([]) as unknown as ManifestValidation['problems'], unknownKind: false });
+
 /** Texts handed to the worker by ValidationStream.add and its answers. */
 interface Stream {
   readonly port: MessagePort;
@@ -287,7 +290,7 @@ function streamedResult(o: object, keysOut?: Map<object, string>): ManifestValid
   const e = streamed.get(o);
   if (!e) return undefined;
   collect(e.stream);
-  const r = e.index < 0 ? { problems: [], unknownKind: false } : e.stream.results[e.index];
+  const r = e.index < 0 ? FOUND_VALID : e.stream.results[e.index];
   if (!r) return undefined;
   const key = e.key ?? e.stream.keys[e.index];
   if (key === undefined || !resultCacheEnabled()) return r;
@@ -352,7 +355,7 @@ function validateNow(objects: readonly unknown[], known?: readonly (string | und
     });
   }
   const todo = objects.map((_o, i) => i).filter((i) => keys[i] === undefined || !knownValid(keys[i]!));
-  const results: ManifestValidation[] = objects.map(() => ({ problems: [], unknownKind: false }));
+  const results: ManifestValidation[] = objects.map(() => FOUND_VALID);
   if (todo.length > 0) {
     const fresh = validateUncached(todo.map((i) => objects[i]));
     todo.forEach((i, n) => {
