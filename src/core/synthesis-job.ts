@@ -8,8 +8,8 @@
 // objects, so its findings and texts are those this thread would produce; whatever it does not
 // deliver (it failed to start, threw, or timed out) is done here. The worker is opt-in
 // (CDK8S_ISTIO_SYNTH_WORKER=on): it holds a second copy of the app's objects and of the
-// analysis's model of them, so in `npx projen bench` it takes 10 % less time at 5,000 services
-// for 40 % more memory (541 -> 762 MB peak RSS), and gains nothing at 1,000. Apps below
+// analysis's model of them, so in `npx projen bench` it took 10 % less time at 5,000 services
+// for 40 % more memory (541 -> 762 MB peak RSS), and gained nothing at 1,000. Apps below
 // MIN_DOCUMENTS objects, apps whose charts edit their objects after rendering (./rendering)
 // and TypeScript sources (tests) use no worker.
 import * as fs from 'fs';
