@@ -215,7 +215,7 @@ export class ValidationStream {
    * what it rendered). Does nothing without a running worker (see `running`).
    */
   public static add(objects: readonly unknown[]): void {
-    if (!worker || workerFailed) return;
+    if (!ValidationStream.running() || !worker) return;
     let s = openStream;
     if (!s || s.collected) {
       const control = new Int32Array(new SharedArrayBuffer(4));
