@@ -368,7 +368,7 @@ function validateNow(objects: readonly unknown[], known?: readonly (string | und
 }
 
 function validateUncached(objects: readonly unknown[]): Validated {
-  if (!worker || workerFailed || objects.length === 0) return validateInThread(objects);
+  if (!ValidationStream.running() || !worker || objects.length === 0) return validateInThread(objects);
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   try {
