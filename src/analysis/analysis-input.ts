@@ -12,6 +12,9 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
 /** The Istio release whose analyzers these are (its proxy image stands for injected sidecars). */
 const ISTIO_VERSION = '1.30.3';
 
+/** The container Istio's injector adds (as the analyzers see it; shared by every injected pod, never changed). */
+const SIDECAR = Object.freeze({ name: 'istio-proxy', image: `docker.io/istio/proxyv2:${ISTIO_VERSION}` });
+
 /** The namespace an object is placed in ('' for none). */
 function namespaceOf(o: Obj): string {
   return isObj(o.metadata) && typeof o.metadata.namespace === 'string' ? o.metadata.namespace : '';
@@ -44,20 +47,19 @@ export function templatePod(o: Obj, nsLabels: Labels): Obj | undefined {
   const containers: any[] = Array.isArray(spec.containers) ? spec.containers : [];
   const injected = optIn !== 'false' && (optIn === 'true' || nsInjects) && !containers.some((c) => c?.name === 'istio-proxy');
   const ambient = !injected && nsLabels['istio.io/dataplane-mode'] === 'ambient' && podLabels['istio.io/dataplane-mode'] !== 'none';
-  const annotations: Labels = isObj(md.annotations) ? { ...md.annotations } : {};
+  const annotations: Labels = isObj(md.annotations) ? Object.assign({}, md.annotations) : {};
   if (ambient) annotations['ambient.istio.io/redirection'] = 'enabled';
+  // Object.assign onto a new object, not a spread: V8 gives each object a spread builds its own
+  // hidden class, and the analyzers read these pods as they read the rendered objects (../core/plain-copy)
+  const metadata: Obj = Object.assign({}, md);
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  metadata.name = `${owner.name ?? 'workload'}-pod-template`;
+  if (owner.namespace !== undefined) metadata.namespace = owner.namespace;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {
-      ...md,
-      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-      name: `${owner.name ?? 'workload'}-pod-template`,
-      ...(owner.namespace !== undefined ? { namespace: owner.namespace } : {}),
-    },
-    spec: injected
-      ? { ...spec, containers: [...containers, { name: 'istio-proxy', image: `docker.io/istio/proxyv2:${ISTIO_VERSION}` }] }
-      : spec,
+    metadata,
+    spec: injected ? Object.assign({}, spec, { containers: [...containers, SIDECAR] }) : spec,
   };
 }
 

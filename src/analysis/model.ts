@@ -275,11 +275,14 @@ export function obj(v: unknown): Obj {
   return isObj(v) ? v : {};
 }
 
+const NO_STRINGS: { readonly [key: string]: string } = Object.freeze({});
+
 /**
  * `strMap` for reading only: a plain object whose values are all strings (labels, annotations
  * as manifests hold them) is returned as it is, not copied.
  */
 export function strMapView(v: unknown): { readonly [key: string]: string } {
+  if (v === undefined) return NO_STRINGS; // most objects have no annotations: one shared empty map
   if (!isObj(v) || Object.getPrototypeOf(v) !== Object.prototype) return strMap(v);
   for (const k in v) if (typeof v[k] !== 'string') return strMap(v);
   return v;

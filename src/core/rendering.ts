@@ -4,6 +4,7 @@
 // rendered (see ./synthesis-job).
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { plainCopy } from './plain-copy';
 import { appApiObjects, chartsRenderAsCdk8s, synthesisJob, synthesisMemo, synthesisRenderings, synthesisWritesYaml } from './synthesis';
 import { SynthesisJob } from './synthesis-job';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
@@ -19,13 +20,14 @@ export function ownerPath(obj: ApiObject): string {
 }
 
 /**
- * An object rendered with `toJson()`. A rendering that crashes (typically an escape-hatch JSON
- * patch that put a single value where the generated binding expects a list) becomes a
- * library error that names the construct and shows the patches applied to it.
+ * An object rendered with `toJson()`, copied so that its objects share hidden classes (see
+ * ./plain-copy). A rendering that crashes (typically an escape-hatch JSON patch that put a
+ * single value where the generated binding expects a list) becomes a library error that names
+ * the construct and shows the patches applied to it.
  */
 function renderObject(o: ApiObject): unknown {
   try {
-    return o.toJson();
+    return plainCopy(o.toJson());
   } catch (e) {
     const message = String((e as Error).message ?? e);
     if (/^\[[^\]]+\] /.test(message)) throw e; // already a library error

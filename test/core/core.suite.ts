@@ -14,6 +14,7 @@ runTestFiles(__dirname, {
   'mesh-config-source.test.ts': () => require('./mesh-config-source.test'),
   'messages.test.ts': () => require('./messages.test'),
   'metadata.test.ts': () => require('./metadata.test'),
+  'plain-copy.test.ts': () => require('./plain-copy.test'),
   'rendering.test.ts': () => require('./rendering.test'),
   'required-props.test.ts': () => require('./required-props.test'),
   'resource.test.ts': () => require('./resource.test'),

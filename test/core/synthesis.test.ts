@@ -3,8 +3,8 @@
 // worker's) is the YAML the app asks for.
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { chartsRenderAsCdk8s } from '../../src/core/synthesis';
 import { MeshAnalysis } from '../../src/core/mesh-analysis';
+import { chartsRenderAsCdk8s } from '../../src/core/synthesis';
 import { SynthesisJob } from '../../src/core/synthesis-job';
 import { VirtualService } from '../../src/networking/virtual-service';
 
