@@ -67,10 +67,6 @@ export function labelPairsOf(labels: { [key: string]: string }): string[] {
   return Object.keys(labels).map((k) => `${k}=${labels[k]}`);
 }
 
-/** The key of an object in an ObjectIndex. */
-function indexKey(collection: string, namespace: string, name: string): string {
-  return `${collection}|${namespace}|${name}`;
-}
 
 /** `store`'s value for `key`, made (once) by `make`. */
 function memoIn<T>(store: Map<string, unknown>, key: string, make: () => T): T {
@@ -91,7 +87,11 @@ export function runWhenDone(shared: ReadonlyMap<string, unknown>): void {
 /** Objects indexed once by collection and by namespace/name, for linear-time analysis. */
 export class ObjectIndex {
   private readonly byCollection = new Map<string, Resource[]>();
-  private readonly byKey = new Map<string, Resource>();
+  /**
+   * Collection → namespace → name → object: lookups with the strings the objects and the
+   * analyzers already hold (a joined key would be a new string to build and hash per lookup).
+   */
+  private readonly byName = new Map<string, Map<string, Map<string, Resource>>>();
 
   constructor(resources: readonly Resource[] = []) {
     for (const r of resources) this.add(r);
@@ -102,11 +102,11 @@ export class ObjectIndex {
     let list = this.byCollection.get(r.collection);
     if (!list) this.byCollection.set(r.collection, list = []);
     list.push(r);
-    const key = indexKey(r.collection, r.namespace, r.name);
+    const names = this.names(r.collection, r.namespace);
     // last definition wins, as when applying a stream of manifests
-    const prev = this.byKey.get(key);
+    const prev = names.get(r.name);
     if (prev) list.splice(list.indexOf(prev), 1);
-    this.byKey.set(key, r);
+    names.set(r.name, r);
   }
 
   /** Puts `next` (same collection, namespace and name) where `prev` is. */
@@ -114,8 +114,8 @@ export class ObjectIndex {
     const list = this.byCollection.get(prev.collection) ?? [];
     const at = list.indexOf(prev);
     if (at >= 0) list[at] = next;
-    const key = indexKey(prev.collection, prev.namespace, prev.name);
-    if (this.byKey.get(key) === prev) this.byKey.set(key, next);
+    const names = this.names(prev.collection, prev.namespace);
+    if (names.get(prev.name) === prev) names.set(prev.name, next);
   }
 
   public all(collection: string): Resource[] {
@@ -123,11 +123,20 @@ export class ObjectIndex {
   }
 
   public find(collection: string, namespace: string, name: string): Resource | undefined {
-    return this.byKey.get(indexKey(collection, namespace, name));
+    return this.byName.get(collection)?.get(namespace)?.get(name);
   }
 
   public collections(): string[] {
     return [...this.byCollection.keys()];
+  }
+
+  /** The objects of a collection in a namespace, by name (made on first use). */
+  private names(collection: string, namespace: string): Map<string, Resource> {
+    let byNamespace = this.byName.get(collection);
+    if (!byNamespace) this.byName.set(collection, byNamespace = new Map());
+    let names = byNamespace.get(namespace);
+    if (!names) byNamespace.set(namespace, names = new Map());
+    return names;
   }
 }
 

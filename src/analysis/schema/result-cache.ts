@@ -187,8 +187,8 @@ export function checkKey(check: string, objectKeyOf: string): string {
 export function knownValid(key: string): boolean {
   const s = open();
   if (!s) return false;
-  if (s.used.has(key)) return true;
-  if (!s.valid.has(key)) return false;
+  // one lookup for the usual case (found in the file), a second for what this synthesis found
+  if (!s.valid.has(key)) return s.used.has(key);
   s.used.add(key);
   return true;
 }
