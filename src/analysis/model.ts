@@ -67,7 +67,6 @@ export function labelPairsOf(labels: { [key: string]: string }): string[] {
   return Object.keys(labels).map((k) => `${k}=${labels[k]}`);
 }
 
-
 /** `store`'s value for `key`, made (once) by `make`. */
 function memoIn<T>(store: Map<string, unknown>, key: string, make: () => T): T {
   if (store.has(key)) return store.get(key) as T;

@@ -4,8 +4,10 @@
 // its own: one per rendered struct, so that everything that reads the renderings (the
 // synth-time analysis, the YAML writer, the result cache's JSON.stringify) runs megamorphic, and
 // each map and its descriptors stay in memory with the object. Copied once right after
-// rendering, objects of the same shape share one map (for the benchmark mesh of 5,000 services:
-// ~250,000 maps fewer, the rendering's copy costs less than what the readers gain).
+// rendering, objects of the same shape share one map. For the benchmark mesh of 1,000 services
+// (heap snapshots, profiles): objects with a map of their own 50,000 → 9,000 (the rest are the
+// constructs' props, built by the generated constructors); the copy takes ~50 ms, the analysis
+// ~60 ms less and the YAML ~25 ms less.
 
 /** Deeper than any manifest: a value nested deeper (or a cycle) is kept as it is, not copied. */
 const MAX_DEPTH = 100;
