@@ -12,6 +12,17 @@ v8.setFlagsFromString('--allow-natives-syntax');
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
 const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
 
+/**
+ * How many hidden classes the objects have between them. V8 may still move some objects of one
+ * shape to a newer class of it (when a field's representation is generalized), so a shared
+ * class shows as one or a few, and a class per object as about as many as there are objects.
+ */
+function hiddenClasses(objects: readonly object[]): number {
+  const representatives: object[] = [];
+  for (const o of objects) if (!representatives.some((r) => haveSameMap(r, o))) representatives.push(o);
+  return representatives.length;
+}
+
 /** What the generated bindings do to every struct they render (`cdk8s import`'s toJson_* functions). */
 function likeGeneratedBinding(fields: { [key: string]: unknown }): any {
   return Object.entries(fields).reduce((r, i) => (i[1] === undefined ? r : { ...r, [i[0]]: i[1] }), {});
@@ -20,10 +31,9 @@ function likeGeneratedBinding(fields: { [key: string]: unknown }): any {
 describe('plainCopy', () => {
   test('objects built as the generated bindings build them get one hidden class each; their copies share one', () => {
     const built = Array.from({ length: 40 }, (_, i) => likeGeneratedBinding({ host: `h${i}`, port: undefined, subset: 'v1' }));
-    const distinct = built.slice(1).filter((o) => !haveSameMap(built[0], o)).length;
-    expect(distinct).toBeGreaterThan(20); // the premise: V8 gives most of them a map of their own
+    expect(hiddenClasses(built)).toBeGreaterThan(20); // the premise: V8 gives most of them a map of their own
     const copies = built.map((o) => plainCopy(o));
-    expect(copies.slice(1).every((o) => haveSameMap(copies[0], o))).toBe(true);
+    expect(hiddenClasses(copies)).toBeLessThanOrEqual(3);
     expect(copies).toEqual(built);
   });
 
@@ -80,22 +90,23 @@ describe('plainCopy', () => {
 
 describe('rendered objects', () => {
   test('objects of the same kind, library or cdk8s-plus, share hidden classes down to their nested structs', () => {
+    const count = 30;
     const app = new App();
     const chart = new Chart(app, 'c', { namespace: 'shop' });
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < count; i++) {
       new VirtualService(chart, `vs${i}`, { hosts: [`s${i}`], http: [{ route: [{ host: `s${i}`, subset: 'v1', weight: 90 }, { host: `s${i}`, subset: 'v2', weight: 10 }] }] });
       new kplus.Deployment(chart, `d${i}`, { containers: [{ image: `img${i}`, portNumber: 8080, securityContext: { user: 1000 } }] });
     }
     const docs = renderedObjects(app) as any[];
     const services = docs.filter((d) => d.kind === 'VirtualService');
     const deployments = docs.filter((d) => d.kind === 'Deployment');
-    expect(services).toHaveLength(12);
-    expect(deployments).toHaveLength(12);
-    const shared = (objects: any[], path: (o: any) => object) => objects.slice(1).every((o) => haveSameMap(path(objects[0]), path(o)));
-    expect(shared(services, (o) => o)).toBe(true);
-    expect(shared(services, (o) => o.spec)).toBe(true);
-    expect(shared(services, (o) => o.spec.http[0].route[1].destination)).toBe(true);
-    expect(shared(deployments, (o) => o)).toBe(true);
-    expect(shared(deployments, (o) => o.spec.template.spec.containers[0].resources.limits)).toBe(true);
+    expect(services).toHaveLength(count);
+    expect(deployments).toHaveLength(count);
+    // without the copy, each of these has about `count` classes
+    expect(hiddenClasses(services)).toBeLessThanOrEqual(3);
+    expect(hiddenClasses(services.map((o) => o.spec))).toBeLessThanOrEqual(3);
+    expect(hiddenClasses(services.map((o) => o.spec.http[0].route[1].destination))).toBeLessThanOrEqual(3);
+    expect(hiddenClasses(deployments)).toBeLessThanOrEqual(3);
+    expect(hiddenClasses(deployments.map((o) => o.spec.template.spec.containers[0].resources.limits))).toBeLessThanOrEqual(3);
   });
 });
