@@ -110,6 +110,10 @@ const STREAM = (dir: string, n: number, analysis: object | undefined, abortAfter
     job.add(docs.slice(start, start + 100));
     const until = Date.now() + 30;
     while (Date.now() < until); // rendering the next batch
+    // a slow first batch: the worker takes documents before the last batch comes (as in a large
+    // app, however loaded the machine is: its engines load while the app is constructed)
+    const slow = Date.now() + 30000;
+    while (start === 0 && job && Atomics.load(job.control, 0) === 0 && Date.now() < slow);
   }
   const early = Atomics.load(job.control, 0); // documents the worker took while the host was rendering
   let diagnostics;
