@@ -59,7 +59,7 @@ export function templatePod(o: Obj, nsLabels: Labels): Obj | undefined {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata,
-    spec: injected ? Object.assign({}, spec, { containers: [...containers, SIDECAR] }) : spec,
+    spec: injected ? Object.assign({}, spec, { containers: containers.concat([SIDECAR]) }) : spec,
   };
 }
 

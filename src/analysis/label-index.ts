@@ -23,6 +23,9 @@ export class LabelIndex {
         list.push(r);
       }
     }
+    // most pairs are carried by a few objects: their lists copied to their size (a list that grew
+    // by push keeps room for 17)
+    for (const [pair, list] of this.byPair) if (list.length < 17) this.byPair.set(pair, list.slice());
   }
 
   /** Items whose labels match the equality selector (all items for an empty selector). */

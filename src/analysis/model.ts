@@ -36,8 +36,6 @@ export class Resource {
   public readonly status: Obj | undefined;
   /** Full name: `ns/name`, or `name` when there is no namespace. */
   public readonly fullName: string;
-  /** `Kind ns/name` or `Kind name`. */
-  public readonly origin: string;
   private pairs?: string[];
 
   constructor(public readonly raw: Obj, public readonly seq: number, public readonly source?: string) {
@@ -53,7 +51,11 @@ export class Resource {
     this.spec = isObj(raw.spec) ? raw.spec : {};
     this.status = isObj(raw.status) ? raw.status : undefined;
     this.fullName = this.namespace ? `${this.namespace}/${this.name}` : this.name;
-    this.origin = `${this.kind} ${this.fullName}`;
+  }
+
+  /** `Kind ns/name` or `Kind name` (made when asked: only findings name it). */
+  public get origin(): string {
+    return `${this.kind} ${this.fullName}`;
   }
 
   /** The labels as `key=value` strings (made once: every label index of the run shares them). */
