@@ -55,12 +55,12 @@ export function templatePod(o: Obj, nsLabels: Labels): Obj | undefined {
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
   metadata.name = `${owner.name ?? 'workload'}-pod-template`;
   if (owner.namespace !== undefined) metadata.namespace = owner.namespace;
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata,
-    spec: injected ? Object.assign({}, spec, { containers: containers.concat([SIDECAR]) }) : spec,
-  };
+  let podSpec = spec;
+  if (injected) {
+    podSpec = Object.assign({}, spec);
+    podSpec.containers = containers.concat([SIDECAR]);
+  }
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: podSpec };
 }
 
 /** A template Pod, with the namespace labels it was made with (a later Namespace object may change them). */

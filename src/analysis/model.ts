@@ -292,8 +292,8 @@ const NO_STRINGS: { readonly [key: string]: string } = Object.freeze({});
  * as manifests hold them) is returned as it is, not copied.
  */
 export function strMapView(v: unknown): { readonly [key: string]: string } {
-  if (v === undefined) return NO_STRINGS; // most objects have no annotations: one shared empty map
-  if (!isObj(v) || Object.getPrototypeOf(v) !== Object.prototype) return strMap(v);
+  if (!isObj(v)) return NO_STRINGS; // most objects have no annotations: one shared empty map
+  if (Object.getPrototypeOf(v) !== Object.prototype) return strMap(v);
   for (const k in v) if (typeof v[k] !== 'string') return strMap(v);
   return v;
 }

@@ -7,6 +7,8 @@
 // Only a document JSON carries exactly is handed over so: its copy must write the same YAML
 // and get the same findings as the original.
 
+import { MANIFEST_MAX_DEPTH } from './plain-copy';
+
 /**
  * True when `value` comes back from `JSON.parse(JSON.stringify(value))` as it is: null,
  * booleans, strings, finite numbers other than -0, arrays without holes and plain objects
@@ -20,7 +22,7 @@ function exact(value: unknown, depth: number): boolean {
   if (typeof value !== 'object') return false;
   if (value === null) return true;
   // deeper than any manifest (or a cycle): left to the structured clone, no stack overflow here
-  if (depth > 100) return false;
+  if (depth > MANIFEST_MAX_DEPTH) return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (!(i in value) || !exact(value[i], depth + 1)) return false;
     return true;

@@ -11,8 +11,12 @@
 // class to ~1,500: in a process that already built objects of that many different first keys, a
 // new shape gets a class per object, copied or not; a `cdk8s synth` rarely comes near.)
 
-/** Deeper than any manifest: a value nested deeper (or a cycle) is kept as it is, not copied. */
-const MAX_DEPTH = 100;
+/**
+ * Deeper than any manifest: a value nested deeper (or a cycle) is kept as it is, not copied
+ * (./json-text does not hand it over as JSON either).
+ * @internal
+ */
+export const MANIFEST_MAX_DEPTH = 100;
 
 /**
  * `value` with every plain object (prototype Object.prototype) and array in it rebuilt, key by
@@ -26,7 +30,7 @@ export function plainCopy<T>(value: T): T {
 }
 
 function copy(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
+  if (typeof value !== 'object' || value === null || depth > MANIFEST_MAX_DEPTH) return value;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) if (i in value) out[i] = copy(value[i], depth + 1);

@@ -19,7 +19,7 @@ function compileJob(): string {
   compileAnalysis(root);
   const dir = path.join(root, 'lib', 'src', 'core');
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of ['synthesis-job', 'synthesis-worker', 'json-text', 'yaml-writer']) {
+  for (const f of ['synthesis-job', 'synthesis-worker', 'json-text', 'plain-copy', 'yaml-writer']) {
     const js = ts.transpileModule(fs.readFileSync(path.join(ROOT, 'src', 'core', `${f}.ts`), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
     fs.writeFileSync(path.join(dir, `${f}.js`), js.outputText);
   }
