@@ -84,8 +84,6 @@ export class AnalysisInput {
   public readonly resources: Resource[] = [];
   /** Resources of the input objects alone. */
   public readonly inputResources: Resource[] = [];
-  /** Position in the input of each resource's object (a template Pod has its workload's). */
-  public readonly inputIndex = new Map<Resource, number>();
   /** Labels of each declared namespace (the last Namespace object of a name wins). */
   public readonly namespaceLabels = new Map<string, Labels>();
   private readonly pods: PendingPod[] = [];
@@ -115,7 +113,7 @@ export class AnalysisInput {
       }
       const r = new Resource(o, this.resources.length);
       if (DROPPED_NAMESPACES.has(r.namespace)) continue;
-      this.inputIndex.set(r, i);
+      r.inputAt = i;
       this.resources.push(r);
       this.index?.add(r);
       this.inputResources.push(r);
@@ -125,7 +123,7 @@ export class AnalysisInput {
       if (!p) continue;
       const pr = new Resource(p, this.resources.length);
       this.pods.push({ at: this.resources.length, owner: o, namespace, nsLabels });
-      this.inputIndex.set(pr, i);
+      pr.inputAt = i;
       this.resources.push(pr);
       this.index?.add(pr);
     }
@@ -144,8 +142,7 @@ export class AnalysisInput {
       if (nsLabels === pod.nsLabels) continue;
       const old = this.resources[pod.at];
       const pr = new Resource(templatePod(pod.owner, nsLabels ?? NO_LABELS)!, pod.at);
-      this.inputIndex.set(pr, this.inputIndex.get(old)!);
-      this.inputIndex.delete(old);
+      pr.inputAt = old.inputAt;
       this.resources[pod.at] = pr;
       this.index?.replace(old, pr);
     }

@@ -324,7 +324,7 @@ export class MeshAnalyzer {
     const input = objects instanceof AnalysisInput ? objects : new AnalysisInput(options.workloadPods === true).add(objects);
     if (input.workloadPods !== (options.workloadPods === true)) throw new Error('cdk8s-istio: an analysis input built for other options');
     input.finish();
-    const { inputResources, inputIndex } = input;
+    const { inputResources } = input;
     const resources = [...input.resources];
     // the input's index (built as its objects came) the first time it is run
     const index = input.takeIndex() ?? new ObjectIndex(resources);
@@ -389,7 +389,7 @@ export class MeshAnalyzer {
       message: d.message,
       origin: d.resource.origin,
       analyzer: d.analyzer,
-      inputIndex: inputIndex.get(d.resource),
+      inputIndex: d.resource.inputAt,
     }));
     // istioctl's SortedDedupedCopy: by level, code, origin, text; identical messages collapse
     const rank = (l: string) => (l === 'Error' ? 0 : l === 'Warning' ? 1 : 2);

@@ -36,6 +36,11 @@ export class Resource {
   public readonly status: Obj | undefined;
   /** Full name: `ns/name`, or `name` when there is no namespace. */
   public readonly fullName: string;
+  /**
+   * Position in the analysis's input of the object this resource stands for (a template Pod's
+   * is its workload's); undefined for the objects the analysis assumes.
+   */
+  public inputAt: number | undefined;
   private pairs?: string[];
 
   constructor(public readonly raw: Obj, public readonly seq: number, public readonly source?: string) {
@@ -51,6 +56,7 @@ export class Resource {
     this.spec = isObj(raw.spec) ? raw.spec : {};
     this.status = isObj(raw.status) ? raw.status : undefined;
     this.fullName = this.namespace ? `${this.namespace}/${this.name}` : this.name;
+    this.inputAt = undefined;
   }
 
   /** `Kind ns/name` or `Kind name` (made when asked: only findings name it). */

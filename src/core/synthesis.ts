@@ -40,21 +40,32 @@ function stateOf(root: IConstruct): SynthesisState {
 /**
  * The library's YAML writer (./yaml-writer) for the synthesis of `root`: documents the
  * synthesis handed to a worker are written by both threads (./synthesis-job). The app's YAML is
- * appended to as each document is written: V8 keeps it as the list of the documents' texts
- * until it is first read whole (written to a file, measured), so the texts and a joined copy of
- * them are never held at once while the app's objects are.
+ * appended to a chunk of documents at a time: V8 keeps it as the list of the chunks' texts
+ * until it is first read whole (written to a file, measured), so the documents' texts and a
+ * joined copy of them are never held at once while the app's objects are.
  */
 function yamlWriter(root: IConstruct): (...docs: unknown[]) => string {
   return (...docs) => {
     const job = synthesisJob(root);
     let yaml = '';
+    // a chunk's texts are joined in one piece: the app's YAML is then a list of a few chunks, not
+    // of every document's text and separator (V8 holds each appended piece with 32 bytes of
+    // bookkeeping), and a document's own text is garbage (young) once its chunk is joined
+    const chunk: string[] = [];
     for (let i = 0; i < docs.length; i++) {
-      if (i > 0) yaml += '---\n';
-      yaml += job ? job.textOf(docs[i]) : stringifyYamlDocument(docs[i]);
+      if (i > 0) chunk.push('---\n');
+      chunk.push(job ? job.textOf(docs[i]) : stringifyYamlDocument(docs[i]));
+      if (chunk.length >= YAML_CHUNK || i === docs.length - 1) {
+        yaml += chunk.join('');
+        chunk.length = 0;
+      }
     }
     return yaml;
   };
 }
+
+/** Texts (documents and separators) the YAML writer joins at a time (~60 KB for typical manifests). */
+const YAML_CHUNK = 128;
 
 /** cdk8s's `Yaml.save` with the library's writer and the synth marker first. */
 function markedSaver(root: IConstruct): (filePath: string, docs: unknown[]) => void {

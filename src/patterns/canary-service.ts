@@ -3,6 +3,7 @@ import { ArgoRollout } from './delivery/argo-rollout';
 import { FlaggerCanary } from './delivery/flagger-canary';
 import { ProgressiveDelivery } from './delivery/progressive-delivery';
 import { RequestMatch } from './fault-injection';
+import { liveRoute } from './live-route';
 import { MeshService } from './mesh-service';
 import { MeshServiceObjectOptions, meshServiceObjectOptionsOf } from './mesh-service-options';
 import { DeploymentNaming } from './mesh-service-props';
@@ -273,7 +274,7 @@ export class CanaryService extends Construct {
     this.virtualService = http ? this.httpRoutes(metadata, host, props, overrides) : new VirtualService(this, 'VirtualService', {
       metadata,
       hosts: [host],
-      tcp: [{ get route() { return split(); } }],
+      tcp: [liveRoute({}, split)],
     });
 
     this.node.addValidation({ validate: () => this.checkConsistency() });

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FaultInjection, RequestMatch } from './fault-injection';
+import { liveHttpRoute } from './live-route';
 import { MeshService } from './mesh-service';
 import { ambientResilienceRoute } from './resilience-ambient';
 import { namespaceDataplaneOf } from '../ambient/ambient-namespace';
@@ -354,25 +355,13 @@ export function resilienceRoutes(scope: IConstruct, input: {
       .filter((m): m is HttpMatch => m !== undefined);
     both.forEach((m) => coveredByFault.add(canonicalMatch(m)));
     if (both.length > 0) {
-      rules.push({
-        name: 'fault-injection-override',
-        ...common,
-        match: both,
-        fault: scopedFault.fault,
-        get route() { return overrideRoute(); },
-      });
+      rules.push(liveHttpRoute({ name: 'fault-injection-override', ...common, match: both, fault: scopedFault.fault }, overrideRoute));
     }
     // When the fault's condition implies an override (fault AND override = fault), every
     // faulted request is already taken by the rule above, and this one would never match.
     const faultOnly = faultMatch._render(scope, 'faultInjection.match');
     if (!both.some((m) => canonicalMatch(m) === canonicalMatch(faultOnly))) {
-      rules.push({
-        name: 'fault-injection',
-        ...common,
-        match: [faultOnly],
-        fault: scopedFault.fault,
-        get route() { return input.defaultRoute(); },
-      });
+      rules.push(liveHttpRoute({ name: 'fault-injection', ...common, match: [faultOnly], fault: scopedFault.fault }, input.defaultRoute));
     }
   }
   const everywhere = scopedFault ? undefined : fault?.fault;
@@ -380,22 +369,9 @@ export function resilienceRoutes(scope: IConstruct, input: {
   // handled by the first rule; listing them again would leave unreachable matches.
   const rest = overrides.filter((m) => !coveredByFault.has(canonicalMatch(m)));
   if (rest.length > 0) {
-    rules.push({
-      name: 'override',
-      ...common,
-      match: rest,
-      fault: everywhere,
-      get route() { return overrideRoute(); },
-    });
+    rules.push(liveHttpRoute({ name: 'override', ...common, match: rest, fault: everywhere }, overrideRoute));
   }
-  rules.push({
-    name: 'default',
-    ...common,
-    fault: everywhere,
-    get route() { return input.defaultRoute(); },
-    get mirror() { return input.mirror?.(); },
-    get mirrorPercentage() { return input.mirrorPercentage?.(); },
-  });
+  rules.push(liveHttpRoute({ name: 'default', ...common, fault: everywhere }, input.defaultRoute, { mirror: input.mirror, mirrorPercentage: input.mirrorPercentage }));
   return rules;
 }
 

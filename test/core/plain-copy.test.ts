@@ -3,16 +3,12 @@
 // process (once objects of more than ~1,500 different first keys were built from `{}`, new shapes
 // get a class per object), so that is checked in a fresh process, as a synthesis runs, with
 // V8's %HaveSameMap.
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import * as ts from 'typescript';
 import { plainCopy } from '../../src/core/plain-copy';
 import { renderedObjects } from '../../src/core/rendering';
 import { VirtualService } from '../../src/networking/virtual-service';
+import { COUNT_CLASSES, runInFreshV8 } from '../support/fresh-v8';
 
 /**
  * Hidden classes, counted in a fresh `node --allow-natives-syntax` that loads
@@ -21,29 +17,19 @@ import { VirtualService } from '../../src/networking/virtual-service';
  * [i[0]]: i[1] }), {})`), and of their copies, for a struct and for its nesting in a list.
  */
 function classesInFreshProcess(count: number): { built: number; copied: number; nestedBuilt: number; nestedCopied: number } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plain-copy-'));
-  const source = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'core', 'plain-copy.ts'), 'utf8');
-  fs.writeFileSync(path.join(dir, 'plain-copy.js'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
-  const script = `
-    const { plainCopy } = require(${JSON.stringify(path.join(dir, 'plain-copy.js'))});
+  return runInFreshV8(['core/plain-copy.ts'], ([plainCopyJs]) => `
+    const { plainCopy } = require(${JSON.stringify(plainCopyJs)});
     // one function per struct, as generated (V8's feedback for the spread is per function)
     const destination = (f) => Object.entries(f).reduce((r, i) => (i[1] === undefined ? r : { ...r, [i[0]]: i[1] }), {});
     const route = (f) => Object.entries(f).reduce((r, i) => (i[1] === undefined ? r : { ...r, [i[0]]: i[1] }), {});
     const spec = (f) => Object.entries(f).reduce((r, i) => (i[1] === undefined ? r : { ...r, [i[0]]: i[1] }), {});
     const object = (f) => Object.entries(f).reduce((r, i) => (i[1] === undefined ? r : { ...r, [i[0]]: i[1] }), {});
-    const classes = (objects) => { const reps = []; for (const o of objects) if (!reps.some((r) => %HaveSameMap(r, o))) reps.push(o); return reps.length; };
+    ${COUNT_CLASSES}
     const built = Array.from({ length: ${count} }, (_, i) => object({ kind: 'VirtualService', spec: spec({ hosts: ['h' + i], route: [route({ destination: destination({ host: 'h' + i, port: undefined, subset: 'v1' }), weight: 90 })] }) }));
     const copies = built.map((o) => plainCopy(o));
     if (JSON.stringify(copies) !== JSON.stringify(built)) throw new Error('the copies differ');
     const nested = (o) => o.spec.route[0].destination;
-    console.log(JSON.stringify({ built: classes(built), copied: classes(copies), nestedBuilt: classes(built.map(nested)), nestedCopied: classes(copies.map(nested)) }));`;
-  try {
-    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.stderr).toBe('');
-    return JSON.parse(r.stdout);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+    console.log(JSON.stringify({ built: classes(built), copied: classes(copies), nestedBuilt: classes(built.map(nested)), nestedCopied: classes(copies.map(nested)) }));`);
 }
 
 describe('plainCopy', () => {

@@ -157,6 +157,20 @@ describe('YAML that survives kubectl', () => {
     expect(stringifyYamlDocument(twice)).toBe(stringifyYamlDocumentWithYamlLibrary(twice));
   });
 
+  test('an app of several chunks of documents (128 texts each) is written as its documents one by one, in order', () => {
+    for (const count of [63, 64, 65, 200]) {
+      const app = Testing.app();
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      MeshAnalysis.suppress(chart, '*');
+      for (let i = 0; i < count; i++) new VirtualService(chart, `vs${i}`, { hosts: [`h${i}`], http: [{ route: [{ host: `h${i}` }] }] });
+      const docs = chart.toJson();
+      expect(docs).toHaveLength(count);
+      const yaml = app.synthYaml();
+      expect(yaml).toBe(stringifyYamlSafely(...docs));
+      expect(yaml.split('---\n')).toHaveLength(count);
+    }
+  });
+
   test('the swap is scoped to the synthesis: cdk8s\'s own writer is back afterwards', () => {
     const before = Yaml.stringify;
     appWithStrings(['0o17']).synthYaml();

@@ -14,6 +14,7 @@ runTestFiles(__dirname, {
   'ingress-route.test.ts': () => require('./ingress-route.test'),
   'ingress.test.ts': () => require('./ingress.test'),
   'jwt-protected-app.test.ts': () => require('./jwt-protected-app.test'),
+  'live-route.test.ts': () => require('./live-route.test'),
   'mesh-service-naming.test.ts': () => require('./mesh-service-naming.test'),
   'mesh-service.test.ts': () => require('./mesh-service.test'),
   'mesh-telemetry.test.ts': () => require('./mesh-telemetry.test'),
