@@ -20,7 +20,7 @@ import * as path from 'path';
 import type { PassedChecks } from './cel-rules';
 import { cacheDir, writeAtomic } from './compiled-schemas';
 
-/** Objects (lines) kept at most; an object's key is 64 bytes of hex. */
+/** Objects and checks (lines) kept at most; an object's key is 64 bytes of hex. */
 const MAX_ENTRIES = 200_000;
 
 interface Store {
@@ -118,7 +118,7 @@ function open(): Store | null {
   try {
     const app = appKey();
     const base = path.join(dir, `valid-${versionKey()}-${app}`);
-    const valid = new Set<string>(linesOf(`${base}.txt`).filter((l) => l.length === 64));
+    const valid = new Set<string>(linesOf(`${base}.txt`).filter((l) => KEY_LINE.test(l)));
     store = { dir, app, file: `${base}.txt`, checksFile: `${base}.checks.txt`, valid, used: new Set(), added: false, passedNow: new Set(), tailsChanged: false };
   } catch {
     store = null;
@@ -173,12 +173,16 @@ export function jsonKey(json: string): string {
 }
 
 /**
- * The cache key of a check (`check` names it) of a whole object, from the object's key: it
- * never collides with object keys or with another check's.
+ * The cache key of a check (`check` names it: lowercase letters and dashes) of a whole object,
+ * from the object's key: `<object key>:<check>`, which never collides with object keys (hex
+ * only) or with another check's, and costs no hash.
  */
 export function checkKey(check: string, objectKeyOf: string): string {
-  return sha256(`${check}\0${objectKeyOf}`);
+  return `${objectKeyOf}:${check}`;
 }
+
+/** A line of the objects' file: an object's key, or a check's (see checkKey). */
+const KEY_LINE = /^[0-9a-f]{64}(:[a-z-]+)?$/;
 
 /**
  * True when the object (or whole-object check, by key) was found valid before, by an earlier
