@@ -63,6 +63,36 @@ function jsFiles(dir: string): string[] {
     .sort();
 }
 
+/** The validation's engines, whose versions key the cache. */
+const ENGINES = ['ajv', '@bufbuild/cel', 'kubernetes-models', 're2js'];
+
+/**
+ * The version of each of the validation's engines (`?` when not found), read from the
+ * package.json that Node's lookup of the package from here finds first (`<dir>/node_modules/<pkg>`
+ * from this directory up): `require('<pkg>/package.json')` fails for packages whose `exports` do
+ * not list it (@bufbuild/cel, re2js).
+ * @internal
+ */
+export function engineVersions(): { [pkg: string]: string } {
+  const versions: { [pkg: string]: string } = {};
+  for (const pkg of ENGINES) {
+    versions[pkg] = '?';
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+      const file = path.join(dir, 'node_modules', pkg, 'package.json');
+      if (fs.existsSync(file)) {
+        try {
+          versions[pkg] = String(JSON.parse(fs.readFileSync(file, 'utf8')).version ?? '?');
+        } catch {
+          // unreadable: '?'
+        }
+        break;
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  return versions;
+}
+
 function versionKey(): string {
   const hash = crypto.createHash('sha256');
   // the schema validation, istiod's admission checks (remembered the same way, see
@@ -74,14 +104,7 @@ function versionKey(): string {
     path.join(analysis, 'model.js'),
   ];
   for (const f of files) if (fs.existsSync(f)) hash.update(`${path.relative(analysis, f)}\0`).update(fs.readFileSync(f));
-  for (const pkg of ['ajv', '@bufbuild/cel', 'kubernetes-models', 're2js']) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      hash.update(`${pkg}@${require(`${pkg}/package.json`).version}`);
-    } catch {
-      hash.update(`${pkg}@?`);
-    }
-  }
+  for (const [pkg, version] of Object.entries(engineVersions())) hash.update(`${pkg}@${version}`);
   let dir = __dirname;
   for (let i = 0; i < 6; i++, dir = path.dirname(dir)) {
     const index = path.join(dir, 'imports', 'schemas', 'index.json');

@@ -4,7 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { objectKey } from '../../../src/analysis/schema/result-cache';
+import { engineVersions, objectKey } from '../../../src/analysis/schema/result-cache';
 import { validateAhead, validateManifests } from '../../../src/analysis/schema/validation-host';
 import { compileAnalysis } from '../../support/compiled-analysis';
 
@@ -312,4 +312,18 @@ test('an analysis remembers istiod\'s admission checks with the objects it valid
   // a changed object is checked again; the file holds what this run found (the old object and its check are gone)
   expect(run([virtualService('ok', 'ok.example.com', '6s'), refused])).toEqual({ count: 2, found: findings, lines: 3 });
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the result cache is keyed by the installed version of each validation engine, found for packages whose exports hide their package.json too', () => {
+  const versions = engineVersions();
+  expect(Object.keys(versions).sort()).toEqual(['@bufbuild/cel', 'ajv', 'kubernetes-models', 're2js']);
+  const root = path.join(__dirname, '..', '..', '..', 'node_modules');
+  for (const [pkg, version] of Object.entries(versions)) {
+    expect(version).toBe(JSON.parse(fs.readFileSync(path.join(root, pkg, 'package.json'), 'utf8')).version);
+  }
+  // the premise: in node, two of them cannot be asked with require('<pkg>/package.json')
+  for (const pkg of ['@bufbuild/cel', 're2js']) {
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(`${pkg}/package.json`)})`], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  }
 });
