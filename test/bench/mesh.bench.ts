@@ -4,7 +4,8 @@
 // worker; and off), the same intent by hand with
 // cdk8s-plus-28 + ApiObjects, raw ApiObjects, plain objects through `yaml` — plus the analysis
 // of the manifests alone; each run in a fresh Node process against the compiled library (run
-// `npx projen compile` first), the modes interleaved, BENCH_RUNS runs (default 3), medians. Reports wall time, peak RSS and YAML bytes,
+// `npx projen compile` first), the modes interleaved, BENCH_RUNS runs (default 3), medians (ratios: medians of
+// the ratios within a round). Reports wall time, peak RSS and YAML bytes,
 // the ratios library/cdk8s-plus and library/YAML floor, the cost of analysis, and per-service
 // growth; writes bench/RESULTS.md and prints it.
 // Run: npx projen bench   (BENCH_SIZES=100,1000,5000 by default)
@@ -69,6 +70,8 @@ function main(): void {
   const file = compileChild();
   child(file, ['same', '120']); // the four ways emit the same manifests (raw and yaml: the library's own)
   const results = new Map<string, Sample>();
+  /** Every run's sample, by size and mode, in round order. */
+  const rounds = new Map<string, Sample[]>();
   for (const n of sizes) {
     const manifests = path.join(WORK, `manifests-${n}.json`);
     child(file, ['dump', String(n), manifests]);
@@ -82,6 +85,7 @@ function main(): void {
     }
     for (const m of MODES) {
       const s = samples.get(m.key)!;
+      rounds.set(`${n}/${m.key}`, s);
       results.set(`${n}/${m.key}`, { ms: median(s.map((x) => x.ms)), rssMb: median(s.map((x) => x.rssMb)), bytes: median(s.map((x) => x.bytes)) });
     }
   }
@@ -102,12 +106,17 @@ function main(): void {
       return `| ${n} | ${m.label} | ${s.ms.toFixed(0)} ms | ${s.rssMb.toFixed(0)} MB | ${s.bytes} |`;
     })),
     '',
-    'Ratios of the re-synthesis (first synthesis in brackets):',
+    'Ratios of the re-synthesis (first synthesis in brackets), each the median of the ratios within a round (a round runs',
+    'every mode once, one after another, so the two runs of a ratio share the state of the machine; the runs\' samples are',
+    'listed below):',
     '',
     '| N | library / cdk8s-plus | library / YAML floor | analysis + validation cost | library peak RSS / cdk8s-plus |',
     '|---|---|---|---|---|',
     ...sizes.map((n) => {
-      const ratio = (key: string, of: string, f: (s: Sample) => number) => f(get(n, key)) / f(get(n, of));
+      const ratio = (key: string, of: string, f: (s: Sample) => number) => {
+        const [xs, ys] = [rounds.get(`${n}/${key}`)!, rounds.get(`${n}/${of}`)!];
+        return median(xs.map((x, r) => f(x) / f(ys[r])));
+      };
       const both = (of: string, f: (s: Sample) => number, show: (x: number) => string) => `${show(ratio('library', of, f))} (${show(ratio('library-first', of, f))})`;
       const times = (x: number) => x.toFixed(2);
       const percent = (x: number) => `${((x - 1) * 100).toFixed(0)} %`;
@@ -120,6 +129,14 @@ function main(): void {
     const perService = (n: number, key: string) => get(n, key).ms / n;
     lines.push(`Per-service cost from N = ${a} to N = ${b}: library ×${(perService(b, 'library') / perService(a, 'library')).toFixed(2)}, cdk8s-plus ×${(perService(b, 'cdk8s-plus') / perService(a, 'cdk8s-plus')).toFixed(2)}, YAML floor ×${(perService(b, 'yaml') / perService(a, 'yaml')).toFixed(2)}.`, '');
   }
+  lines.push(
+    'Samples, in round order (wall time in ms / peak RSS in MB):',
+    '',
+    '| N | how it is written | runs |',
+    '|---|---|---|',
+    ...sizes.flatMap((n) => MODES.map((m) => `| ${n} | ${m.key} | ${rounds.get(`${n}/${m.key}`)!.map((x) => `${x.ms.toFixed(0)} / ${x.rssMb.toFixed(0)}`).join(', ')} |`)),
+    '',
+  );
   const text = lines.join('\n');
   fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), text);
