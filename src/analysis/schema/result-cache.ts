@@ -28,7 +28,10 @@ interface Store {
   readonly dir: string;
   /** The app's key (see appKey). */
   readonly app: string;
-  /** The objects' file: a key per line (objects, and whole-object checks such as istiod's admission). */
+  /**
+   * The objects' file: a key per line, an object's (`<key>`) or a whole-object check's that it
+   * passed, such as istiod's admission (`<key>:<check>`).
+   */
   readonly file: string;
   /** The checks' file: a line per object, its key then the keys of the checks inside it that passed. */
   readonly checksFile: string;
@@ -36,7 +39,11 @@ interface Store {
   valid: Set<string>;
   /** What this process found valid (read back or validated): the objects' file's next content. */
   readonly used: Set<string>;
-  /** Whether `used` holds something the file does not. */
+  /** The whole-object checks the objects' file lists, by check: the keys of the objects that passed it. */
+  checksValid: Map<string, Set<string>>;
+  /** The whole-object checks passed in this process, by check (the file's next content). */
+  readonly checksUsed: Map<string, Set<string>>;
+  /** Whether `used` or `checksUsed` holds something the file does not. */
   added: boolean;
   /** The checks' file, by object (read when a check is first looked up: a changed object). */
   tails?: Map<string, string>;
@@ -133,6 +140,27 @@ function linesOf(file: string): string[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
 }
 
+/** The objects' file: the objects' keys, and by whole-object check the keys of the objects that passed it. */
+function readObjectsFile(file: string): { valid: Set<string>; checksValid: Map<string, Set<string>> } {
+  const valid = new Set<string>();
+  const checksValid = new Map<string, Set<string>>();
+  for (const line of linesOf(file)) {
+    if (line.length === KEY_LENGTH) {
+      valid.add(line);
+    } else if (line.length > KEY_LENGTH + 1 && line.charCodeAt(KEY_LENGTH) === COLON) {
+      const check = line.slice(KEY_LENGTH + 1);
+      let keys = checksValid.get(check);
+      if (!keys) checksValid.set(check, keys = new Set());
+      keys.add(line.slice(0, KEY_LENGTH));
+    }
+  }
+  return { valid, checksValid };
+}
+
+/** Characters of an object's key (SHA-256 in hex). */
+const KEY_LENGTH = 64;
+const COLON = 58;
+
 function open(): Store | null {
   if (store !== undefined) return store;
   store = null;
@@ -141,8 +169,20 @@ function open(): Store | null {
   try {
     const app = appKey();
     const base = path.join(dir, `valid-${versionKey()}-${app}`);
-    const valid = new Set<string>(linesOf(`${base}.txt`).filter((l) => KEY_LINE.test(l)));
-    store = { dir, app, file: `${base}.txt`, checksFile: `${base}.checks.txt`, valid, used: new Set(), added: false, passedNow: new Set(), tailsChanged: false };
+    const { valid, checksValid } = readObjectsFile(`${base}.txt`);
+    store = {
+      dir,
+      app,
+      file: `${base}.txt`,
+      checksFile: `${base}.checks.txt`,
+      valid,
+      used: new Set(),
+      checksValid,
+      checksUsed: new Map(),
+      added: false,
+      passedNow: new Set(),
+      tailsChanged: false,
+    };
   } catch {
     store = null;
   }
@@ -196,20 +236,33 @@ export function jsonKey(json: string): string {
 }
 
 /**
- * The cache key of a check (`check` names it: lowercase letters and dashes) of a whole object,
- * from the object's key: `<object key>:<check>`, which never collides with object keys (hex
- * only) or with another check's, and costs no hash.
+ * True when the object with key `objectKeyOf` passed the whole-object check `check` (e.g.
+ * `istiod-admission`) before, in an earlier synthesis or earlier in this one; false when unknown
+ * or caching is off. A check is remembered by the object's own key (no key of its own to make).
  */
-export function checkKey(check: string, objectKeyOf: string): string {
-  return `${objectKeyOf}:${check}`;
+export function knownCheck(check: string, objectKeyOf: string): boolean {
+  const s = open();
+  if (!s) return false;
+  const used = s.checksUsed.get(check);
+  if (s.checksValid.get(check)?.has(objectKeyOf) !== true) return used?.has(objectKeyOf) === true;
+  if (used) used.add(objectKeyOf);
+  else s.checksUsed.set(check, new Set([objectKeyOf]));
+  return true;
 }
 
-/** A line of the objects' file: an object's key, or a check's (see checkKey). */
-const KEY_LINE = /^[0-9a-f]{64}(:[a-z-]+)?$/;
+/** Remembers that the object with key `objectKeyOf` passed the whole-object check `check` (see knownCheck). */
+export function rememberCheck(check: string, objectKeyOf: string): void {
+  const s = open();
+  if (!s) return;
+  const used = s.checksUsed.get(check);
+  if (used) used.add(objectKeyOf);
+  else s.checksUsed.set(check, new Set([objectKeyOf]));
+  if (s.checksValid.get(check)?.has(objectKeyOf) !== true) s.added = true;
+}
 
 /**
- * True when the object (or whole-object check, by key) was found valid before, by an earlier
- * synthesis or earlier in this one; false when unknown or caching is off.
+ * True when the object (by key) was found valid before, by an earlier synthesis or earlier in
+ * this one; false when unknown or caching is off.
  */
 export function knownValid(key: string): boolean {
   const s = open();
@@ -221,7 +274,7 @@ export function knownValid(key: string): boolean {
 }
 
 /**
- * Remembers that the object (or whole-object check) with this key is valid. `checks` are the
+ * Remembers that the object with this key is valid. `checks` are the
  * keys of the checks inside the object that passed (its CEL rules, its metadata): they are kept
  * with the object as long as it is, so that when it changes in one place, the checks it did not
  * change are still known.
@@ -249,7 +302,8 @@ export function saveValid(): void {
   try {
     fs.mkdirSync(path.dirname(s.file), { recursive: true });
     const write = (file: string, lines: string[]) => writeAtomic(file, `${lines.join('\n')}\n`);
-    const all = [...s.used].slice(-MAX_ENTRIES);
+    const checkLines = [...s.checksUsed].flatMap(([check, keys]) => [...keys].map((k) => `${k}:${check}`));
+    const all = [...s.used, ...checkLines].slice(-MAX_ENTRIES);
     if (s.tailsChanged && s.tails) {
       // the checks of the objects this synthesis has (a dropped object's go with it)
       const kept = new Set(all);
@@ -258,11 +312,13 @@ export function saveValid(): void {
       s.tailsChanged = false;
       s.checkKeys = undefined;
     }
-    if (!s.added && s.used.size === s.valid.size) return;
+    const sizes = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, keys) => n + keys.size, 0);
+    if (!s.added && s.used.size === s.valid.size && sizes(s.checksUsed) === sizes(s.checksValid)) return;
     if (!fs.existsSync(s.file)) removeOtherVersions(s);
     write(s.file, all);
-    s.valid = new Set(all);
+    ({ valid: s.valid, checksValid: s.checksValid } = readObjectsFile(s.file));
     s.used.clear();
+    s.checksUsed.clear();
     s.added = false;
   } catch {
     // read-only: the next synthesis validates again

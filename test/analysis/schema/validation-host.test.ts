@@ -304,6 +304,11 @@ test('an analysis remembers istiod\'s admission checks with the objects it valid
   const findings = ['all IST0106 true'];
   // both objects pass the schema (two lines), one is admitted (a third line: its check, remembered with it)
   expect(run([admitted, refused])).toEqual({ count: 2, found: findings, lines: 3 });
+  // the check is remembered by the object's own key: `<key>:istiod-admission`, the key one of the file's object lines
+  const lines = fs.readFileSync(objectsFile(), 'utf8').split('\n').filter((l) => l !== '');
+  const checkLines = lines.filter((l) => l.endsWith(':istiod-admission'));
+  expect(checkLines).toHaveLength(1);
+  expect(lines).toContain(checkLines[0].slice(0, 64));
   const written = fs.statSync(objectsFile()).mtimeMs;
   expect(run([admitted, refused])).toEqual({ count: 1, found: findings, lines: 3 }); // the refused one is checked again
   expect(fs.statSync(objectsFile()).mtimeMs).toBe(written); // nothing new: the file is not written

@@ -20,7 +20,7 @@ import { telemetry } from './admission/telemetry';
 import { virtualService } from './admission/virtual-service';
 import { workloadEntry, workloadGroup } from './admission/workload-entry';
 import { objectKeys } from './manifest-schema';
-import { checkKey, knownValid, rememberValid } from '../../schema/result-cache';
+import { knownCheck, rememberCheck } from '../../schema/result-cache';
 import { keyValidatedAhead } from '../../schema/validation-host';
 
 /** The check of each kind istiod validates, by `<API group>/<Kind>`. */
@@ -59,6 +59,9 @@ function admissionProblems(r: Resource): string[] {
   return problems;
 }
 
+/** The name istiod's admission check is remembered under, with each admitted object's key (see ../../schema/result-cache). */
+const ADMISSION = 'istiod-admission';
+
 /** Problems of objects checked ahead of the analysis, by object (see admitAhead). */
 const checkedAhead = new WeakMap<object, string[]>();
 
@@ -70,10 +73,10 @@ const checkedAhead = new WeakMap<object, string[]>();
  */
 function admittedAhead(r: Resource, keys?: ReadonlyMap<object, string>): string[] {
   const known = keyValidatedAhead(r.raw) ?? keys?.get(r.raw);
-  const key = known === undefined || checkOf(r) === undefined ? undefined : checkKey('istiod-admission', known);
-  if (key !== undefined && knownValid(key)) return [];
+  const key = known === undefined || checkOf(r) === undefined ? undefined : known;
+  if (key !== undefined && knownCheck(ADMISSION, key)) return [];
   const problems = admissionProblems(r);
-  if (key !== undefined && problems.length === 0) rememberValid(key);
+  if (key !== undefined && problems.length === 0) rememberCheck(ADMISSION, key);
   return problems;
 }
 
