@@ -178,8 +178,8 @@ function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
 /**
  * `text` stored in one piece. A text built by concatenation is held by V8 as a tree of its
  * pieces (32 bytes of bookkeeping per piece) until something reads it whole; reading it as a
- * number has V8 copy it into one flat string. A large app's documents are kept until its YAML
- * is read whole (./synthesis): flat, they take about 30 % less memory meanwhile.
+ * number has V8 copy it into one flat string. A synthesis worker's documents are kept until the
+ * app's YAML takes them (./synthesis-job): flat, they take about 30 % less memory meanwhile.
  */
 function flat(text: string): string {
   Number(text); // eslint-disable-line @typescript-eslint/no-unused-expressions
