@@ -4,8 +4,8 @@
 // accessors: spreading or reading the rule gives their values at that moment. The accessors'
 // functions are shared by every rule, and the functions a rule reads are kept under a symbol,
 // so that V8 gives all rules of one shape one hidden class: accessors defined in an object
-// literal are new functions per rule, each rule then has a class of its own, and once a few
-// thousand of them exist V8 keeps every further rule as a dictionary (about 450 bytes more each).
+// literal are new functions per rule, and V8 keeps each such rule as a dictionary of its own
+// (about 450 bytes more per rule, and slower to read).
 import { HttpMirror, HttpRouteDestination, RouteDestination } from '../networking/route-destination';
 import { HttpRoute } from '../networking/route-http';
 

@@ -140,11 +140,11 @@ function linesOf(file: string): string[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
 }
 
-/** The objects' file: the objects' keys, and by whole-object check the keys of the objects that passed it. */
-function readObjectsFile(file: string): { valid: Set<string>; checksValid: Map<string, Set<string>> } {
+/** The objects' file's lines: the objects' keys, and by whole-object check the keys of the objects that passed it. */
+function objectLines(lines: readonly string[]): { valid: Set<string>; checksValid: Map<string, Set<string>> } {
   const valid = new Set<string>();
   const checksValid = new Map<string, Set<string>>();
-  for (const line of linesOf(file)) {
+  for (const line of lines) {
     if (line.length === KEY_LENGTH) {
       valid.add(line);
     } else if (line.length > KEY_LENGTH + 1 && line.charCodeAt(KEY_LENGTH) === COLON) {
@@ -169,7 +169,7 @@ function open(): Store | null {
   try {
     const app = appKey();
     const base = path.join(dir, `valid-${versionKey()}-${app}`);
-    const { valid, checksValid } = readObjectsFile(`${base}.txt`);
+    const { valid, checksValid } = objectLines(linesOf(`${base}.txt`));
     store = {
       dir,
       app,
@@ -243,10 +243,8 @@ export function jsonKey(json: string): string {
 export function knownCheck(check: string, objectKeyOf: string): boolean {
   const s = open();
   if (!s) return false;
-  const used = s.checksUsed.get(check);
-  if (s.checksValid.get(check)?.has(objectKeyOf) !== true) return used?.has(objectKeyOf) === true;
-  if (used) used.add(objectKeyOf);
-  else s.checksUsed.set(check, new Set([objectKeyOf]));
+  if (s.checksValid.get(check)?.has(objectKeyOf) !== true) return s.checksUsed.get(check)?.has(objectKeyOf) === true;
+  useCheck(s, check, objectKeyOf);
   return true;
 }
 
@@ -254,10 +252,15 @@ export function knownCheck(check: string, objectKeyOf: string): boolean {
 export function rememberCheck(check: string, objectKeyOf: string): void {
   const s = open();
   if (!s) return;
+  useCheck(s, check, objectKeyOf);
+  if (s.checksValid.get(check)?.has(objectKeyOf) !== true) s.added = true;
+}
+
+/** Keeps the check an object passed in the file's next content. */
+function useCheck(s: Store, check: string, objectKeyOf: string): void {
   const used = s.checksUsed.get(check);
   if (used) used.add(objectKeyOf);
   else s.checksUsed.set(check, new Set([objectKeyOf]));
-  if (s.checksValid.get(check)?.has(objectKeyOf) !== true) s.added = true;
 }
 
 /**
@@ -300,6 +303,9 @@ export function saveValid(): void {
   const s = open();
   if (!s) return;
   try {
+    const sizes = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, keys) => n + keys.size, 0);
+    const changed = s.added || s.used.size !== s.valid.size || sizes(s.checksUsed) !== sizes(s.checksValid);
+    if (!changed && !s.tailsChanged) return; // an unchanged app: nothing to write (or to list)
     fs.mkdirSync(path.dirname(s.file), { recursive: true });
     const write = (file: string, lines: string[]) => writeAtomic(file, `${lines.join('\n')}\n`);
     const checkLines = [...s.checksUsed].flatMap(([check, keys]) => [...keys].map((k) => `${k}:${check}`));
@@ -312,11 +318,10 @@ export function saveValid(): void {
       s.tailsChanged = false;
       s.checkKeys = undefined;
     }
-    const sizes = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, keys) => n + keys.size, 0);
-    if (!s.added && s.used.size === s.valid.size && sizes(s.checksUsed) === sizes(s.checksValid)) return;
+    if (!changed) return;
     if (!fs.existsSync(s.file)) removeOtherVersions(s);
     write(s.file, all);
-    ({ valid: s.valid, checksValid: s.checksValid } = readObjectsFile(s.file));
+    ({ valid: s.valid, checksValid: s.checksValid } = objectLines(all));
     s.used.clear();
     s.checksUsed.clear();
     s.added = false;
