@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
 import { exactJsonText } from './json-text';
-import { stringifyYamlDocument } from './yaml-writer';
+import { flatText, stringifyYamlDocument } from './yaml-writer';
 import type { AnalysisDiagnostic, AnalysisOptions } from '../analysis/mesh-analyzer';
 
 /** Index of the shared control word holding the next document index to take. */
@@ -266,7 +266,7 @@ export class SynthesisJob {
     if (this.docs.length < this.total) throw new Error(`cdk8s-istio: a synthesis job for ${this.total} documents was handed ${this.docs.length}`);
     const chunk = takeChunk(this.control, this.docs.length);
     if (!chunk) return false;
-    for (let i = chunk[0]; i < chunk[1]; i++) this.texts[i] = stringifyYamlDocument(this.docs[i]);
+    for (let i = chunk[0]; i < chunk[1]; i++) this.texts[i] = flatText(stringifyYamlDocument(this.docs[i]));
     return true;
   }
 

@@ -6,7 +6,7 @@
 // code as the host's, so the results are those the host would produce.
 import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'worker_threads';
 import { ANALYZED, DONE, JOINED, POSTED, SYNTH_WORKER, WorkerPreparation, takeChunk } from './synthesis-job';
-import { stringifyYamlDocument } from './yaml-writer';
+import { flatText, stringifyYamlDocument } from './yaml-writer';
 import type { AnalysisInput } from '../analysis/analysis-input';
 import type { AnalysisOptions } from '../analysis/mesh-analyzer';
 
@@ -197,7 +197,7 @@ if (parentPort && workerData === SYNTH_WORKER) {
           const texts: string[] = [];
           chunks.push({ start: chunk[0], texts });
           for (let i = chunk[0]; i < chunk[1]; i++) {
-            texts.push(stringifyYamlDocument(docs[i]));
+            texts.push(flatText(stringifyYamlDocument(docs[i])));
             if (analyzed) docs[i] = undefined; // the copy is not needed any more
           }
           continue;

@@ -176,12 +176,14 @@ function withoutMergeKeys(tags: YAML.Tags): YAML.Tags {
 }
 
 /**
- * `text` stored in one piece. A text built by concatenation is held by V8 as a tree of its
- * pieces (32 bytes of bookkeeping per piece) until something reads it whole; reading it as a
- * number has V8 copy it into one flat string. A synthesis worker's documents are kept until the
- * app's YAML takes them (./synthesis-job): flat, they take about 30 % less memory meanwhile.
+ * `text` stored in one piece, for a text that is kept a while (a synthesis job's documents,
+ * until the app's YAML takes them: ./synthesis-job). A text built by concatenation is held by
+ * V8 as a tree of its pieces (32 bytes of bookkeeping per piece) until something reads it whole;
+ * reading it as a number has V8 copy it into one flat string: about 30 % less memory. A text
+ * joined right away (./synthesis writes chunks of documents) needs no copy of its own.
+ * @internal
  */
-function flat(text: string): string {
+export function flatText(text: string): string {
   Number(text); // eslint-disable-line @typescript-eslint/no-unused-expressions
   return text;
 }
@@ -194,8 +196,8 @@ export function stringifyYamlDocument(doc: unknown): string {
   if (doc === undefined) return '\n';
   const way = wayOf(doc);
   // Plain objects of simple strings, numbers, booleans and nulls (most manifests): js-yaml.
-  if (way === Way.JS_YAML) return flat(jsyaml.dump(doc, JS_YAML_OPTIONS));
-  return flat(writeWithYamlLibrary(doc, way === Way.QUOTED));
+  if (way === Way.JS_YAML) return jsyaml.dump(doc, JS_YAML_OPTIONS);
+  return writeWithYamlLibrary(doc, way === Way.QUOTED);
 }
 
 /**
