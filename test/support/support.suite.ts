@@ -3,6 +3,7 @@
 import { runTestFiles } from './suite';
 
 runTestFiles(__dirname, {
+  'global-setup.test.ts': () => require('./global-setup.test'),
   'suite.test.ts': () => require('./suite.test'),
   'validator.test.ts': () => require('./validator.test'),
 });
