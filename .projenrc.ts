@@ -106,7 +106,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // schemas (CEL rules included) and the Kubernetes core schemas.
       setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
       // The run's temporary files (cdk8s's Testing.app() makes an output directory per app and
-      // never removes it: ~2,500 per run) go under a directory of the run's own, removed when it
+      // never removes it: ~4,900 per run) go under a directory of the run's own, removed when it
       // ends (test/support/global-setup.ts).
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       // The examples import the package by its name; tests load that name from the sources, so
