@@ -61,3 +61,17 @@ test('a run makes its directory under <temp>/cdk8s-istio-jest, removes stale one
   expect(fs.existsSync(out.dir)).toBe(false);
   expect(fs.readdirSync(runsDir(base))).toEqual([]);
 });
+
+test('where the run\'s directory cannot be made, the run keeps the temporary directory it was given', () => {
+  const notADirectory = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'base-')), 'file');
+  fs.writeFileSync(notADirectory, '');
+  const saved = { run: process.env[RUN_TMPDIR_ENV], tmpdir: process.env.TMPDIR };
+  delete process.env[RUN_TMPDIR_ENV];
+  try {
+    expect(useRunTmpdir(notADirectory)).toBe(notADirectory);
+    expect(process.env[RUN_TMPDIR_ENV]).toBeUndefined();
+    expect(process.env.TMPDIR).toBe(saved.tmpdir);
+  } finally {
+    process.env[RUN_TMPDIR_ENV] = saved.run;
+  }
+});

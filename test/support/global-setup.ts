@@ -38,8 +38,12 @@ export function removeStaleRuns(runs: string): string[] {
   for (const name of fs.readdirSync(runs)) {
     const pid = Number(/^(\d+)-/.exec(name)?.[1]);
     if (!Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) continue;
-    fs.rmSync(path.join(runs, name), { recursive: true, force: true });
-    removed.push(name);
+    try {
+      fs.rmSync(path.join(runs, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // another user's (a shared temporary directory): theirs to remove
+    }
   }
   return removed;
 }
@@ -47,15 +51,21 @@ export function removeStaleRuns(runs: string): string[] {
 /**
  * Makes the run's temporary directory and points TMPDIR at it, unless this process already has
  * one (a watch-mode re-run) or inherited one (jest run by a test: its files go with its parent's).
+ * When the directory cannot be made (`base` not writable), the run uses `base` as before.
  * @returns the run's directory
  */
 export function useRunTmpdir(base: string = os.tmpdir()): string {
   const inherited = process.env[RUN_TMPDIR_ENV];
   if (inherited && fs.existsSync(inherited)) return inherited;
   const runs = runsDir(base);
-  fs.mkdirSync(runs, { recursive: true });
-  removeStaleRuns(runs);
-  const dir = fs.mkdtempSync(path.join(runs, `${process.pid}-`));
+  let dir: string;
+  try {
+    fs.mkdirSync(runs, { recursive: true });
+    removeStaleRuns(runs);
+    dir = fs.mkdtempSync(path.join(runs, `${process.pid}-`));
+  } catch {
+    return base;
+  }
   process.env[RUN_TMPDIR_ENV] = dir;
   process.env.TMPDIR = dir;
   process.once('exit', () => {
