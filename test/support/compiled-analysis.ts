@@ -7,6 +7,12 @@ const ROOT = path.join(__dirname, '..', '..');
 const SRC = path.join(ROOT, 'src', 'analysis');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'compiled-analysis');
 
+/** A TypeScript module's source as the CommonJS JavaScript the tests' own processes run (types dropped, not checked). */
+export function transpiledJs(source: string): string {
+  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+  return ts.transpileModule(source, { compilerOptions }).outputText;
+}
+
 const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
   .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
 
@@ -25,10 +31,9 @@ function compiledTree(): string {
   if (fs.existsSync(tree)) return tree;
   const tmp = `${tree}.${process.pid}.tmp`;
   for (const f of files) {
-    const js = ts.transpileModule(fs.readFileSync(f, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
     const out = path.join(tmp, path.relative(SRC, f)).replace(/\.ts$/, '.js');
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, js.outputText);
+    fs.writeFileSync(out, transpiledJs(fs.readFileSync(f, 'utf8')));
   }
   try {
     fs.renameSync(tmp, tree);

@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
+import { transpiledJs } from './compiled-analysis';
 
 /**
  * Runs `script(paths)` in a fresh node with V8's natives syntax (`%HaveSameMap`, ...), where
@@ -19,8 +19,7 @@ export function runInFreshV8<T>(sources: string[], script: (paths: string[]) => 
     const paths = sources.map((s) => {
       const source = fs.readFileSync(path.join(__dirname, '..', '..', 'src', s), 'utf8');
       const out = path.join(dir, path.basename(s).replace(/\.ts$/, '.js'));
-      const options = { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } };
-      fs.writeFileSync(out, ts.transpileModule(source, options).outputText);
+      fs.writeFileSync(out, transpiledJs(source));
       return out;
     });
     const r = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', script(paths)], { encoding: 'utf8', timeout: 60_000 });

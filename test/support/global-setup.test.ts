@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import * as ts from 'typescript';
+import { transpiledJs } from './compiled-analysis';
 import { RUN_TMPDIR_ENV, removeStaleRuns, runsDir, useRunTmpdir } from './global-setup';
 
 /** A pid no process has (a process that ran and exited). */
@@ -40,8 +40,7 @@ test('a run makes its directory under <temp>/cdk8s-istio-jest, removes stale one
   // the module as plain JavaScript, run by a process of its own (as jest's parent process runs it)
   const js = path.join(base, 'global-setup.js');
   const source = fs.readFileSync(path.join(__dirname, 'global-setup.ts'), 'utf8');
-  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 };
-  fs.writeFileSync(js, ts.transpileModule(source, { compilerOptions }).outputText);
+  fs.writeFileSync(js, transpiledJs(source));
   const script = `
     const { useRunTmpdir } = require(${JSON.stringify(js)});
     const dir = useRunTmpdir(${JSON.stringify(base)});
