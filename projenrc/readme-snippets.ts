@@ -1,10 +1,10 @@
 /**
  * Writes every ```ts block of README.md as a module under `test/docs/readme-snippets/`
- * (gitignored), so that the test task's one `tsc --noEmit` type-checks the README's examples
- * against the library's source together with everything else, instead of a second
+ * (gitignored), so that the test task's one type check (projenrc/check.ts) checks the README's
+ * examples against the library's source together with everything else, instead of a second
  * TypeScript program built inside a test. `test/docs/readme.test.ts` runs the same blocks.
  *
- * Run by the `typecheck` task before tsc (`npx projen typecheck`).
+ * Run by the `check` and `typecheck` tasks before the type check (`npx projen typecheck`).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';

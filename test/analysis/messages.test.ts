@@ -13,7 +13,7 @@ test('the committed catalogue is what the generator makes of the vendored messag
 
 test('a misspelt message name does not type-check', () => {
   const good: MessageName = 'ReferencedResourceNotFound';
-  // @ts-expect-error: not a message name (the typecheck step fails if this compiles)
+  // @ts-expect-error: not a message name (the type check, projenrc/check.ts, fails if this compiles)
   const bad: MessageName = 'ReferencedResourceNotFond';
   expect(MESSAGES[good][0]).toBe('IST0101');
   expect(MESSAGES[bad]).toBeUndefined();

@@ -18,8 +18,8 @@ describe('README examples', () => {
     expect(SNIPPETS.length).toBeGreaterThanOrEqual(5);
   });
 
-  // Type-checking them is the test task's `typecheck` step: projenrc/readme-snippets.ts writes
-  // each block as a module under test/docs/readme-snippets/, which the one `tsc --noEmit` checks.
+  // Type-checking them is the test task's `check` step: projenrc/readme-snippets.ts writes each
+  // block as a module under test/docs/readme-snippets/, which its one type check (projenrc/check.ts) checks.
   test('each example becomes a module tsc checks against the library source', () => {
     const modules = SNIPPETS.map((code, i) => snippetModule(code, i));
     expect(modules).toHaveLength(SNIPPETS.length);
