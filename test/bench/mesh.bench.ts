@@ -13,7 +13,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
+import { transpiledJs } from '../support/compiled-analysis';
 
 const ROOT = path.join(__dirname, '..', '..');
 const WORK = path.join(ROOT, '.tmp', 'bench-mesh');
@@ -44,7 +44,7 @@ function compileChild(): string {
   if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'index.js'))) throw new Error('run `npx projen compile` first: the benchmark measures the compiled library');
   fs.mkdirSync(WORK, { recursive: true });
   const source = fs.readFileSync(path.join(__dirname, 'mesh', 'ways.ts'), 'utf8');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText
+  const js = transpiledJs(source)
     .replace(/require\((["'])\.\.\/\.\.\/\.\.\/src\1\)/g, `require(${JSON.stringify(path.join(ROOT, 'lib', 'src'))})`);
   const file = path.join(WORK, 'ways.js');
   fs.writeFileSync(file, js);

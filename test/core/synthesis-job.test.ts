@@ -5,11 +5,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
 import { MeshAnalyzer } from '../../src/analysis/mesh-analyzer';
 import { SynthesisJob } from '../../src/core/synthesis-job';
 import { stringifyYamlDocument } from '../../src/core/yaml-writer';
-import { compileAnalysis } from '../support/compiled-analysis';
+import { compileAnalysis, transpiledJs } from '../support/compiled-analysis';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -20,8 +19,7 @@ function compileJob(): string {
   const dir = path.join(root, 'lib', 'src', 'core');
   fs.mkdirSync(dir, { recursive: true });
   for (const f of ['synthesis-job', 'synthesis-worker', 'json-text', 'plain-copy', 'yaml-writer']) {
-    const js = ts.transpileModule(fs.readFileSync(path.join(ROOT, 'src', 'core', `${f}.ts`), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
-    fs.writeFileSync(path.join(dir, `${f}.js`), js.outputText);
+    fs.writeFileSync(path.join(dir, `${f}.js`), transpiledJs(fs.readFileSync(path.join(ROOT, 'src', 'core', `${f}.ts`), 'utf8')));
   }
   return dir;
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Chart } from 'cdk8s';
-import * as ts from 'typescript';
 import { readmeBlocks, readmeSnippets, snippetModule } from '../../projenrc/readme-snippets';
 import { MeshAnalysis } from '../../src';
+import { transpiledJs } from '../support/compiled-analysis';
 
 // Every ```ts block of the README is a runnable example: it is type-checked against the
 // library's source (by the test task's tsc, see below) and executed inside a Chart called
@@ -38,7 +38,7 @@ describe('README examples', () => {
   });
 
   test.each(SNIPPETS.map((code, i) => [i, code]))('example #%i synthesizes valid manifests', (_i, code) => {
-    const js = ts.transpileModule(code as string, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = transpiledJs(code as string);
     const chart = new Chart(new App(), 'bookinfo', { namespace: 'bookinfo' });
     // The snippets are fragments: the Services and workloads they name live elsewhere.
     MeshAnalysis.suppress(chart, 'IST0101');

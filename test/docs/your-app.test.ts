@@ -4,10 +4,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
 import * as library from '../../src';
 import { main as cli } from '../../src/analysis/cli';
 import { SYNTH_MARKER } from '../../src/analysis/synth-marker';
+import { transpiledJs } from '../support/compiled-analysis';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'your-app');
@@ -35,8 +35,7 @@ describe('README: use it in your own app', () => {
 
   test('main.ts synthesizes output with the marker that the CLI passes (exit 0)', () => {
     const source = fs.readFileSync(path.join(EXAMPLE, 'main.ts'), 'utf8');
-    const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-    const js = ts.transpileModule(source, { compilerOptions }).outputText;
+    const js = transpiledJs(source);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'your-app-'));
     const saved = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
