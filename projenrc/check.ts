@@ -2,8 +2,8 @@
 //
 //   check.ts [--no-lint]
 //
-// The program is test/tsconfig.json's (test/, the examples, the README's examples and the library
-// they import) plus every file the eslint task lints (src/, projenrc/, .projenrc.ts, ...), built
+// The program is test/tsconfig.json's (test/, the examples, the README's examples, written first as
+// modules by ./readme-snippets, and the library they import) plus every file the eslint task lints (src/, projenrc/, .projenrc.ts, ...), built
 // incrementally (node_modules/.cache/check/). Its diagnostics are printed as tsc prints them; then
 // eslint runs with the project's .eslintrc.json on the eslint task's paths, its type-aware rules
 // reading types from that same program (`parserOptions.programs`) instead of building programs of
@@ -14,6 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { writeReadmeSnippets } from './readme-snippets';
 
 const ROOT = path.join(__dirname, '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'check');
@@ -41,15 +42,16 @@ const formatHost: ts.FormatDiagnosticsHost = {
   getNewLine: () => '\n',
 };
 
-/** Builds the program and prints its diagnostics; returns it and how many errors it has. */
-function typeCheck(): { program: ts.Program; errors: number } {
+type Targets = ReturnType<typeof eslintTaskTargets>;
+
+/** Builds the program (with every file of `targets`) and prints its diagnostics; returns it and how many errors it has. */
+function typeCheck({ paths, extensions }: Targets): { program: ts.Program; errors: number } {
   const parsed = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'test', 'tsconfig.json'),
     { incremental: true, tsBuildInfoFile: path.join(CACHE, 'test.tsbuildinfo') },
     { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
   if (!parsed) throw new Error('check.ts: test/tsconfig.json could not be read');
   // every file the lint reads types of is in the program (a linted file outside it is a lint error)
   const roots = new Set(parsed.fileNames.map((f) => path.resolve(f)));
-  const { paths, extensions } = eslintTaskTargets();
   for (const p of paths) for (const f of walk(path.join(ROOT, p), extensions)) roots.add(f);
   const builder = ts.createIncrementalProgram({
     rootNames: [...roots],
@@ -69,16 +71,16 @@ function typeCheck(): { program: ts.Program; errors: number } {
   builder.emit(); // noEmit: writes only the build info, so that the next run checks what changed
   if (diagnostics.length > 0) process.stdout.write(`${ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost)}\n`);
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
-  process.stdout.write(`type check: ${builder.getProgram().getRootFileNames().length} files, ${errors} error(s)\n`);
-  return { program: builder.getProgram(), errors };
+  const program = builder.getProgram();
+  process.stdout.write(`type check: ${program.getRootFileNames().length} files, ${errors} error(s)\n`);
+  return { program, errors };
 }
 
-/** Lints with the project's eslint configuration, types from `program`; returns how many errors. */
-async function lint(program: ts.Program): Promise<number> {
+/** Lints `targets` with the project's eslint configuration, types from `program`; returns how many errors. */
+async function lint(program: ts.Program, { paths, extensions }: Targets): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadESLint } = require('eslint');
   const LegacyESLint = await loadESLint({ useFlatConfig: false });
-  const { paths, extensions } = eslintTaskTargets();
   const eslint = new LegacyESLint({
     cwd: ROOT,
     extensions,
@@ -102,8 +104,10 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`check.ts: unknown argument ${JSON.stringify(unknown[0])} (usage: check.ts [--no-lint])\n`);
     return 2;
   }
-  const { program, errors } = typeCheck();
-  const lintErrors = args.includes('--no-lint') ? 0 : await lint(program);
+  writeReadmeSnippets();
+  const targets = eslintTaskTargets();
+  const { program, errors } = typeCheck(targets);
+  const lintErrors = args.includes('--no-lint') ? 0 : await lint(program, targets);
   return errors + lintErrors > 0 ? 1 : 0;
 }
 

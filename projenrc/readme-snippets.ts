@@ -4,7 +4,7 @@
  * examples against the library's source together with everything else, instead of a second
  * TypeScript program built inside a test. `test/docs/readme.test.ts` runs the same blocks.
  *
- * Run by the `check` and `typecheck` tasks before the type check (`npx projen typecheck`).
+ * Run by projenrc/check.ts before its type check (`npx projen check`, `npx projen typecheck`).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -41,11 +41,12 @@ export function snippetModule(code: string, index: number, readmeLine?: number):
   ].join('\n');
 }
 
-function main(): void {
+/** Writes the README's ```ts blocks as modules under SNIPPETS_DIR (its old content removed). */
+export function writeReadmeSnippets(): void {
   const blocks = readmeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
   rmSync(SNIPPETS_DIR, { recursive: true, force: true });
   mkdirSync(SNIPPETS_DIR, { recursive: true });
   blocks.forEach((b, i) => writeFileSync(join(SNIPPETS_DIR, `example-${i}.ts`), snippetModule(b.code, i, b.line)));
 }
 
-if (require.main === module) main();
+if (require.main === module) writeReadmeSnippets();
