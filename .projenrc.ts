@@ -249,6 +249,12 @@ project.addTask('schemas', {
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/crd-schemas.ts',
 });
 
+// Compile every CRD version's validator into the package (lib/src/analysis/schema/validators),
+// so that an app's first synthesis compiles none (src/analysis/schema/compiled-schemas).
+project.compileTask.exec('node -e "require(\'./lib/src/analysis/schema/compiled-schemas.js\').writeShippedValidators()"', {
+  name: 'compile the CRD validators into lib',
+});
+
 // Regenerate the analyzer's message catalogue from Istio's vendored messages.json.
 project.addTask('messages', {
   description: 'Regenerate src/analysis/messages.generated.ts from test/fixtures/istioctl-analyze/messages.json',

@@ -31,6 +31,12 @@ done <<<"$install"
 echo "+ npx cdk8s synth"
 npx cdk8s synth --no-check-upgrade
 test -s dist/shop.k8s.yaml || { echo "fresh-app: dist/shop.k8s.yaml was not written"; exit 1; }
+# the package ships its CRD validators compiled: the synthesis compiled none into the cache
+test -s node_modules/cdk8s-istio/lib/src/analysis/schema/validators/index.json \
+  || { echo "fresh-app: the package has no compiled CRD validators (lib/src/analysis/schema/validators)"; exit 1; }
+if ls node_modules/.cache/cdk8s-istio/*_*_v*-*.js >/dev/null 2>&1; then
+  echo "fresh-app: the synthesis compiled CRD validators the package ships:"; ls node_modules/.cache/cdk8s-istio; exit 1
+fi
 echo "+ npx cdk8s-istio analyze dist/"
 out=$(npx cdk8s-istio analyze dist/)
 echo "$out"

@@ -1,6 +1,6 @@
 // Runtime pieces the compiled CRD validators reference: the RE2 regex engine for
 // schema `pattern`s and the format implementations. Kept in their own module so the
-// ajv *standalone* code cached on disk (see validator.ts) can `require` them.
+// ajv *standalone* code shipped and cached on disk (see ./compiled-schemas) can `require` them.
 import { RE2JS } from 're2js';
 import { k8sIsCIDR, parseIPv4, parseIPv6 } from './net-parsing';
 
@@ -16,8 +16,6 @@ export function re2Engine(pattern: string): Re2Matcher {
   // ajv caches compiled patterns by `toString()`: it must be unique per pattern.
   return { test: (s: string) => re.test(s), toString: () => `re2:${pattern}` };
 }
-/** How standalone code imports the engine. */
-re2Engine.code = `require(${JSON.stringify(__filename)}).re2Engine`;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -37,5 +35,5 @@ export const formats = {
   'uuid': { type: 'string' as const, validate: (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) },
 };
 
-/** How standalone code imports the formats. */
-export const FORMATS_CODE = `require(${JSON.stringify(__filename)}).formats`;
+/** How standalone code cached on disk imports this module (by absolute path). */
+export const RUNTIME_REQUIRE = `require(${JSON.stringify(__filename)})`;

@@ -7,7 +7,12 @@
 //  - `nullable` is kept (ajv understands it) only where a `type` is present;
 //  - `x-kubernetes-*` keywords and descriptions are dropped (CEL rules and
 //    list types are checked by cel-rules.ts against the raw schema);
-//  - formats the API server does not know are dropped.
+//  - formats the API server does not know are dropped;
+//  - a subschema that occurs more than once (a DestinationRule's traffic policy holds the same
+//    load balancer, connection pool, outlier detection and TLS settings for the whole service
+//    and again for each port, and each subset repeats it all) is kept once, under
+//    `definitions`, and referred to: ajv compiles it once (a DestinationRule's validator
+//    compiles in a third of the time, and its code is a quarter of the size).
 
 /** Formats ajv is given implementations for (see validator.ts). */
 export const KNOWN_FORMATS = new Set([
@@ -24,8 +29,9 @@ export function preservesUnknown(schema: any): boolean {
 /**
  * Converts one raw CRD version schema.
  * @param root the version's `openAPIV3Schema`
+ * @param share whether subschemas that repeat are kept once (see shareRepeatedSubschemas)
  */
-export function toAjvSchema(root: any): any {
+export function toAjvSchema(root: any, share = true): any {
   const out = convert(root, false);
   // `metadata` is `type: object` in CRDs; the API server validates it as ObjectMeta,
   // which validator.ts does separately (names, labels, annotations, unknown fields).
@@ -36,6 +42,80 @@ export function toAjvSchema(root: any): any {
     kind: { type: 'string' },
     metadata: { type: 'object' },
   };
+  return share ? shareRepeatedSubschemas(out) : out;
+}
+
+/**
+ * Subschemas shorter than this (as JSON) stay inline where they repeat: a reference costs
+ * about as much as compiling them again (over the vendored CRDs, 120 gives the least code).
+ */
+const MIN_SHARED_JSON = 120;
+
+/** The subschemas of a (converted) schema node, and whether each is a branch of a junctor. */
+function subschemas(s: any): { node: any; inJunctor: boolean }[] {
+  const out: { node: any; inJunctor: boolean }[] = [];
+  const add = (node: any, inJunctor: boolean): void => {
+    if (node !== null && typeof node === 'object' && !Array.isArray(node)) out.push({ node, inJunctor });
+  };
+  for (const v of Object.values(s.properties ?? {})) add(v, false);
+  if (!Array.isArray(s.items)) add(s.items, false);
+  else for (const v of s.items) add(v, false);
+  add(s.additionalProperties, false);
+  for (const k of ['allOf', 'anyOf', 'oneOf']) for (const v of s[k] ?? []) add(v, true);
+  add(s.not, true);
+  return out;
+}
+
+/**
+ * Keeps each subschema that occurs more than once in a converted schema once, under
+ * `definitions`, and puts a `$ref` to it everywhere it occurred (for a validator compiled with
+ * ajv's `inlineRefs: false`). Subschemas within `anyOf`, `oneOf`, `allOf` and `not` stay
+ * inline: the validator drops a failing junctor's branch errors by their schema path, which
+ * must then lie under the junctor's (./manifest-validator). So do subschemas with a `default`:
+ * ajv applies a property's default in its parent's code, from the property's own subschema.
+ * @param root a schema made by `toAjvSchema` without sharing (not modified)
+ */
+export function shareRepeatedSubschemas(root: any): any {
+  // how often each subschema's text occurs once the repeated ones are kept once: the walk goes
+  // into a text's subschemas only where it first meets the text
+  const json = new Map<any, string>();
+  const occurrences = new Map<string, number>();
+  const count = (s: any, inJunctor: boolean): void => {
+    const text = JSON.stringify(s);
+    const seen = occurrences.get(text) ?? 0;
+    // ajv writes a property's default from the parent's code, which does not see into a $ref
+    if (s !== root && !inJunctor && s.default === undefined) {
+      json.set(s, text);
+      occurrences.set(text, seen + 1);
+    }
+    if (seen === 0 || s === root) for (const c of subschemas(s)) count(c.node, inJunctor || c.inJunctor);
+  };
+  count(root, false);
+  const shared = (text: string | undefined) => text !== undefined && text.length >= MIN_SHARED_JSON && occurrences.get(text)! > 1;
+  const definitions: Record<string, any> = {};
+  const names = new Map<string, string>();
+  const rewrite = (s: any): any => {
+    if (s === null || typeof s !== 'object' || Array.isArray(s)) return s;
+    const text = json.get(s);
+    if (!shared(text)) return rewriteWithin(s);
+    let name = names.get(text!);
+    if (name === undefined) {
+      name = `shared${names.size}`;
+      names.set(text!, name);
+      definitions[name] = rewriteWithin(s);
+    }
+    return { $ref: `#/definitions/${name}` };
+  };
+  // only nodes outside junctors are shared, so only those are rewritten
+  const rewriteWithin = (s: any): any => {
+    const o = { ...s };
+    if (s.properties) o.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, rewrite(v)]));
+    if (s.items !== null && typeof s.items === 'object') o.items = Array.isArray(s.items) ? s.items.map(rewrite) : rewrite(s.items);
+    if (s.additionalProperties !== null && typeof s.additionalProperties === 'object') o.additionalProperties = rewrite(s.additionalProperties);
+    return o;
+  };
+  const out = rewriteWithin(root);
+  if (names.size > 0) out.definitions = definitions;
   return out;
 }
 
