@@ -59,20 +59,29 @@ function ajvVersion(): string {
   return ajvVersionMemo;
 }
 
-let makerMemo: string | undefined;
-/** The code that makes validators: this module (ajv's options) and ./schema-convert, and ajv's version. */
-function validatorMaker(): string {
+let makerMemo: string | null | undefined;
+/**
+ * The code that makes validators: this module (ajv's options), ./schema-convert and ajv's
+ * version; null when it cannot be read (the library bundled into one file): no shipped or
+ * cached code is used then.
+ */
+function validatorMaker(): string | null {
   if (makerMemo === undefined) {
-    const hash = createHash('sha256').update(ajvVersion());
-    for (const file of [__filename, require.resolve('./schema-convert')]) hash.update('\0').update(fs.readFileSync(file));
-    makerMemo = hash.digest('hex');
+    try {
+      const hash = createHash('sha256').update(ajvVersion());
+      for (const file of [__filename, require.resolve('./schema-convert')]) hash.update('\0').update(fs.readFileSync(file));
+      makerMemo = hash.digest('hex');
+    } catch {
+      makerMemo = null;
+    }
   }
   return makerMemo;
 }
 
-/** What a validator's code depends on: the code that makes it and the CRD version's schema. */
-function fingerprint(entry: CrdVersionEntry): string {
-  return createHash('sha256').update(`${validatorMaker()}\0${JSON.stringify(entry.schema)}`).digest('hex');
+/** What a validator's code depends on: the code that makes it and the CRD version's schema (null: unknown). */
+function fingerprint(entry: CrdVersionEntry): string | null {
+  const maker = validatorMaker();
+  return maker === null ? null : createHash('sha256').update(`${maker}\0${JSON.stringify(entry.schema)}`).digest('hex');
 }
 
 let cacheDirMemo: string | null | undefined;
@@ -111,8 +120,8 @@ export function compiledSchema(entry: CrdVersionEntry): ValidateFunction {
   let fn = compiled.get(key);
   if (fn) return fn;
   const print = fingerprint(entry);
-  fn = ShippedValidators.default().get(entry, print);
-  const dir = fn ? null : cacheDir();
+  fn = print === null ? undefined : ShippedValidators.default().get(entry, print);
+  const dir = fn || print === null ? null : cacheDir();
   let file: string | undefined;
   if (dir) {
     // the disk cache's code requires the runtime by absolute path: its location is part of the key
@@ -196,7 +205,9 @@ export class ShippedValidators {
       const a = newAjv(`require(${JSON.stringify(runtime)})`);
       const file = `${group}_${kind}_${version}.js`;
       fs.writeFileSync(path.join(dir, file), standaloneCode(a, a.compile(toAjvSchema(entry.schema))));
-      index[key] = { file, fingerprint: fingerprint(entry) };
+      const print = fingerprint(entry);
+      if (print === null) throw new Error('cdk8s-istio: the code that compiles the CRD validators cannot be read, so shipped validators could never be used');
+      index[key] = { file, fingerprint: print };
     }
     fs.writeFileSync(path.join(dir, SHIPPED_INDEX), `${JSON.stringify(index, null, 1)}\n`);
     return Object.keys(index).length;
@@ -212,9 +223,9 @@ export class ShippedValidators {
    * (a catalogue changed since the build) by this ajv version and conversion.
    * @param print the entry's fingerprint, when known
    */
-  public get(entry: CrdVersionEntry, print: string = fingerprint(entry)): ValidateFunction | undefined {
+  public get(entry: CrdVersionEntry, print: string | null = fingerprint(entry)): ValidateFunction | undefined {
     const row = this.index()[crdKey(entry.group, entry.version, entry.kind)];
-    return row && row.fingerprint === print ? requireValidator(path.join(this.dir, row.file)) : undefined;
+    return row && print !== null && row.fingerprint === print ? requireValidator(path.join(this.dir, row.file)) : undefined;
   }
 
   private index(): Record<string, ShippedRow> {

@@ -98,3 +98,20 @@ test('an unknown CRD version cannot be shipped', () => {
     fs.rmSync(app, { recursive: true, force: true });
   }
 });
+
+test('when the code that compiles validators cannot be read (a bundled library), validators are compiled in memory: none shipped or cached is trusted', () => {
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'shipped-validators-'));
+  try {
+    fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app"}');
+    const analysis = compileAnalysis(app);
+    expect(run(analysis, `console.log(JSON.stringify(schema.ShippedValidators.write(undefined, ${JSON.stringify([DR])})))`)).toBe(1);
+    const result = run(analysis, `
+      require('fs').rmSync(${JSON.stringify(path.join(analysis, 'schema', 'schema-convert.js'))}); // loaded, then gone
+      const dr = schema.compiledSchema(entry(${JSON.stringify(DR)}));
+      console.log(JSON.stringify({ shippedLoaded: loaded('validators/networking.istio.io_DestinationRule_v1.js'), drErrors: errors(dr, ${JSON.stringify(brokenRule)}) }));`);
+    expect(result).toEqual({ shippedLoaded: false, drErrors: ['/spec/subsets/0/trafficPolicy/portLevelSettings/0/port/number type', '/spec/subsets/0/trafficPolicy/portLevelSettings/0/tls/mode enum'] });
+    expect(fs.existsSync(path.join(app, 'node_modules', '.cache', 'cdk8s-istio'))).toBe(false);
+  } finally {
+    fs.rmSync(app, { recursive: true, force: true });
+  }
+});
