@@ -251,7 +251,7 @@ project.addTask('schemas', {
 
 // Compile every CRD version's validator into the package (lib/src/analysis/schema/validators),
 // so that an app's first synthesis compiles none (src/analysis/schema/compiled-schemas).
-project.compileTask.exec('node -e "require(\'./lib/src/analysis/schema/compiled-schemas.js\').writeShippedValidators()"', {
+project.compileTask.exec('node -e "require(\'./lib/src/analysis/schema/compiled-schemas.js\').ShippedValidators.write()"', {
   name: 'compile the CRD validators into lib',
 });
 

@@ -2,7 +2,7 @@
 // kept per process. Compiling a big schema (a DestinationRule's, a Rollout's) costs 0.1-0.3 s,
 // so a validator comes, in this order, from:
 //  - the package: `npx projen compile` compiles every CRD version's validator into
-//    `lib/src/analysis/schema/validators/` (writeShippedValidators), so that an app's first
+//    `lib/src/analysis/schema/validators/` (ShippedValidators.write), so that an app's first
 //    synthesis in a fresh clone or CI job compiles none;
 //  - the disk cache: the generated standalone code of validators compiled before, under
 //    `node_modules/.cache/cdk8s-istio/` of the project that installed the library (keyed by a
@@ -20,7 +20,6 @@ import { RUNTIME_REQUIRE, formats, re2Engine } from './ajv-runtime';
 import type { CrdVersionEntry } from './schema-catalog';
 import { CrdCatalog, crdKey } from './schema-catalog';
 import { toAjvSchema } from './schema-convert';
-
 
 /**
  * A new ajv compiler with the options of every validator. `runtime` is how the generated
@@ -48,7 +47,7 @@ export function newAjv(runtime: string = RUNTIME_REQUIRE): Ajv {
 let ajvInstance: Ajv | undefined;
 function ajv(): Ajv {
   // this module's ajv: its generated code requires the runtime by absolute path (the disk cache)
-  if (!ajvInstance) ajvInstance = newAjv(RUNTIME_REQUIRE);
+  if (!ajvInstance) ajvInstance = newAjv();
   return ajvInstance;
 }
 
@@ -120,7 +119,7 @@ export function compiledSchema(entry: CrdVersionEntry): ValidateFunction {
   let fn = compiled.get(key);
   if (fn) return fn;
   const print = fingerprint(entry);
-  fn = print === null ? undefined : ShippedValidators.default().get(entry, print);
+  if (print !== null) fn = ShippedValidators.default().get(entry, print);
   const dir = fn || print === null ? null : cacheDir();
   let file: string | undefined;
   if (dir) {
@@ -201,12 +200,12 @@ export class ShippedValidators {
       const [group, version, kind] = key.split('/');
       const entry = catalog.get(group, version, kind);
       if (!entry) throw new Error(`cdk8s-istio: no CRD version ${key} in the schema catalogue`);
+      const print = fingerprint(entry);
+      if (print === null) throw new Error('cdk8s-istio: the code that compiles the CRD validators cannot be read, so shipped validators could never be used');
       // one compiler per schema: a compiler's standalone code holds every schema it compiled
       const a = newAjv(`require(${JSON.stringify(runtime)})`);
       const file = `${group}_${kind}_${version}.js`;
       fs.writeFileSync(path.join(dir, file), standaloneCode(a, a.compile(toAjvSchema(entry.schema))));
-      const print = fingerprint(entry);
-      if (print === null) throw new Error('cdk8s-istio: the code that compiles the CRD validators cannot be read, so shipped validators could never be used');
       index[key] = { file, fingerprint: print };
     }
     fs.writeFileSync(path.join(dir, SHIPPED_INDEX), `${JSON.stringify(index, null, 1)}\n`);
@@ -220,12 +219,12 @@ export class ShippedValidators {
 
   /**
    * The shipped validator of a CRD version, or undefined when none was compiled from its schema
-   * (a catalogue changed since the build) by this ajv version and conversion.
-   * @param print the entry's fingerprint, when known
+   * (a catalogue changed since the build) by the same code.
+   * @param print the entry's fingerprint
    */
-  public get(entry: CrdVersionEntry, print: string | null = fingerprint(entry)): ValidateFunction | undefined {
+  public get(entry: CrdVersionEntry, print: string): ValidateFunction | undefined {
     const row = this.index()[crdKey(entry.group, entry.version, entry.kind)];
-    return row && print !== null && row.fingerprint === print ? requireValidator(path.join(this.dir, row.file)) : undefined;
+    return row && row.fingerprint === print ? requireValidator(path.join(this.dir, row.file)) : undefined;
   }
 
   private index(): Record<string, ShippedRow> {
@@ -238,12 +237,4 @@ export class ShippedValidators {
     }
     return this.rows;
   }
-}
-
-/**
- * Compiles the package's validators (`npx projen compile` runs it on lib/, see the file's header).
- * @internal
- */
-export function writeShippedValidators(): number {
-  return ShippedValidators.write();
 }

@@ -14,7 +14,7 @@
 //    `definitions`, and referred to: ajv compiles it once (a DestinationRule's validator
 //    compiles in a third of the time, and its code is a quarter of the size).
 
-/** Formats ajv is given implementations for (see validator.ts). */
+/** Formats ajv is given implementations for (see ./ajv-runtime). */
 export const KNOWN_FORMATS = new Set([
   'int32', 'int64', 'float', 'double', 'byte', 'date-time', 'date', 'ipv4', 'ipv6', 'cidr', 'uuid',
 ]);
@@ -34,7 +34,7 @@ export function preservesUnknown(schema: any): boolean {
 export function toAjvSchema(root: any, share = true): any {
   const out = convert(root, false);
   // `metadata` is `type: object` in CRDs; the API server validates it as ObjectMeta,
-  // which validator.ts does separately (names, labels, annotations, unknown fields).
+  // which ./manifest-validator does separately (names, labels, annotations, unknown fields).
   // Every object may carry apiVersion, kind and metadata, whether or not the CRD lists them.
   out.properties = {
     ...out.properties,
@@ -75,7 +75,7 @@ function subschemas(s: any): { node: any; inJunctor: boolean }[] {
  * ajv applies a property's default in its parent's code, from the property's own subschema.
  * @param root a schema made by `toAjvSchema` without sharing (not modified)
  */
-export function shareRepeatedSubschemas(root: any): any {
+function shareRepeatedSubschemas(root: any): any {
   // how often each subschema's text occurs once the repeated ones are kept once: the walk goes
   // into a text's subschemas only where it first meets the text
   const json = new Map<any, string>();
