@@ -247,7 +247,7 @@ function rendered(): unknown[] {
   ];
 }
 
-test('objects handed to the worker as they are rendered (a large app\'s first synthesis): the same results, the valid ones remembered and not handed over again; the process exits by itself (compiled JS)', () => {
+test('objects handed to the worker as they are rendered (a large app\'s first synthesis): the same results, the valid ones remembered and not handed over again; the worker ends once every answer is in, and the process exits by itself (compiled JS)', () => {
   const { dir, analysis } = appWithCompiledAnalysis();
   /** A synthesis in a fresh process: the worker started (`start`), the objects handed over in two batches as rendered, then validated. */
   const run = (start: 'ValidationStream.prepareForLargeApp' | 'prewarmSchemaValidation', cache = '') => runScript(`
@@ -261,24 +261,26 @@ test('objects handed to the worker as they are rendered (a large app\'s first sy
     const results = host.validateManifests(objs);
     // whether this thread loaded an engine (it validated an object the worker did not answer)
     const engines = Object.keys(require.cache).some((f) => /(@bufbuild[/]cel|kubernetes-models|[/]ajv)[/].*[.]js$/.test(f));
-    process.stdout.write(JSON.stringify({ worker, streamed: host.ValidationStream.handedOver, engines, results }));
-  `, cache) as { worker: boolean; streamed: number; engines: boolean; results: unknown[] };
+    // with every answer in, the worker has ended
+    const ended = !host.ValidationStream.running();
+    process.stdout.write(JSON.stringify({ worker, streamed: host.ValidationStream.handedOver, engines, results, ended }));
+  `, cache) as { worker: boolean; streamed: number; engines: boolean; results: unknown[]; ended: boolean };
   const inThread = JSON.parse(JSON.stringify(validateManifests(rendered())));
   expect(inThread.map((r: any) => r.problems.map((p: any) => p.path))).toEqual([[], ['spec.http[0].timeout'], ['metadata.name'], [], [], ['<root>'], []]);
   expect(inThread[3].unknownKind).toBe(true);
   // a first synthesis: the worker validates every object JSON can write, this thread none
-  expect(run('ValidationStream.prepareForLargeApp')).toEqual({ worker: true, streamed: 6, engines: false, results: inThread });
+  expect(run('ValidationStream.prepareForLargeApp')).toEqual({ worker: true, streamed: 6, engines: false, results: inThread, ended: true });
   // again: objects were found valid, so a large app's synthesis starts no worker (and validates the invalid ones itself)
-  expect(run('ValidationStream.prepareForLargeApp')).toEqual({ worker: false, streamed: 0, engines: true, results: inThread });
+  expect(run('ValidationStream.prepareForLargeApp')).toEqual({ worker: false, streamed: 0, engines: true, results: inThread, ended: true });
   // with a worker, only the objects not found valid before are handed over (the invalid ones, the unknown kind)
-  expect(run('prewarmSchemaValidation')).toEqual({ worker: true, streamed: 3, engines: false, results: inThread });
+  expect(run('prewarmSchemaValidation')).toEqual({ worker: true, streamed: 3, engines: false, results: inThread, ended: true });
   // what the worker found valid was remembered: the same file as validating in this thread writes
   const cacheDir = path.join(dir, 'node_modules', '.cache', 'cdk8s-istio');
   const entries = () => fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir).find((f) => f.startsWith('valid-') && !f.endsWith('.checks.txt'))!), 'utf8').split('\n').filter((l) => l !== '').sort();
   const objs = rendered();
   expect(entries()).toEqual([objs[0], objs[4], objs[6]].map((o) => objectKey(o)).sort());
   // with the cache off, every object goes to the worker every time
-  expect(run('ValidationStream.prepareForLargeApp', 'off')).toEqual({ worker: true, streamed: 6, engines: false, results: inThread });
+  expect(run('ValidationStream.prepareForLargeApp', 'off')).toEqual({ worker: true, streamed: 6, engines: false, results: inThread, ended: true });
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
