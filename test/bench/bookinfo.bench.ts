@@ -5,11 +5,11 @@
  *
  * Needs the compiled library (`npx projen compile`). Runs the example's entry point the way
  * its cdk8s.yaml does (ts-node, transpile only), alternating on/off, and prints medians.
- * Objects found valid are remembered (node_modules/.cache/cdk8s-istio), so three cases are
- * shown: an unchanged app (the usual re-synth), an app whose ingress host changes on every
- * run (its Gateway and VirtualServices are validated again, the rest is remembered), and a
- * first run, with the cache emptied before it (every object validated; the CRD validators come
- * compiled with the package).
+ * Objects found valid are remembered (node_modules/.cache/cdk8s-istio), so three cases with
+ * validation on are shown beside it off: an unchanged app (the usual re-synth), an app whose
+ * ingress host changes on every run (its Gateway and VirtualServices are validated again, the
+ * rest is remembered), and a first run, with the cache emptied before it (every object
+ * validated; the CRD validators come compiled with the package).
  *
  * Run: `npx projen bench:bookinfo` (BENCH_RUNS=15 by default). Nothing is asserted.
  */
