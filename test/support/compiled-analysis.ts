@@ -1,5 +1,7 @@
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
@@ -62,4 +64,25 @@ export function compileAnalysis(outRoot: string): string {
     fs.symlinkSync(path.join(ROOT, 'imports', 'schemas'), schemas);
   }
   return outDir;
+}
+
+/**
+ * A new app directory (`<tmp>/<prefix>...`, with a package.json) holding the compiled analysis;
+ * the validation's cache lives in `<dir>/node_modules/.cache`.
+ */
+export function appWithCompiledAnalysis(prefix: string): { dir: string; analysis: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}');
+  return { dir, analysis: compileAnalysis(dir) };
+}
+
+/**
+ * Runs a script in a fresh process (the repository's node_modules on NODE_PATH,
+ * CDK8S_ISTIO_CACHE as given: on unless 'off'), expects it to print nothing to stderr, and
+ * returns what it printed to stdout, parsed as JSON.
+ */
+export function runCompiledScript(script: string, cache = ''): any {
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: cache } });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
 }

@@ -4,9 +4,8 @@
 // in the published package.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { compileAnalysis } from '../../support/compiled-analysis';
+import { appWithCompiledAnalysis, runCompiledScript } from '../../support/compiled-analysis';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const DR = 'networking.istio.io/v1/DestinationRule';
@@ -22,9 +21,7 @@ function run(analysis: string, body: string): any {
     const loaded = (name) => Object.keys(require.cache).some((f) => f.endsWith(name));
     const errors = (fn, obj) => (fn(obj) ? [] : fn.errors.map((e) => e.instancePath + ' ' + e.keyword));
     ${body}`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: '' } });
-  expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout);
+  return runCompiledScript(script);
 }
 
 const brokenRule = {
@@ -35,10 +32,8 @@ const brokenRule = {
 };
 
 test('a synthesis uses the validators the package ships, and compiles (and caches) only those it does not ship or that were compiled from another schema', () => {
-  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'shipped-validators-'));
+  const { dir: app, analysis } = appWithCompiledAnalysis('shipped-validators-');
   try {
-    fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app"}');
-    const analysis = compileAnalysis(app);
     const shipped = path.join(analysis, 'schema', 'validators');
     const cache = path.join(app, 'node_modules', '.cache', 'cdk8s-istio');
     const cached = () => (fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.endsWith('.js')).map((f) => f.replace(/-[0-9a-f]+\.js$/, '')).sort() : []);
@@ -87,9 +82,8 @@ test('a synthesis uses the validators the package ships, and compiles (and cache
 });
 
 test('an unknown CRD version cannot be shipped', () => {
-  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'shipped-validators-'));
+  const { dir: app, analysis } = appWithCompiledAnalysis('shipped-validators-');
   try {
-    const analysis = compileAnalysis(app);
     const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(analysis, 'schema', 'compiled-schemas.js'))}).ShippedValidators.write(undefined, ['example.com/v1/Widget'])`],
       { encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') } });
     expect(r.status).not.toBe(0);
@@ -100,10 +94,8 @@ test('an unknown CRD version cannot be shipped', () => {
 });
 
 test('when the code that compiles validators cannot be read (a bundled library), validators are compiled in memory: none shipped or cached is trusted', () => {
-  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'shipped-validators-'));
+  const { dir: app, analysis } = appWithCompiledAnalysis('shipped-validators-');
   try {
-    fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app"}');
-    const analysis = compileAnalysis(app);
     expect(run(analysis, `console.log(JSON.stringify(schema.ShippedValidators.write(undefined, ${JSON.stringify([DR])})))`)).toBe(1);
     const result = run(analysis, `
       require('fs').rmSync(${JSON.stringify(path.join(analysis, 'schema', 'schema-convert.js'))}); // loaded, then gone

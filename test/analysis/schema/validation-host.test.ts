@@ -6,23 +6,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { engineVersions, objectKey } from '../../../src/analysis/schema/result-cache';
 import { validateAhead, validateManifests } from '../../../src/analysis/schema/validation-host';
-import { compileAnalysis } from '../../support/compiled-analysis';
+import { appWithCompiledAnalysis, compileAnalysis, runCompiledScript } from '../../support/compiled-analysis';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-
-/** An app directory with the compiled analysis (the cache lives in <app>/node_modules/.cache). */
-function appWithCompiledAnalysis(): { dir: string; analysis: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validation-cache-'));
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"app"}');
-  return { dir, analysis: compileAnalysis(dir) };
-}
-
-/** Runs a script in a fresh process (CDK8S_ISTIO_CACHE as given: on unless 'off') and returns what it printed, parsed. */
-function runScript(script: string, cache = ''): any {
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CDK8S_ISTIO_CACHE: cache } });
-  expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout);
-}
 
 /** A VirtualService `name` in namespace shop, routing `host` with an HTTP timeout. */
 const virtualService = (name: string, host: string, timeout: string) => ({
@@ -66,7 +52,7 @@ test('in a worker thread: same results as in-thread, and the process exits by it
 });
 
 test('objects found valid are remembered: an unchanged synthesis loads no validation engine; invalid objects are reported every time', () => {
-  const { dir, analysis } = appWithCompiledAnalysis();
+  const { dir, analysis } = appWithCompiledAnalysis('validation-cache-');
   const goodVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'ok' }, spec: { hosts: ['r'], http: [{ timeout: '1s', route: [{ destination: { host: 'r' } }] }] } };
   const badVs = objects[0];
   const run = (objs: unknown[]) => {
@@ -76,7 +62,7 @@ test('objects found valid are remembered: an unchanged synthesis loads no valida
       const celLoaded = Object.keys(require.cache).some((k) => k.includes('@bufbuild/cel'));
       process.stdout.write(JSON.stringify({ problems: results.map((r) => r.problems.length), celLoaded }));
     `;
-    return runScript(script);
+    return runCompiledScript(script);
   };
   expect(run([goodVs, objects[2], badVs])).toEqual({ problems: [0, 0, 1], celLoaded: true });
   // one file of objects, one of the checks inside them (a VirtualService's CEL rules, its metadata)
@@ -95,7 +81,7 @@ test('objects found valid are remembered: an unchanged synthesis loads no valida
 });
 
 test('an object changed in one place loads no engine for the checks the change did not touch (compiled JS, with the cache)', () => {
-  const { dir, analysis } = appWithCompiledAnalysis();
+  const { dir, analysis } = appWithCompiledAnalysis('validation-cache-');
   const vs = (host: string, timeout: string) => virtualService('r', host, timeout);
   const run = (object: object) => {
     const script = `
@@ -104,7 +90,7 @@ test('an object changed in one place loads no engine for the checks the change d
       const loaded = (name) => Object.keys(require.cache).some((f) => f.includes(name) && f.endsWith('.js'));
       process.stdout.write(JSON.stringify({ problems: results[0].problems, cel: loaded('@bufbuild/cel'), models: loaded('kubernetes-models') }));
     `;
-    return runScript(script) as { problems: { path: string }[]; cel: boolean; models: boolean };
+    return runCompiledScript(script) as { problems: { path: string }[]; cel: boolean; models: boolean };
   };
   expect(run(vs('a.example.com', '5s'))).toEqual({ problems: [], cel: true, models: true }); // first run: every check runs
   // unchanged: nothing runs; the checks inside the object stay remembered with it
@@ -131,7 +117,7 @@ test('objects validated ahead (the synthesis worker, while the app renders) are 
 });
 
 test('within a synthesis, a CEL rule runs once per value: objects that share a value share its check (compiled JS, with the cache)', () => {
-  const { dir, analysis } = appWithCompiledAnalysis();
+  const { dir, analysis } = appWithCompiledAnalysis('validation-cache-');
   const vs = (name: string, timeout: string) => virtualService(name, name, timeout);
   /** How many CEL evaluations validating the objects takes, in a fresh process. */
   const evaluations = (objs: object[], cache: string) => {
@@ -148,7 +134,7 @@ test('within a synthesis, a CEL rule runs once per value: objects that share a v
       const results = host.validateManifests(${JSON.stringify(objs)});
       process.stdout.write(JSON.stringify({ count, problems: results.map((r) => r.problems.map((p) => p.path)) }));
     `;
-    const out = runScript(script, cache) as { count: number; problems: string[][] };
+    const out = runCompiledScript(script, cache) as { count: number; problems: string[][] };
     // each run a first synthesis: what was found valid is forgotten (the compiled schemas are kept)
     const cacheDir = path.join(dir, 'node_modules', '.cache', 'cdk8s-istio');
     for (const f of fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir) : []) if (f.startsWith('valid-')) fs.rmSync(path.join(cacheDir, f));
@@ -169,7 +155,7 @@ test('within a synthesis, a CEL rule runs once per value: objects that share a v
 });
 
 test('istiod admission checks of objects validated ahead are remembered with them: an admitted object is not checked again, a refused one every time (compiled JS, with the cache)', () => {
-  const { dir, analysis } = appWithCompiledAnalysis();
+  const { dir, analysis } = appWithCompiledAnalysis('validation-cache-');
   const admitted = virtualService('ok', 'ok.example.com', '5s');
   // passes the CRD schema; istiod refuses a mesh VirtualService for "*"
   const refused = { ...virtualService('all', '*', '5s'), metadata: { name: 'all', namespace: 'shop' } };
@@ -196,7 +182,7 @@ test('istiod admission checks of objects validated ahead are remembered with the
       if (process.env.CDK8S_ISTIO_CACHE !== 'off' && keys.some((k) => !k)) throw new Error('fingerprints differ: ' + JSON.stringify(keys));
       process.stdout.write(JSON.stringify({ count, found: found.map((d) => d.name + ' ' + d.code + ' ' + /istiod admission/.test(d.message)) }));
     `;
-    return runScript(script, cache) as { count: number; found: string[] };
+    return runCompiledScript(script, cache) as { count: number; found: string[] };
   };
   const findings = ['all IST0106 true'];
   expect(run([admitted, refused])).toEqual({ count: 2, found: findings });
@@ -248,9 +234,9 @@ function rendered(): unknown[] {
 }
 
 test('objects handed to the worker as they are rendered (a large app\'s first synthesis): the same results, the valid ones remembered and not handed over again; the worker ends once every answer is in, and the process exits by itself (compiled JS)', () => {
-  const { dir, analysis } = appWithCompiledAnalysis();
+  const { dir, analysis } = appWithCompiledAnalysis('validation-cache-');
   /** A synthesis in a fresh process: the worker started (`start`), the objects handed over in two batches as rendered, then validated. */
-  const run = (start: 'ValidationStream.prepareForLargeApp' | 'prewarmSchemaValidation', cache = '') => runScript(`
+  const run = (start: 'ValidationStream.prepareForLargeApp' | 'prewarmSchemaValidation', cache = '') => runCompiledScript(`
     const host = require(${JSON.stringify(path.join(analysis, 'schema', 'validation-host.js'))});
     host.${start}();
     const worker = host.ValidationStream.running();
@@ -285,14 +271,14 @@ test('objects handed to the worker as they are rendered (a large app\'s first sy
 });
 
 test('an analysis remembers istiod\'s admission checks with the objects it validated: an admitted object is not checked again, a refused one every time, and the cache is written once, at the end of the run (compiled JS, with the cache)', () => {
-  const { dir, analysis } = appWithCompiledAnalysis();
+  const { dir, analysis } = appWithCompiledAnalysis('validation-cache-');
   const admitted = virtualService('ok', 'ok.example.com', '5s');
   const refused = virtualService('all', '*', '5s'); // istiod refuses a mesh VirtualService for "*"
   const cacheDir = path.join(dir, 'node_modules', '.cache', 'cdk8s-istio');
   const objectsFile = () => path.join(cacheDir, fs.readdirSync(cacheDir).find((f) => f.startsWith('valid-') && !f.endsWith('.checks.txt'))!);
   /** An analysis in a fresh process (these analyzers): how often istiod's VirtualService check ran, the findings and the lines the cache file holds. */
   const run = (objs: object[], analyzers = ['schema.ManifestSchemaAnalyzer', 'schema.IstioAdmissionAnalyzer']) => {
-    const out = runScript(`
+    const out = runCompiledScript(`
       const vsCheck = require(${JSON.stringify(path.join(analysis, 'analyzers', 'schema', 'admission', 'virtual-service.js'))});
       const check = vsCheck.virtualService;
       let count = 0;
