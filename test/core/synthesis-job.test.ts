@@ -51,10 +51,17 @@ function run(dir: string, script: string, env: NodeJS.ProcessEnv = {}): any {
   return JSON.parse(r.stdout);
 }
 
-/** Script text: waits (busy, as a host that is rendering) until the worker has joined `job` (if there is a job). */
+/**
+ * Script text: `sleep(ms)`, the host's stand-in for rendering or analyzing. It blocks this thread
+ * without spinning: the host hands the worker nothing meanwhile, as when it is busy, and leaves the
+ * CPU to the worker (and to the other test workers on a small machine).
+ */
+const SLEEP = 'const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);';
+
+/** Script text: waits (as a host that is rendering) until the worker has joined `job` (if there is a job). */
 const UNTIL_JOINED = `
   const deadline = Date.now() + 30000;
-  while (job && Atomics.load(job.control, 2) === 0 && Date.now() < deadline);
+  while (job && Atomics.load(job.control, 2) === 0 && Date.now() < deadline) sleep(2);
 `;
 
 let compiled: string;
@@ -64,11 +71,11 @@ afterAll(() => fs.rmSync(path.dirname(path.dirname(path.dirname(compiled))), { r
 const SCRIPT = (dir: string, n: number, busyMs: number, analysis: object | undefined = undefined) => `
   const { SynthesisJob } = require(${JSON.stringify(path.join(dir, 'synthesis-job.js'))});
   const docs = (${documents.toString()})(${n});
+  ${SLEEP}
   const job = SynthesisJob.start(docs, ${JSON.stringify(analysis)});
   // the host is busy (rendering, analyzing) until the worker has joined the job, and busyMs more
   ${UNTIL_JOINED}
-  const until = Date.now() + ${busyMs};
-  while (Date.now() < until);
+  sleep(${busyMs});
   const diagnostics = job ? job.analysis() : undefined;
   const texts = docs.map((d) => (job ? job.textOf(d) : null));
   const again = job ? job.textOf(docs[0]) : null; // handed out once, written again when asked again
@@ -101,17 +108,17 @@ test('the worker analyzes first: its findings are this thread\'s; the host write
 const STREAM = (dir: string, n: number, analysis: object | undefined, abortAfter?: number) => `
   const { SynthesisJob } = require(${JSON.stringify(path.join(dir, 'synthesis-job.js'))});
   const docs = (${documents.toString()})(${n});
+  ${SLEEP}
   const job = SynthesisJob.open(docs.length, ${JSON.stringify(analysis)});
   ${UNTIL_JOINED}
   for (let start = 0; start < docs.length; start += 100) {
     if (${abortAfter ?? -1} === start) { job.abort(); break; }
     job.add(docs.slice(start, start + 100));
-    const until = Date.now() + 30;
-    while (Date.now() < until); // rendering the next batch
+    sleep(30); // rendering the next batch
     // a slow first batch: the worker takes documents before the last batch comes (as in a large
     // app, however loaded the machine is: its engines load while the app is constructed)
     const slow = Date.now() + 30000;
-    while (start === 0 && job && Atomics.load(job.control, 0) === 0 && Date.now() < slow);
+    while (start === 0 && job && Atomics.load(job.control, 0) === 0 && Date.now() < slow) sleep(2);
   }
   const early = Atomics.load(job.control, 0); // documents the worker took while the host was rendering
   let diagnostics;
@@ -170,6 +177,7 @@ test('a worker prepared while the app is constructed loads the engines of a firs
     const job = SynthesisJob.open(docs.length, ${JSON.stringify(options)});
     job.add(docs.slice(0, 400));
     job.add(docs.slice(400));
+    ${SLEEP}
     ${UNTIL_JOINED}
     const diagnostics = job.analysis();
     docs.forEach((d) => job.textOf(d));

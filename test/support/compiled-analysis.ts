@@ -19,14 +19,15 @@ const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
   .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []));
 
 /**
- * src/analysis transpiled to plain JS, once per content: the tree is kept in
+ * src/analysis transpiled to plain JS, once per content, with the CRD validators the package
+ * ships (`ShippedValidators.write()`, what `npx projen compile` does in lib/): the tree is kept in
  * node_modules/.cache/compiled-analysis/<hash of the sources and the compiler version>, written
  * under a temporary name and renamed into place (test workers may race to write it); trees of
  * other sources are removed.
  */
 function compiledTree(): string {
   const files = walk(SRC).sort();
-  const hash = createHash('sha256').update(ts.version);
+  const hash = createHash('sha256').update(`${ts.version}\0shipped validators`);
   for (const f of files) hash.update(`\0${path.relative(SRC, f)}\0`).update(fs.readFileSync(f));
   const key = hash.digest('hex').slice(0, 16);
   const tree = path.join(CACHE, key);
@@ -37,6 +38,9 @@ function compiledTree(): string {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, transpiledJs(fs.readFileSync(f, 'utf8')));
   }
+  const write = `require(${JSON.stringify(path.join(tmp, 'schema', 'compiled-schemas.js'))}).ShippedValidators.write()`;
+  const r = spawnSync(process.execPath, ['-e', write], { encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') } });
+  if (r.status !== 0) throw new Error(`compiling the shipped validators failed: ${r.stderr}`);
   try {
     fs.renameSync(tmp, tree);
   } catch {
@@ -49,9 +53,9 @@ function compiledTree(): string {
 }
 
 /**
- * Transpiles src/analysis to plain JS under `<outRoot>/lib/src/analysis`, with
- * `<outRoot>/lib/imports/schemas` linked to the repository's: the layout of the published
- * package, for tests that run the analysis as a process or in a worker thread.
+ * Transpiles src/analysis to plain JS under `<outRoot>/lib/src/analysis`, with the validators
+ * the package ships and `<outRoot>/lib/imports/schemas` linked to the repository's: the layout of
+ * the published package, for tests that run the analysis as a process or in a worker thread.
  * Returns the directory of the compiled `src/analysis`.
  */
 export function compileAnalysis(outRoot: string): string {
