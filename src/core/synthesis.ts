@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import { ApiObject, App, Chart, DependencyGraph, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { HeapCompaction } from './heap-compaction';
 import { SynthesisJob } from './synthesis-job';
 import { stringifyYamlDocument } from './yaml-writer';
 import { markSynthesized } from '../analysis/synth-marker';
@@ -46,6 +47,8 @@ function stateOf(root: IConstruct): SynthesisState {
  */
 function yamlWriter(root: IConstruct): (...docs: unknown[]) => string {
   return (...docs) => {
+    // a large app's rendering and analysis leave their garbage: collected once, before the first YAML
+    synthesisMemo(root, 'heap-compacted', () => HeapCompaction.appliesTo(appApiObjects(root).length) && HeapCompaction.run());
     const job = synthesisJob(root);
     let yaml = '';
     // a chunk's texts are joined in one piece: the app's YAML is then a list of a few chunks, not

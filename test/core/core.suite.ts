@@ -8,6 +8,7 @@ runTestFiles(__dirname, {
   'duplicate-objects.test.ts': () => require('./duplicate-objects.test'),
   'duration.test.ts': () => require('./duration.test'),
   'errors.test.ts': () => require('./errors.test'),
+  'heap-compaction.test.ts': () => require('./heap-compaction.test'),
   'json-text.test.ts': () => require('./json-text.test'),
   'legal-inputs.test.ts': () => require('./legal-inputs.test'),
   'mesh-analysis.test.ts': () => require('./mesh-analysis.test'),
