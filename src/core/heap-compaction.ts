@@ -1,13 +1,13 @@
 // A full garbage collection between a large app's rendering and the writing of its YAML.
 //
 // When a synthesis starts writing YAML, the old generation still holds what rendering and the
-// synth-time analysis left behind (at 5,000 services of `npx projen bench`, 110 of 350 MB), and
+// synth-time analysis left behind (at 5,000 services of `npx projen bench`, 140 of 385 MB), and
 // V8 collects it only once the heap has grown past its next limit: writing the YAML grows the
-// heap on top of that garbage, and the process peaks there. Collecting it first keeps the peak
-// at what the app holds (5,000 services: 540 -> 466 MB on a first synthesis, 505 -> 437 MB on a
-// re-synthesis; 2,000 services: 265-276 -> 255 MB), for a pause of about 2.5 % of the synthesis
-// (260 ms at 5,000 services). Below ~10,000 objects it gains nothing (1,000 services, 7,000
-// objects: 213 MB either way, for a 60 ms pause), so smaller apps are left to V8.
+// heap on top of that garbage, and the process peaks there. Collecting it first lowers the peak
+// to what the app holds (5,000 services: a re-synthesis 503-508 -> 469-472 MB; a first
+// synthesis 531-541 -> 507-516 MB, its peak then being while the validation worker runs), for a
+// collection of about 230 ms of an 8-9 s synthesis. At 1,000 services (7,000 objects) it gains
+// nothing (213 MB either way, for a 60 ms collection), so apps under 10,000 objects are left to V8.
 import * as v8 from 'v8';
 import * as vm from 'vm';
 
